@@ -1,0 +1,57 @@
+# Sodan's two sacred commands: `make demo` and `make test`.
+# Each needs only Python 3.11+ and make: the virtual environment is created here.
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PORT   ?= 8000
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test install serve lint format messages check-deploy worker beat clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit("Sodan needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --progress-bar on -e ".[dev]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+## Create the environment, migrate, load the demo data and serve at http://127.0.0.1:$(PORT)
+demo: $(STAMP)
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py load_demo
+	@echo "Serving Sodan at http://127.0.0.1:$(PORT)/ (Ctrl+C stops it)"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+## Run the whole test suite (browser tests skip when chromium is absent)
+test: $(STAMP)
+	$(PY) -m pytest -n auto --dist loadfile $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+## Refresh the Japanese catalogue after changing user-facing strings (needs GNU gettext);
+## the compiled .mo is committed so a newcomer needs no gettext.
+messages: $(STAMP)
+	$(PY) manage.py makemessages -l ja --ignore '.venv/*' --ignore 'tests/*' --no-obsolete -e html,txt,py
+	$(PY) manage.py compilemessages --ignore '.venv/*'
+
+check-deploy: $(STAMP)
+	DEBUG=0 SECRET_KEY=check-deploy-$$RANDOM-not-a-real-key-0123456789abcdefghijklmnop \
+		$(PY) manage.py check --deploy --fail-level WARNING
+
+worker: $(STAMP)
+	$(VENV)/bin/celery -A community worker -Q default,email,search -l info
+
+beat: $(STAMP)
+	$(VENV)/bin/celery -A community beat -l info
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache

@@ -1,0 +1,26 @@
+from django.contrib import admin
+
+from .models import Brand, Membership, Product
+
+
+class ProductInline(admin.TabularInline):
+    model = Product
+    prepopulated_fields = {"slug": ("name",)}
+    extra = 0
+
+
+@admin.register(Brand)
+class BrandAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "domain", "status", "thread_count")
+    list_filter = ("status",)
+    search_fields = ("name", "domain")
+    prepopulated_fields = {"slug": ("name",)}
+    readonly_fields = ("thread_count",)
+    inlines = [ProductInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("user", "brand", "role", "created_at", "revoked_at")
+    list_filter = ("role", "brand")
+    raw_id_fields = ("user",)

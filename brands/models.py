@@ -1,0 +1,153 @@
+"""Brands, their products and the people who speak for them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+hex_colour = RegexValidator(
+    r"^#[0-9a-fA-F]{6}$", _("Enter a colour as # followed by six hexadecimal digits.")
+)
+
+
+class BrandQuerySet(models.QuerySet["Brand"]):
+    def search(self, query: str) -> BrandQuerySet:
+        query = query.strip()
+        if not query:
+            return self
+        return self.filter(models.Q(name__icontains=query) | models.Q(domain__icontains=query))
+
+
+class Brand(models.Model):
+    """A company's presence. Community-run until a claim is approved, then official."""
+
+    class Status(models.TextChoices):
+        COMMUNITY = "community", _("Community-run (unofficial)")
+        OFFICIAL = "official", _("Official")
+
+    name = models.CharField(_("name"), max_length=100, help_text=_("The company or brand name."))
+    slug = models.SlugField(_("slug"), max_length=100, unique=True, help_text=_("Used in URLs."))
+    domain = models.CharField(
+        _("website domain"),
+        max_length=253,
+        blank=True,
+        help_text=_("The company's own website domain, e.g. example.com."),
+    )
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("One paragraph shown on the brand page.")
+    )
+    logo = models.ImageField(
+        _("logo"), upload_to="brand-logos/", blank=True, help_text=_("Square image, shown small.")
+    )
+    accent_colour = models.CharField(
+        _("accent colour"),
+        max_length=7,
+        default="#2563eb",
+        validators=[hex_colour],
+        help_text=_("Used for the brand's header and buttons."),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.COMMUNITY,
+        help_text=_("Official once the company's claim has been approved."),
+    )
+    thread_count = models.PositiveIntegerField(
+        default=0, help_text=_("Visible threads; kept with F() updates by the Q&A services.")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = BrandQuerySet.as_manager()
+
+    class Meta:
+        ordering = [Lower("name")]
+        verbose_name = _("brand")
+        verbose_name_plural = _("brands")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("qa:brand", kwargs={"brand_slug": self.slug})
+
+    @property
+    def is_official(self) -> bool:
+        return self.status == self.Status.OFFICIAL
+
+    @property
+    def initials(self) -> str:
+        return "".join(word[0] for word in self.name.split()[:2]).upper() or self.name[:1]
+
+
+class ProductQuerySet(models.QuerySet["Product"]):
+    def for_brand(self, brand: Brand) -> ProductQuerySet:
+        return self.filter(brand=brand)
+
+
+class Product(models.Model):
+    brand = models.ForeignKey(
+        Brand, on_delete=models.CASCADE, related_name="products", help_text=_("Whose product.")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=100, help_text=_("Unique within the brand."))
+
+    objects = ProductQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["brand", Lower("name")]
+        constraints = [
+            models.UniqueConstraint(fields=["brand", "slug"], name="product_slug_unique_in_brand")
+        ]
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def for_brand(self, brand: Brand) -> MembershipQuerySet:
+        return self.filter(brand=brand)
+
+    def active(self) -> MembershipQuerySet:
+        return self.filter(revoked_at__isnull=True)
+
+
+class Membership(models.Model):
+    """A person who speaks for a brand: admin, rep (answers for it) or product team."""
+
+    class Role(models.TextChoices):
+        ADMIN = "admin", _("Brand admin")
+        REP = "rep", _("Brand rep")
+        PRODUCT = "product", _("Product team")
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="brand_memberships"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("A revoked member loses every power at once.")
+    )
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["brand", "user"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="one_active_membership_per_brand",
+            )
+        ]
+        verbose_name = _("brand membership")
+        verbose_name_plural = _("brand memberships")
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} – {self.brand}"

@@ -1,0 +1,40 @@
+"""Request-level guards."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+
+class RequestBodyLimitMiddleware:
+    """Refuse an oversized request body up front with 413 and the limit named.
+
+    Django would otherwise raise RequestDataTooBig deep in form parsing and answer with
+    a bare 400; a person who pasted a huge log deserves to know the limit.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        limit = settings.SODAN_MAX_REQUEST_BYTES
+        if length > limit:
+            message = _(
+                "What you sent is %(size)s KB; the limit is %(limit)s KB. Shorten the text "
+                "(posts may have up to %(chars)s characters) and send it again."
+            ) % {
+                "size": f"{length // 1024:,}",
+                "limit": f"{limit // 1024:,}",
+                "chars": f"{settings.SODAN_MAX_BODY_CHARS:,}",
+            }
+            body = render_to_string("413.html", {"message": message}, request=None)
+            return HttpResponse(body, status=413)
+        return self.get_response(request)

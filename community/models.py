@@ -1,0 +1,110 @@
+"""Members: the user account, its public profile and in-app notifications."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """A person on Sodan. The public face is `display_name`; `username` is the handle."""
+
+    display_name = models.CharField(
+        _("display name"),
+        max_length=80,
+        blank=True,
+        help_text=_("Shown next to everything you write. Defaults to your username."),
+    )
+    bio = models.TextField(
+        _("about you"), max_length=1000, blank=True, help_text=_("A few words on your profile.")
+    )
+    reputation = models.IntegerField(
+        _("reputation"),
+        default=0,
+        help_text=_("Earned by helpful votes and accepted answers; kept with F() updates."),
+    )
+    email_notifications = models.BooleanField(
+        _("e-mail notifications"),
+        default=True,
+        help_text=_("Send me an e-mail as well as the in-app notification."),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        blank=True,
+        help_text=_("Language of e-mails sent to this person; empty means English."),
+    )
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+
+    def __str__(self) -> str:
+        return self.public_name
+
+    @property
+    def public_name(self) -> str:
+        return self.display_name or self.username
+
+    def get_absolute_url(self) -> str:
+        return reverse("community:profile", kwargs={"username": self.username})
+
+
+class NotificationQuerySet(models.QuerySet["Notification"]):
+    def for_recipient(self, user: User) -> NotificationQuerySet:
+        return self.filter(recipient=user)
+
+    def unread(self) -> NotificationQuerySet:
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """An in-app notification; the e-mail copy is sent by the same Celery task."""
+
+    class Kind(models.TextChoices):
+        ANSWER_POSTED = "answer_posted", _("New answer")
+        ANSWER_ACCEPTED = "answer_accepted", _("Answer accepted")
+
+    recipient = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notifications", help_text=_("Who is told.")
+    )
+    actor = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Who did the thing the notification is about."),
+    )
+    kind = models.CharField(max_length=40, choices=Kind.choices, help_text=_("What happened."))
+    thread = models.ForeignKey(
+        "qa.Thread", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    answer = models.ForeignKey(
+        "qa.Answer", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    dedupe_key = models.CharField(
+        max_length=120,
+        help_text=_("One notification per recipient and key, so a retried task never repeats."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "dedupe_key"], name="notification_once_per_recipient"
+            )
+        ]
+        indexes = [models.Index(fields=["recipient", "read_at", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.recipient}"

@@ -1,0 +1,112 @@
+"""Writes for members: profiles and notifications.
+
+Notifications are created by Celery tasks (community.tasks), never in the request.
+Each is unique per recipient and `dedupe_key`, so a retried task neither repeats the
+in-app notice nor sends the e-mail twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from .models import Notification, User
+
+logger = logging.getLogger(__name__)
+
+
+def profile_update(
+    *, user: User, display_name: str, bio: str, email_notifications: bool, language: str
+) -> User:
+    display_name = display_name.strip()
+    if len(display_name) > 80:
+        raise ValidationError({"display_name": [_("Keep your display name to 80 characters.")]})
+    if language and language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": [_("Choose English or Japanese.")]})
+    user.display_name = display_name
+    user.bio = bio.strip()
+    user.email_notifications = email_notifications
+    user.language = language
+    user.save(update_fields=["display_name", "bio", "email_notifications", "language"])
+    return user
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _send_email(notification: Notification, context: dict) -> None:
+    recipient = notification.recipient
+    if not (recipient.email_notifications and recipient.email):
+        return
+    with translation.override(recipient.language or settings.LANGUAGE_CODE):
+        template = f"community/email/{notification.kind}"
+        subject = render_to_string(f"{template}_subject.txt", context).strip()
+        body = render_to_string(f"{template}.txt", context)
+        send_mail(
+            settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
+            body,
+            settings.DEFAULT_FROM_EMAIL,
+            [recipient.email],
+        )
+    Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
+
+
+def notification_deliver(
+    *,
+    recipients: Iterable[User],
+    kind: str,
+    dedupe_key: str,
+    actor: User | None,
+    thread=None,
+    answer=None,
+    context: dict | None = None,
+) -> list[Notification]:
+    """Create one in-app notification per recipient and e-mail those who want it.
+
+    Safe to run twice: existing notifications are not repeated, and one whose e-mail
+    already went out is not e-mailed again.
+    """
+    delivered = []
+    for recipient in recipients:
+        if actor is not None and recipient.pk == actor.pk:
+            continue
+        with transaction.atomic():
+            notification, _created = Notification.objects.get_or_create(
+                recipient=recipient,
+                dedupe_key=dedupe_key,
+                defaults={"kind": kind, "actor": actor, "thread": thread, "answer": answer},
+            )
+        if notification.emailed_at is None:
+            ctx = {
+                "recipient": recipient,
+                "actor": actor,
+                "thread": thread,
+                "answer": answer,
+                "url": _absolute(answer.get_absolute_url() if answer else thread.get_absolute_url()),
+                "settings_url": _absolute("/settings/profile/"),
+                **(context or {}),
+            }
+            try:
+                _send_email(notification, ctx)
+            except OSError:
+                # The in-app notice stands; the task retries the e-mail.
+                logger.warning("E-mail to %s failed", recipient.pk, exc_info=True)
+                raise
+        delivered.append(notification)
+    return delivered
+
+
+def notification_mark_read(*, user: User, notification_ids: Iterable[int] | None = None) -> int:
+    qs = Notification.objects.for_recipient(user).unread()
+    if notification_ids is not None:
+        qs = qs.filter(pk__in=list(notification_ids))
+    return qs.update(read_at=timezone.now())

@@ -1,0 +1,62 @@
+"""Celery tasks for members: thin wrappers that load rows by id and call a service.
+
+Routed to the `email` queue (settings.CELERY_TASK_ROUTES). Retried only on errors that
+can pass (the mail server being away); a vanished row is not an error.
+"""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from .models import Notification
+from .services import notification_deliver
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def notify_answer_posted(answer_id: int) -> int:
+    """Tell the thread's subscribers (asker, me-too, other answerers) about a new answer."""
+    from qa.models import Answer, ThreadSubscription
+
+    answer = Answer.objects.select_related("thread", "author").filter(pk=answer_id).first()
+    if answer is None or answer.visibility != "published":
+        return 0
+    recipients = [
+        s.user
+        for s in ThreadSubscription.objects.filter(thread=answer.thread, user__is_active=True)
+        .select_related("user")
+        .order_by("id")
+    ]
+    return len(
+        notification_deliver(
+            recipients=recipients,
+            kind=Notification.Kind.ANSWER_POSTED,
+            dedupe_key=f"answer_posted:{answer.pk}",
+            actor=answer.author,
+            thread=answer.thread,
+            answer=answer,
+        )
+    )
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def notify_answer_accepted(answer_id: int) -> int:
+    """Tell the answer's author that the asker accepted it."""
+    from qa.models import Answer
+
+    answer = (
+        Answer.objects.select_related("thread", "author", "accepted_by")
+        .filter(pk=answer_id, accepted_at__isnull=False)
+        .first()
+    )
+    if answer is None:
+        return 0
+    return len(
+        notification_deliver(
+            recipients=[answer.author],
+            kind=Notification.Kind.ANSWER_ACCEPTED,
+            dedupe_key=f"answer_accepted:{answer.pk}:{answer.accepted_at.isoformat()}",
+            actor=answer.accepted_by,
+            thread=answer.thread,
+            answer=answer,
+        )
+    )

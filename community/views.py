@@ -1,0 +1,86 @@
+"""Member pages: public profile, profile settings and notifications."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from qa.models import Answer, Thread
+
+from . import services
+from .forms import ProfileForm
+from .models import Notification, User
+
+
+def profile(request: HttpRequest, username: str) -> HttpResponse:
+    member = get_object_or_404(User, username=username, is_active=True)
+    threads = (
+        Thread.objects.visible().filter(author=member).select_related("brand").order_by("-created_at")[:20]
+    )
+    answers = (
+        Answer.objects.visible()
+        .filter(author=member, thread__visibility="published")
+        .select_related("thread__brand")
+        .order_by("-created_at")[:20]
+    )
+    return render(
+        request,
+        "community/profile.html",
+        {"member": member, "threads": threads, "answers": answers},
+    )
+
+
+@login_required
+def profile_edit(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    form = ProfileForm(
+        request.POST or None,
+        initial={
+            "display_name": user.display_name,
+            "bio": user.bio,
+            "language": user.language,
+            "email_notifications": user.email_notifications,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.profile_update(user=user, **form.cleaned_data)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field, errors)
+        else:
+            messages.success(request, _("Your profile is saved."))
+            return redirect(user)
+    return render(request, "community/profile_edit.html", {"form": form})
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    qs = Notification.objects.for_recipient(request.user).select_related(
+        "actor", "thread", "answer"
+    )
+    page = Paginator(qs, per_page=30).get_page(request.GET.get("page"))
+    return render(request, "community/notifications.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notifications_mark_read(request: HttpRequest) -> HttpResponse:
+    services.notification_mark_read(user=request.user)
+    return redirect("community:notifications")
+
+
+@login_required
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    notification = get_object_or_404(
+        Notification.objects.select_related("thread", "answer"), pk=pk, recipient=request.user
+    )
+    services.notification_mark_read(user=request.user, notification_ids=[pk])
+    target = notification.answer or notification.thread
+    return redirect(target.get_absolute_url() if target else "community:notifications")

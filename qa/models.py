@@ -1,0 +1,270 @@
+"""Threads, answers, helpful votes, me-too, subscriptions and revisions.
+
+Counters (answers, helpful votes, me-too) are denormalised for the pages that list them
+and are only ever changed by qa/services.py with F() expressions inside the transaction
+that inserts or deletes the row they count; unique constraints make "one per person" a
+database fact, not a hope.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from brands.models import Brand
+    from community.models import User
+
+
+class Visibility(models.TextChoices):
+    PUBLISHED = "published", _("Published")
+    HIDDEN = "hidden", _("Hidden pending review")
+    DELETED = "deleted", _("Deleted")
+
+
+class ThreadQuerySet(models.QuerySet["Thread"]):
+    def for_brand(self, brand: Brand) -> ThreadQuerySet:
+        return self.filter(brand=brand)
+
+    def visible(self) -> ThreadQuerySet:
+        return self.filter(visibility=Visibility.PUBLISHED)
+
+    def visible_to(self, user: User | None) -> ThreadQuerySet:
+        """Published threads, plus the viewer's own hidden ones (they see why)."""
+        if user is not None and user.is_authenticated:
+            return self.filter(
+                models.Q(visibility=Visibility.PUBLISHED)
+                | models.Q(author=user, visibility=Visibility.HIDDEN)
+            )
+        return self.visible()
+
+    def unanswered(self) -> ThreadQuerySet:
+        return self.filter(answer_count=0)
+
+    def with_list_relations(self) -> ThreadQuerySet:
+        return self.select_related("brand", "product", "author")
+
+
+class Thread(models.Model):
+    class Type(models.TextChoices):
+        QUESTION = "question", _("Question")
+        PROBLEM = "problem", _("Problem")
+        IDEA = "idea", _("Idea")
+        PRAISE = "praise", _("Praise")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        ANSWERED = "answered", _("Answered")
+        SOLVED = "solved", _("Solved")
+
+    brand = models.ForeignKey(
+        "brands.Brand", on_delete=models.PROTECT, related_name="threads", help_text=_("Scope.")
+    )
+    product = models.ForeignKey(
+        "brands.Product",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="threads",
+        help_text=_("Optional: which of the brand's products this is about."),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="threads"
+    )
+    type = models.CharField(_("type"), max_length=20, choices=Type.choices, default=Type.QUESTION)
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(max_length=200, allow_unicode=True, blank=True)
+    body = models.TextField(_("details"), help_text=_("Markdown source, as the author wrote it."))
+    body_html = models.TextField(help_text=_("Sanitized HTML rendered from body at save time."))
+    excerpt = models.CharField(max_length=300, blank=True, help_text=_("Plain text for lists."))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
+    )
+    accepted_answer = models.ForeignKey(
+        "qa.Answer", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    answer_count = models.PositiveIntegerField(default=0)
+    me_too_count = models.PositiveIntegerField(default=0)
+    revision_count = models.PositiveIntegerField(default=1)
+    visibility = models.CharField(
+        max_length=20, choices=Visibility.choices, default=Visibility.PUBLISHED
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    last_activity_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ThreadQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["brand", "visibility", "-created_at"], name="thread_brand_new"),
+            models.Index(fields=["brand", "visibility", "-me_too_count"], name="thread_brand_metoo"),
+            models.Index(fields=["brand", "visibility", "status"], name="thread_brand_status"),
+            models.Index(fields=["author", "-created_at"], name="thread_author"),
+        ]
+        verbose_name = _("thread")
+        verbose_name_plural = _("threads")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            self.slug = slugify(self.title, allow_unicode=True)[:200] or "thread"
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("qa:thread", kwargs={"pk": self.pk, "slug": self.slug or "thread"})
+
+    @property
+    def is_solved(self) -> bool:
+        return self.status == self.Status.SOLVED
+
+
+class AnswerQuerySet(models.QuerySet["Answer"]):
+    def visible(self) -> AnswerQuerySet:
+        return self.filter(visibility=Visibility.PUBLISHED)
+
+    def in_reading_order(self) -> AnswerQuerySet:
+        """The accepted answer first, then by helpful votes, then oldest first."""
+        return self.order_by(
+            models.F("accepted_at").desc(nulls_last=True), "-helpful_count", "created_at", "id"
+        )
+
+
+class Answer(models.Model):
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="answers")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="answers"
+    )
+    body = models.TextField(_("answer"), help_text=_("Markdown source, as the author wrote it."))
+    body_html = models.TextField(help_text=_("Sanitized HTML rendered from body at save time."))
+    helpful_count = models.PositiveIntegerField(default=0)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Who accepted it: the asker, or a moderator."),
+    )
+    revision_count = models.PositiveIntegerField(default=1)
+    visibility = models.CharField(
+        max_length=20, choices=Visibility.choices, default=Visibility.PUBLISHED
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AnswerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["thread", "visibility"], name="answer_thread"),
+            models.Index(fields=["author", "-created_at"], name="answer_author"),
+        ]
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+
+    def __str__(self) -> str:
+        return f"Answer {self.pk} to {self.thread_id}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.thread.get_absolute_url()}#answer-{self.pk}"
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.accepted_at is not None
+
+
+class HelpfulVote(models.Model):
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="helpful_votes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="helpful_votes"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["answer", "user"], name="one_helpful_vote_per_person")
+        ]
+
+
+class MeToo(models.Model):
+    """"Me too" on a thread: one per person; the cohort fields are optional."""
+
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="me_toos")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="me_toos"
+    )
+    version = models.CharField(max_length=50, blank=True, help_text=_("Product version used."))
+    platform = models.CharField(max_length=50, blank=True, help_text=_("Platform or device."))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["thread", "user"], name="one_me_too_per_person")
+        ]
+
+
+class ThreadSubscription(models.Model):
+    """Who hears about new answers in a thread: the asker, me-too-ers, answerers."""
+
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="subscriptions")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="thread_subscriptions"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["thread", "user"], name="one_subscription_per_person")
+        ]
+
+
+class Revision(models.Model):
+    """Every saved version of a thread's question or of an answer, numbered from 1."""
+
+    thread = models.ForeignKey(
+        Thread, on_delete=models.CASCADE, null=True, blank=True, related_name="revisions"
+    )
+    answer = models.ForeignKey(
+        Answer, on_delete=models.CASCADE, null=True, blank=True, related_name="revisions"
+    )
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=200, blank=True, help_text=_("Threads only."))
+    body = models.TextField()
+    body_html = models.TextField()
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(thread__isnull=False, answer__isnull=True)
+                    | models.Q(thread__isnull=True, answer__isnull=False)
+                ),
+                name="revision_of_thread_xor_answer",
+            ),
+            models.UniqueConstraint(
+                fields=["thread", "number"],
+                condition=models.Q(thread__isnull=False),
+                name="thread_revision_number_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["answer", "number"],
+                condition=models.Q(answer__isnull=False),
+                name="answer_revision_number_unique",
+            ),
+        ]

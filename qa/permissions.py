@@ -1,0 +1,96 @@
+"""The Q&A rules, in one place: views, services and commands all call these.
+
+Each `check_*` raises PermissionDenied with a sentence that tells the person why;
+each `can_*` is the same rule as a boolean for templates.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+from community.permissions import participation_refusal, require_participation
+from moderation.permissions import moderates
+
+from .models import Answer, Thread
+
+
+def check_can_ask(user: Any) -> None:
+    require_participation(user)
+
+
+def check_can_answer(user: Any, thread: Thread) -> None:
+    require_participation(user)
+    if thread.visibility != "published":
+        raise PermissionDenied(_("This thread is not open for answers while it is under review."))
+
+
+def check_can_edit_thread(user: Any, thread: Thread) -> None:
+    require_participation(user)
+    if thread.author_id == user.pk or moderates(user, thread.brand):
+        return
+    raise PermissionDenied(_("Only the person who asked can edit this question."))
+
+
+def check_can_edit_answer(user: Any, answer: Answer) -> None:
+    require_participation(user)
+    if answer.author_id == user.pk or moderates(user, answer.thread.brand):
+        return
+    raise PermissionDenied(_("Only the person who wrote this answer can edit it."))
+
+
+def check_can_vote(user: Any, answer: Answer) -> None:
+    require_participation(user)
+    if answer.author_id == user.pk:
+        raise PermissionDenied(_("You can't vote for your own answer."))
+
+
+def check_can_me_too(user: Any, thread: Thread) -> None:
+    require_participation(user)
+    if thread.author_id == user.pk:
+        raise PermissionDenied(
+            _("You started this thread, so you already follow it; me too is for others.")
+        )
+
+
+def check_can_accept(user: Any, answer: Answer) -> None:
+    require_participation(user)
+    thread = answer.thread
+    if thread.author_id == user.pk or moderates(user, thread.brand):
+        return
+    raise PermissionDenied(_("Only the person who asked can accept an answer."))
+
+
+def can_ask(user: Any) -> bool:
+    return participation_refusal(user) is None
+
+
+def _allowed(check, *args: Any) -> bool:
+    try:
+        check(*args)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def can_edit_thread(user: Any, thread: Thread) -> bool:
+    return _allowed(check_can_edit_thread, user, thread)
+
+
+def can_edit_answer(user: Any, answer: Answer) -> bool:
+    return _allowed(check_can_edit_answer, user, answer)
+
+
+def can_vote(user: Any, answer: Answer) -> bool:
+    return _allowed(check_can_vote, user, answer)
+
+
+def can_accept(user: Any, answer: Answer) -> bool:
+    return _allowed(check_can_accept, user, answer)
+
+
+def can_me_too(user: Any, thread: Thread) -> bool:
+    return _allowed(check_can_me_too, user, thread)
+

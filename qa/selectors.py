@@ -1,0 +1,64 @@
+"""Reads that span models, each with its relations loaded so templates never query."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from brands.models import Brand
+
+from .models import Answer, HelpfulVote, MeToo, Thread
+
+
+def brand_threads(
+    *,
+    brand: Brand,
+    user: Any,
+    product_slug: str = "",
+    type: str = "",  # noqa: A002
+    status: str = "",
+    sort: str = "newest",
+) -> QuerySet[Thread]:
+    threads = Thread.objects.for_brand(brand).visible().with_list_relations()
+    if product_slug:
+        threads = threads.filter(product__slug=product_slug)
+    if type:
+        threads = threads.filter(type=type)
+    if status:
+        threads = threads.filter(status=status)
+    if sort == "me_too":
+        return threads.order_by("-me_too_count", "-created_at", "-id")
+    if sort == "unanswered":
+        threads = threads.unanswered()
+    return threads.order_by("-created_at", "-id")
+
+
+def thread_answers(*, thread: Thread, user: Any) -> list[Answer]:
+    """Published answers in reading order, each marked with whether the viewer voted.
+
+    Three queries whatever the number of answers: answers with authors, and the
+    viewer's votes.
+    """
+    answers = list(
+        Answer.objects.filter(thread=thread)
+        .visible()
+        .select_related("author", "accepted_by")
+        .in_reading_order()
+    )
+    voted: set[int] = set()
+    if getattr(user, "is_authenticated", False) and answers:
+        voted = set(
+            HelpfulVote.objects.filter(user=user, answer__thread=thread).values_list(
+                "answer_id", flat=True
+            )
+        )
+    for answer in answers:
+        answer.voted_by_viewer = answer.pk in voted
+    return answers
+
+
+def viewer_said_me_too(*, thread: Thread, user: Any) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return MeToo.objects.filter(thread=thread, user=user).exists()

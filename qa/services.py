@@ -1,0 +1,266 @@
+"""Every write to threads and answers goes through here.
+
+Each service checks the rule (qa.permissions), validates, writes inside one transaction,
+keeps the denormalised counters with F() expressions next to the row they count, and
+enqueues notifications with on_commit so a task never runs before its row exists.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from brands.models import Brand, Product
+from community import tasks as community_tasks
+from community.models import User
+
+from . import permissions
+from .models import Answer, HelpfulVote, MeToo, Revision, Thread, ThreadSubscription
+from .rendering import render_markdown, render_plain_excerpt
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+# Reputation earned by the author of an answer.
+REPUTATION_HELPFUL_VOTE = 10
+REPUTATION_ACCEPTED = 15
+
+
+def _validate_text(*, title: str | None = None, body: str) -> tuple[str | None, str]:
+    errors: dict[str, list[str]] = {}
+    if title is not None:
+        title = title.strip()
+        if not title:
+            errors["title"] = [_("Give your thread a title.")]
+        elif len(title) > settings.SODAN_MAX_TITLE_CHARS:
+            errors["title"] = [
+                _("The title is %(length)d characters long; the limit is %(limit)d.")
+                % {"length": len(title), "limit": settings.SODAN_MAX_TITLE_CHARS}
+            ]
+    body = body.strip()
+    if not body:
+        errors["body"] = [_("Write something here.")]
+    elif len(body) > settings.SODAN_MAX_BODY_CHARS:
+        errors["body"] = [
+            _("The text is %(length)d characters long; the limit is %(limit)d.")
+            % {"length": len(body), "limit": settings.SODAN_MAX_BODY_CHARS}
+        ]
+    if errors:
+        raise ValidationError(errors)
+    return title, body
+
+
+def _on_commit(task: Callable[..., Any], *args: Any) -> None:
+    transaction.on_commit(lambda: task.delay(*args))
+
+
+def thread_subscribe(*, user: User, thread: Thread) -> None:
+    """Subscribe to new answers; subscribing twice is a no-op."""
+    ThreadSubscription.objects.get_or_create(thread=thread, user=user)
+
+
+@transaction.atomic
+def thread_create(
+    *,
+    author: User,
+    brand: Brand,
+    title: str,
+    body: str,
+    type: str = Thread.Type.QUESTION,  # noqa: A002 - the domain's word
+    product: Product | None = None,
+) -> Thread:
+    permissions.check_can_ask(author)
+    title, body = _validate_text(title=title, body=body)
+    if type not in Thread.Type.values:
+        raise ValidationError({"type": [_("Choose question, problem, idea or praise.")]})
+    if product is not None and product.brand_id != brand.pk:
+        raise ValidationError({"product": [_("That product belongs to another brand.")]})
+    body_html = render_markdown(body)
+    thread = Thread.objects.create(
+        brand=brand,
+        product=product,
+        author=author,
+        type=type,
+        title=title,
+        body=body,
+        body_html=body_html,
+        excerpt=render_plain_excerpt(body),
+    )
+    Revision.objects.create(
+        thread=thread, number=1, title=title, body=body, body_html=body_html, editor=author
+    )
+    thread_subscribe(user=author, thread=thread)
+    Brand.objects.filter(pk=brand.pk).update(thread_count=F("thread_count") + 1)
+    return thread
+
+
+@transaction.atomic
+def thread_edit(*, actor: User, thread: Thread, title: str, body: str) -> Thread:
+    """Save a new revision of the question; earlier ones stay viewable."""
+    permissions.check_can_edit_thread(actor, thread)
+    title, body = _validate_text(title=title, body=body)
+    if title == thread.title and body == thread.body:
+        return thread
+    thread = Thread.objects.select_for_update().get(pk=thread.pk)
+    thread.title = title
+    thread.body = body
+    thread.body_html = render_markdown(body)
+    thread.excerpt = render_plain_excerpt(body)
+    thread.edited_at = timezone.now()
+    thread.revision_count = F("revision_count") + 1
+    thread.save(
+        update_fields=["title", "body", "body_html", "excerpt", "edited_at", "revision_count"]
+    )
+    thread.refresh_from_db(fields=["revision_count"])
+    Revision.objects.create(
+        thread=thread,
+        number=thread.revision_count,
+        title=title,
+        body=body,
+        body_html=thread.body_html,
+        editor=actor,
+    )
+    return thread
+
+
+@transaction.atomic
+def answer_create(*, author: User, thread: Thread, body: str) -> Answer:
+    permissions.check_can_answer(author, thread)
+    _, body = _validate_text(body=body)
+    body_html = render_markdown(body)
+    answer = Answer.objects.create(thread=thread, author=author, body=body, body_html=body_html)
+    Revision.objects.create(answer=answer, number=1, body=body, body_html=body_html, editor=author)
+    now = timezone.now()
+    Thread.objects.filter(pk=thread.pk).update(
+        answer_count=F("answer_count") + 1, last_activity_at=now
+    )
+    Thread.objects.filter(pk=thread.pk, status=Thread.Status.OPEN).update(
+        status=Thread.Status.ANSWERED
+    )
+    thread_subscribe(user=author, thread=thread)
+    _on_commit(community_tasks.notify_answer_posted, answer.pk)
+    return answer
+
+
+@transaction.atomic
+def answer_edit(*, actor: User, answer: Answer, body: str) -> Answer:
+    permissions.check_can_edit_answer(actor, answer)
+    _, body = _validate_text(body=body)
+    if body == answer.body:
+        return answer
+    answer = Answer.objects.select_for_update().select_related("thread__brand").get(pk=answer.pk)
+    answer.body = body
+    answer.body_html = render_markdown(body)
+    answer.edited_at = timezone.now()
+    answer.revision_count = F("revision_count") + 1
+    answer.save(update_fields=["body", "body_html", "edited_at", "revision_count"])
+    answer.refresh_from_db(fields=["revision_count"])
+    Revision.objects.create(
+        answer=answer,
+        number=answer.revision_count,
+        body=body,
+        body_html=answer.body_html,
+        editor=actor,
+    )
+    return answer
+
+
+@transaction.atomic
+def answer_vote_toggle(*, user: User, answer: Answer) -> bool:
+    """Vote the answer helpful, or take the vote back. Returns whether a vote stands now.
+
+    The unique constraint decides races: two concurrent votes by one person insert once.
+    """
+    permissions.check_can_vote(user, answer)
+    deleted, _rows = HelpfulVote.objects.filter(answer=answer, user=user).delete()
+    if deleted:
+        Answer.objects.filter(pk=answer.pk).update(helpful_count=F("helpful_count") - 1)
+        User.objects.filter(pk=answer.author_id).update(
+            reputation=F("reputation") - REPUTATION_HELPFUL_VOTE
+        )
+        return False
+    try:
+        with transaction.atomic():
+            HelpfulVote.objects.create(answer=answer, user=user)
+    except IntegrityError:
+        return True  # a concurrent request of the same person voted first
+    Answer.objects.filter(pk=answer.pk).update(helpful_count=F("helpful_count") + 1)
+    User.objects.filter(pk=answer.author_id).update(
+        reputation=F("reputation") + REPUTATION_HELPFUL_VOTE
+    )
+    return True
+
+
+@transaction.atomic
+def thread_me_too_toggle(
+    *, user: User, thread: Thread, version: str = "", platform: str = ""
+) -> bool:
+    """Press or release "me too". Pressing subscribes the person to the thread."""
+    permissions.check_can_me_too(user, thread)
+    deleted, _rows = MeToo.objects.filter(thread=thread, user=user).delete()
+    if deleted:
+        Thread.objects.filter(pk=thread.pk).update(me_too_count=F("me_too_count") - 1)
+        return False
+    try:
+        with transaction.atomic():
+            MeToo.objects.create(
+                thread=thread, user=user, version=version[:50], platform=platform[:50]
+            )
+    except IntegrityError:
+        return True
+    Thread.objects.filter(pk=thread.pk).update(me_too_count=F("me_too_count") + 1)
+    thread_subscribe(user=user, thread=thread)
+    return True
+
+
+@transaction.atomic
+def answer_accept(*, actor: User, answer: Answer) -> Answer:
+    """Mark the answer that solved the thread; any earlier accepted answer steps down."""
+    permissions.check_can_accept(actor, answer)
+    thread = Thread.objects.select_for_update().get(pk=answer.thread_id)
+    if thread.accepted_answer_id == answer.pk:
+        return answer
+    previous_id = thread.accepted_answer_id
+    if previous_id:
+        Answer.objects.filter(pk=previous_id).update(accepted_at=None, accepted_by=None)
+        previous_author = Answer.objects.filter(pk=previous_id).values("author_id")
+        User.objects.filter(pk__in=previous_author).update(
+            reputation=F("reputation") - REPUTATION_ACCEPTED
+        )
+    now = timezone.now()
+    Answer.objects.filter(pk=answer.pk).update(accepted_at=now, accepted_by=actor)
+    thread.accepted_answer = answer
+    thread.status = Thread.Status.SOLVED
+    thread.last_activity_at = now
+    thread.save(update_fields=["accepted_answer", "status", "last_activity_at"])
+    User.objects.filter(pk=answer.author_id).update(
+        reputation=F("reputation") + REPUTATION_ACCEPTED
+    )
+    answer.accepted_at, answer.accepted_by = now, actor
+    if answer.author_id != actor.pk:
+        _on_commit(community_tasks.notify_answer_accepted, answer.pk)
+    return answer
+
+
+@transaction.atomic
+def answer_unaccept(*, actor: User, answer: Answer) -> Answer:
+    """Undo an acceptance: the thread goes back to answered."""
+    permissions.check_can_accept(actor, answer)
+    thread = Thread.objects.select_for_update().get(pk=answer.thread_id)
+    if thread.accepted_answer_id != answer.pk:
+        return answer
+    Answer.objects.filter(pk=answer.pk).update(accepted_at=None, accepted_by=None)
+    thread.accepted_answer = None
+    thread.status = Thread.Status.ANSWERED if thread.answer_count else Thread.Status.OPEN
+    thread.save(update_fields=["accepted_answer", "status"])
+    User.objects.filter(pk=answer.author_id).update(
+        reputation=F("reputation") - REPUTATION_ACCEPTED
+    )
+    answer.accepted_at, answer.accepted_by = None, None
+    return answer

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "qa"
+
+urlpatterns = [
+    path("b/<slug:brand_slug>/", views.brand_threads, name="brand"),
+    path("b/<slug:brand_slug>/ask/", views.thread_ask, name="ask"),
+    path("t/<int:pk>/", views.thread_detail, name="thread_short"),
+    path("t/<int:pk>/<str:slug>/", views.thread_detail, name="thread"),
+    path("t/<int:pk>/-/answer/", views.answer_create, name="answer_create"),
+    path("t/<int:pk>/-/edit/", views.thread_edit, name="thread_edit"),
+    path("t/<int:pk>/-/revisions/", views.thread_revisions, name="thread_revisions"),
+    path("t/<int:pk>/-/me-too/", views.thread_me_too, name="me_too"),
+    path("a/<int:pk>/edit/", views.answer_edit, name="answer_edit"),
+    path("a/<int:pk>/revisions/", views.answer_revisions, name="answer_revisions"),
+    path("a/<int:pk>/vote/", views.answer_vote, name="vote"),
+    path("a/<int:pk>/accept/", views.answer_accept, name="accept"),
+]

@@ -1,0 +1,236 @@
+"""Q&A pages. Thin: parse the form, authorise, call a service, render or redirect.
+
+Every page works as a plain form post; with htmx the vote, me-too and accept buttons
+update in place (the same views answer with a fragment).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from brands.models import Brand, Product
+
+from . import permissions, selectors, services
+from .forms import AnswerForm, AskForm, MeTooForm, ThreadEditForm, ThreadFilterForm
+from .models import Answer, Thread
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    for field, messages in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages)
+
+
+def _visible_thread(request: HttpRequest, pk: int) -> Thread:
+    return get_object_or_404(
+        Thread.objects.visible_to(request.user).select_related("brand", "product", "author"),
+        pk=pk,
+    )
+
+
+def _visible_answer(request: HttpRequest, pk: int) -> Answer:
+    return get_object_or_404(
+        Answer.objects.visible().select_related("thread__brand", "author"),
+        pk=pk,
+        thread__in=Thread.objects.visible_to(request.user),
+    )
+
+
+def brand_threads(request: HttpRequest, brand_slug: str) -> HttpResponse:
+    brand = get_object_or_404(Brand, slug=brand_slug)
+    filters = ThreadFilterForm(request.GET)
+    cleaned = filters.cleaned_data if filters.is_valid() else {}
+    threads = selectors.brand_threads(
+        brand=brand,
+        user=request.user,
+        product_slug=cleaned.get("product", ""),
+        type=cleaned.get("type", ""),
+        status=cleaned.get("status", ""),
+        sort=cleaned.get("sort") or "newest",
+    )
+    page = Paginator(threads, per_page=settings.SODAN_THREADS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "qa/brand_threads.html",
+        {
+            "brand": brand,
+            "products": list(Product.objects.for_brand(brand)),
+            "filters": filters,
+            "current": {k: cleaned.get(k) or "" for k in ("product", "type", "status", "sort")},
+            "page": page,
+            "querystring": query.urlencode(),
+            "can_ask": permissions.can_ask(request.user),
+        },
+    )
+
+
+def thread_ask(request: HttpRequest, brand_slug: str) -> HttpResponse:
+    brand = get_object_or_404(Brand, slug=brand_slug)
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('account_login')}?next={request.path}")
+    permissions.check_can_ask(request.user)
+    form = AskForm(request.POST or None, brand=brand)
+    if request.method == "POST" and form.is_valid():
+        try:
+            thread = services.thread_create(author=request.user, brand=brand, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            return redirect(thread)
+    return render(request, "qa/thread_ask.html", {"brand": brand, "form": form})
+
+
+def thread_detail(
+    request: HttpRequest, pk: int, slug: str = "", answer_form: AnswerForm | None = None
+) -> HttpResponse:
+    thread = _visible_thread(request, pk)
+    if slug != thread.slug and answer_form is None:
+        return redirect(thread, permanent=True)
+    answers = selectors.thread_answers(thread=thread, user=request.user)
+    user = request.user
+    for answer in answers:
+        answer.viewer_can_vote = permissions.can_vote(user, answer)
+        answer.viewer_can_edit = permissions.can_edit_answer(user, answer)
+        answer.viewer_can_accept = permissions.can_accept(user, answer)
+    return render(
+        request,
+        "qa/thread_detail.html",
+        {
+            "brand": thread.brand,
+            "thread": thread,
+            "answers": answers,
+            "answer_form": answer_form or AnswerForm(),
+            "can_answer": permissions.can_ask(user) and thread.visibility == "published",
+            "can_edit": permissions.can_edit_thread(user, thread),
+            "can_me_too": permissions.can_me_too(user, thread),
+            "said_me_too": selectors.viewer_said_me_too(thread=thread, user=user),
+            "me_too_form": MeTooForm(),
+        },
+        status=400 if answer_form is not None else 200,
+    )
+
+
+@login_required
+@require_POST
+def answer_create(request: HttpRequest, pk: int) -> HttpResponse:
+    thread = _visible_thread(request, pk)
+    permissions.check_can_answer(request.user, thread)
+    form = AnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            answer = services.answer_create(
+                author=request.user, thread=thread, body=form.cleaned_data["body"]
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            return redirect(answer.get_absolute_url())
+    return thread_detail(request, pk, thread.slug, answer_form=form)
+
+
+@login_required
+def thread_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    thread = _visible_thread(request, pk)
+    permissions.check_can_edit_thread(request.user, thread)
+    form = ThreadEditForm(request.POST or None, initial={"title": thread.title, "body": thread.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            thread = services.thread_edit(actor=request.user, thread=thread, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            return redirect(thread)
+    return render(request, "qa/thread_edit.html", {"brand": thread.brand, "thread": thread, "form": form})
+
+
+@login_required
+def answer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    answer = _visible_answer(request, pk)
+    permissions.check_can_edit_answer(request.user, answer)
+    form = AnswerForm(request.POST or None, initial={"body": answer.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            answer = services.answer_edit(
+                actor=request.user, answer=answer, body=form.cleaned_data["body"]
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            return redirect(answer.get_absolute_url())
+    return render(
+        request,
+        "qa/answer_edit.html",
+        {"brand": answer.thread.brand, "thread": answer.thread, "answer": answer, "form": form},
+    )
+
+
+def thread_revisions(request: HttpRequest, pk: int) -> HttpResponse:
+    thread = _visible_thread(request, pk)
+    revisions = thread.revisions.select_related("editor")
+    return render(
+        request,
+        "qa/revisions.html",
+        {"brand": thread.brand, "thread": thread, "subject": thread, "revisions": revisions},
+    )
+
+
+def answer_revisions(request: HttpRequest, pk: int) -> HttpResponse:
+    answer = _visible_answer(request, pk)
+    revisions = answer.revisions.select_related("editor")
+    return render(
+        request,
+        "qa/revisions.html",
+        {
+            "brand": answer.thread.brand,
+            "thread": answer.thread,
+            "subject": answer,
+            "revisions": revisions,
+        },
+    )
+
+
+@require_POST
+def answer_vote(request: HttpRequest, pk: int) -> HttpResponse:
+    answer = _visible_answer(request, pk)
+    voted = services.answer_vote_toggle(user=request.user, answer=answer)
+    if not request.htmx:
+        return redirect(answer.get_absolute_url())
+    answer.refresh_from_db(fields=["helpful_count"])
+    answer.voted_by_viewer = voted
+    answer.viewer_can_vote = True
+    return render(request, "qa/_vote.html", {"answer": answer})
+
+
+@require_POST
+def thread_me_too(request: HttpRequest, pk: int) -> HttpResponse:
+    thread = _visible_thread(request, pk)
+    form = MeTooForm(request.POST)
+    cohort = form.cleaned_data if form.is_valid() else {}
+    said = services.thread_me_too_toggle(user=request.user, thread=thread, **cohort)
+    if not request.htmx:
+        return redirect(thread)
+    thread.refresh_from_db(fields=["me_too_count"])
+    return render(
+        request,
+        "qa/_me_too.html",
+        {"thread": thread, "said_me_too": said, "can_me_too": True, "me_too_form": MeTooForm()},
+    )
+
+
+@require_POST
+def answer_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    answer = _visible_answer(request, pk)
+    if request.POST.get("undo"):
+        services.answer_unaccept(actor=request.user, answer=answer)
+    else:
+        services.answer_accept(actor=request.user, answer=answer)
+    return redirect(answer.get_absolute_url())
+

@@ -1,0 +1,72 @@
+import pytest
+
+from tests.brands.factories import BrandFactory, ProductFactory
+from tests.community.factories import UserFactory
+from tests.qa.factories import AnswerFactory, ThreadFactory
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(settings):
+    """Each test starts with an empty cache, so rate limits never leak between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def customer(db):
+    return UserFactory(username="hana", display_name="Hana")
+
+
+@pytest.fixture
+def other_customer(db):
+    return UserFactory(username="ken", display_name="Ken")
+
+
+@pytest.fixture
+def unverified(db):
+    return UserFactory(username="newbie", verified=False)
+
+
+@pytest.fixture
+def brand(db):
+    return BrandFactory(name="Hoshino Camera", slug="hoshino")
+
+
+@pytest.fixture
+def product(brand):
+    return ProductFactory(brand=brand, name="Z5", slug="z5")
+
+
+@pytest.fixture
+def thread(customer, brand):
+    return ThreadFactory(author=customer, brand=brand, title="Lens cap stuck after firmware 2.1")
+
+
+@pytest.fixture
+def answer(thread, other_customer):
+    return AnswerFactory(thread=thread, author=other_customer)
+
+
+@pytest.fixture
+def login(client):
+    """Log a user in on the test client and return the client."""
+
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run what services enqueue with on_commit (Celery tasks, eager here) at block end,
+    as a real commit would."""
+
+    def _committed():
+        return django_capture_on_commit_callbacks(execute=True)
+
+    return _committed
