@@ -39,9 +39,9 @@ Policy, identical in both engines:
 
 from __future__ import annotations
 
-from html import unescape
 import re
 import threading
+from html import unescape
 from typing import TYPE_CHECKING, Any
 
 import nh3
@@ -191,8 +191,6 @@ _bleach_local = threading.local()
 _RAW_TEXT_TAGS = frozenset(
     {"iframe", "noembed", "noframes", "noscript", "plaintext", "textarea", "title", "xmp"}
 )
-# Elements the bleach engine removes with everything inside them.
-_BLEACH_DROPPED_TAGS = CLEAN_CONTENT_TAGS | {"svg", "math"}
 
 
 def _bleach_attribute_filter(tag: str, name: str, value: str) -> bool:
@@ -205,19 +203,17 @@ def _build_bleach_cleaner() -> bleach.sanitizer.Cleaner:
     from bleach.sanitizer import Cleaner
 
     class DropContentFilter(html5lib_shim.Filter):
-        """Drop script/style and SVG/MathML elements together with their content.
+        """Drop script/style elements together with their content.
 
         bleach's ``strip=True`` only removes the tags and would keep the script text, so this
-        filter runs on the parsed tree before bleach's own sanitizing filter sees it. Foreign
-        (SVG/MathML) content is where mutation-XSS tricks live; ammonia drops it wholesale and
-        so does this filter, which keeps the two engines' output the same.
+        filter runs on the parsed tree before bleach's own sanitizing filter sees it.
         """
 
         def __iter__(self) -> Iterator[dict[str, Any]]:
             depth = 0
             for token in super().__iter__():
                 kind = token["type"]
-                dropped = token.get("name") in _BLEACH_DROPPED_TAGS
+                dropped = token.get("name") in CLEAN_CONTENT_TAGS
                 if kind == "StartTag" and dropped:
                     depth += 1
                 elif kind == "EndTag" and dropped and depth:
@@ -245,12 +241,13 @@ def _build_bleach_cleaner() -> bleach.sanitizer.Cleaner:
         filters=[LinkRelFilter],
     )
     # bleach's tokenizer turns every tag missing from the parser's list into text before the
-    # tree is built, so a stripped <script> would leave its code behind as text, <svg> would
-    # not start foreign content, and a stripped <title> or <textarea> would not be parsed as
-    # raw text the way a browser (and html5ever) parses it. The parser therefore also knows
-    # those elements; the sanitizing filter still only lets ALLOWED_TAGS through.
+    # tree is built, so a stripped <script> would leave its code behind as text and a stripped
+    # <title> or <textarea> would not be parsed as raw text the way a browser (and html5ever)
+    # parses it. The parser therefore also knows those elements; the sanitizing filter still
+    # only lets ALLOWED_TAGS through. Other unknown tags, <svg> and <math> included, stay text
+    # tokens (bleach's own design: no foreign-content parsing, so no namespace confusion).
     cleaner.parser = html5lib_shim.BleachHTMLParser(
-        tags=ALLOWED_TAGS | _BLEACH_DROPPED_TAGS | _RAW_TEXT_TAGS,
+        tags=ALLOWED_TAGS | CLEAN_CONTENT_TAGS | _RAW_TEXT_TAGS,
         strip=True,
         consume_entities=False,
         namespaceHTMLElements=False,

@@ -41,8 +41,7 @@ _STRIP_ALL_TAGS = nh3.Cleaner(tags=set(), attributes={}, link_rel=None)
 # Japanese and full-width punctuation (not 々〆〇, which occur inside words). A bare URL ends
 # at the first of these, so "「https://example.jp/」を参照。" links only the URL.
 _URL_STOP_RE = re.compile(
-    "[\u3000-\u3004\u3008-\u3020\u3030\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40"
-    "\uff5b-\uff65]"
+    "[\u3000-\u3004\u3008-\u3020\u3030\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]"
 )
 
 
@@ -90,7 +89,9 @@ def _table_align_to_attribute(state: StateCore) -> None:
 def _build_markdown() -> MarkdownIt:
     md = MarkdownIt(
         "commonmark",
-        {"html": True, "linkify": True, "typographer": False},
+        # breaks: a single newline is a line break, as people type in a comment box
+        # (and as Japanese text, which has no spaces to reflow, needs).
+        {"html": True, "linkify": True, "typographer": False, "breaks": True},
     ).enable(["table", "strikethrough", "linkify"])
     md.linkify = _JapaneseAwareLinkify()
     md.core.ruler.push("table_align_attribute", _table_align_to_attribute)

@@ -54,6 +54,7 @@ def thread_answers(*, thread: Thread, user: Any) -> list[Answer]:
             )
         )
     for answer in answers:
+        answer.thread = thread  # permission checks read answer.thread.brand: no extra query
         answer.voted_by_viewer = answer.pk in voted
     return answers
 
