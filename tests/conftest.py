@@ -6,6 +6,12 @@ from tests.qa.factories import AnswerFactory, ThreadFactory
 
 
 @pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Hashing passwords with the production hasher dominates test time; tests don't need it."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _isolated_cache(settings):
     """Each test starts with an empty cache, so rate limits never leak between tests."""
     from django.core.cache import cache

@@ -373,7 +373,7 @@ def test_bad_edit_changes_nothing(thread, customer):
 # --- Counters under concurrency (real transactions, PostgreSQL only) ------------------------
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_votes_keep_the_count_exact():
     if connection.vendor != "postgresql":
         pytest.skip("concurrent writers need PostgreSQL (SQLite serialises every writer)")
