@@ -150,4 +150,4 @@ class Membership(models.Model):
         verbose_name_plural = _("brand memberships")
 
     def __str__(self) -> str:
-        return f"{self.user} – {self.get_role_display()} – {self.brand}"
+        return f"{self.user} - {self.get_role_display()} - {self.brand}"

@@ -15,8 +15,8 @@ def _roles_by_brand(user: Any) -> dict[int, frozenset[str]]:
         from .models import Membership
 
         roles: dict[int, set[str]] = {}
-        for brand_id, role in Membership.objects.active().filter(user=user).values_list(
-            "brand_id", "role"
+        for brand_id, role in (
+            Membership.objects.active().filter(user=user).values_list("brand_id", "role")
         ):
             roles.setdefault(brand_id, set()).add(role)
         cached = {brand_id: frozenset(r) for brand_id, r in roles.items()}

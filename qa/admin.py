@@ -5,7 +5,15 @@ from .models import Answer, Revision, Thread
 
 @admin.register(Thread)
 class ThreadAdmin(admin.ModelAdmin):
-    list_display = ("title", "brand", "type", "status", "answer_count", "me_too_count", "created_at")
+    list_display = (
+        "title",
+        "brand",
+        "type",
+        "status",
+        "answer_count",
+        "me_too_count",
+        "created_at",
+    )
     list_filter = ("type", "status", "visibility", "brand")
     search_fields = ("title",)
     raw_id_fields = ("author", "accepted_answer", "product")

@@ -104,7 +104,9 @@ class Thread(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["brand", "visibility", "-created_at"], name="thread_brand_new"),
-            models.Index(fields=["brand", "visibility", "-me_too_count"], name="thread_brand_metoo"),
+            models.Index(
+                fields=["brand", "visibility", "-me_too_count"], name="thread_brand_metoo"
+            ),
             models.Index(fields=["brand", "visibility", "status"], name="thread_brand_status"),
             models.Index(fields=["author", "-created_at"], name="thread_author"),
         ]
@@ -196,9 +198,12 @@ class HelpfulVote(models.Model):
             models.UniqueConstraint(fields=["answer", "user"], name="one_helpful_vote_per_person")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.user_id} found answer {self.answer_id} helpful"
+
 
 class MeToo(models.Model):
-    """"Me too" on a thread: one per person; the cohort fields are optional."""
+    """ "Me too" on a thread: one per person; the cohort fields are optional."""
 
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="me_toos")
     user = models.ForeignKey(
@@ -212,6 +217,9 @@ class MeToo(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["thread", "user"], name="one_me_too_per_person")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} has thread {self.thread_id} too"
 
 
 class ThreadSubscription(models.Model):
@@ -228,6 +236,9 @@ class ThreadSubscription(models.Model):
             models.UniqueConstraint(fields=["thread", "user"], name="one_subscription_per_person")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.user_id} follows thread {self.thread_id}"
+
 
 class Revision(models.Model):
     """Every saved version of a thread's question or of an answer, numbered from 1."""
@@ -242,9 +253,7 @@ class Revision(models.Model):
     title = models.CharField(max_length=200, blank=True, help_text=_("Threads only."))
     body = models.TextField()
     body_html = models.TextField()
-    editor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    editor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -268,3 +277,7 @@ class Revision(models.Model):
                 name="answer_revision_number_unique",
             ),
         ]
+
+    def __str__(self) -> str:
+        subject = f"thread {self.thread_id}" if self.thread_id else f"answer {self.answer_id}"
+        return f"Version {self.number} of {subject}"

@@ -93,4 +93,3 @@ def can_accept(user: Any, answer: Answer) -> bool:
 
 def can_me_too(user: Any, thread: Thread) -> bool:
     return _allowed(check_can_me_too, user, thread)
-

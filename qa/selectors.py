@@ -16,7 +16,7 @@ def brand_threads(
     brand: Brand,
     user: Any,
     product_slug: str = "",
-    type: str = "",  # noqa: A002
+    type: str = "",
     status: str = "",
     sort: str = "newest",
 ) -> QuerySet[Thread]:

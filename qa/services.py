@@ -72,7 +72,7 @@ def thread_create(
     brand: Brand,
     title: str,
     body: str,
-    type: str = Thread.Type.QUESTION,  # noqa: A002 - the domain's word
+    type: str = Thread.Type.QUESTION,
     product: Product | None = None,
 ) -> Thread:
     permissions.check_can_ask(author)

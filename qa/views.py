@@ -54,7 +54,9 @@ def brand_threads(request: HttpRequest, brand_slug: str) -> HttpResponse:
         status=cleaned.get("status", ""),
         sort=cleaned.get("sort") or "newest",
     )
-    page = Paginator(threads, per_page=settings.SODAN_THREADS_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(threads, per_page=settings.SODAN_THREADS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -140,7 +142,9 @@ def answer_create(request: HttpRequest, pk: int) -> HttpResponse:
 def thread_edit(request: HttpRequest, pk: int) -> HttpResponse:
     thread = _visible_thread(request, pk)
     permissions.check_can_edit_thread(request.user, thread)
-    form = ThreadEditForm(request.POST or None, initial={"title": thread.title, "body": thread.body})
+    form = ThreadEditForm(
+        request.POST or None, initial={"title": thread.title, "body": thread.body}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             thread = services.thread_edit(actor=request.user, thread=thread, **form.cleaned_data)
@@ -148,7 +152,9 @@ def thread_edit(request: HttpRequest, pk: int) -> HttpResponse:
             _apply_errors(form, error)
         else:
             return redirect(thread)
-    return render(request, "qa/thread_edit.html", {"brand": thread.brand, "thread": thread, "form": form})
+    return render(
+        request, "qa/thread_edit.html", {"brand": thread.brand, "thread": thread, "form": form}
+    )
 
 
 @login_required
@@ -233,4 +239,3 @@ def answer_accept(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         services.answer_accept(actor=request.user, answer=answer)
     return redirect(answer.get_absolute_url())
-

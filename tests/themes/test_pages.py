@@ -7,7 +7,7 @@ from themes.models import GuidelinesPage, HomePage
 pytestmark = pytest.mark.django_db
 
 
-def test_fresh_database_serves_home_and_guidelines_from_wagtail(client):
+def test_wagtail_serves_home_and_guidelines(client):
     assert HomePage.objects.live().count() == 1
     assert GuidelinesPage.objects.live().count() == 1
     home = client.get("/")
@@ -54,3 +54,25 @@ def test_customers_are_kept_out_of_the_admins(client, customer):
     client.force_login(customer)
     assert client.get("/admin/").status_code == 302
     assert client.get("/django-admin/").status_code == 302
+
+
+def test_ensuring_pages_twice_creates_no_duplicates():
+    from themes.services import site_pages_ensure
+
+    site_pages_ensure()
+    site_pages_ensure()
+    assert HomePage.objects.count() == 1
+    assert GuidelinesPage.objects.count() == 1
+
+
+def test_pages_are_rebuilt_on_an_emptied_database(client):
+    from wagtail.models import Locale, Page, Site
+
+    from themes.services import site_pages_ensure
+
+    Site.objects.all().delete()
+    Page.objects.all().delete()
+    Locale.objects.all().delete()
+    site_pages_ensure()
+    assert client.get("/").status_code == 200
+    assert client.get("/guidelines/").status_code == 200
