@@ -11,7 +11,10 @@ class ProfileForm(forms.Form):
         help_text=_("Shown next to everything you write. Leave empty to use your username."),
     )
     bio = forms.CharField(
-        label=_("About you"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("About you"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     language = forms.ChoiceField(
         label=_("Language of e-mails"),

@@ -91,7 +91,9 @@ def notification_deliver(
                 "actor": actor,
                 "thread": thread,
                 "answer": answer,
-                "url": _absolute(answer.get_absolute_url() if answer else thread.get_absolute_url()),
+                "url": _absolute(
+                    answer.get_absolute_url() if answer else thread.get_absolute_url()
+                ),
                 "settings_url": _absolute("/settings/profile/"),
                 **(context or {}),
             }

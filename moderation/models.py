@@ -32,9 +32,7 @@ class ModeratorAppointment(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["user", "brand"], name="one_appointment_per_brand"
-            ),
+            models.UniqueConstraint(fields=["user", "brand"], name="one_appointment_per_brand"),
             models.UniqueConstraint(
                 fields=["user"],
                 condition=models.Q(brand__isnull=True),

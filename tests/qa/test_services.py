@@ -49,7 +49,9 @@ def test_thread_create_keeps_revision_one_and_subscribes_the_asker(customer, bra
 
 
 def test_japanese_title_gets_a_readable_slug(customer, brand):
-    thread = services.thread_create(author=customer, brand=brand, title="充電できない", body="困っています")
+    thread = services.thread_create(
+        author=customer, brand=brand, title="充電できない", body="困っています"
+    )
     assert thread.slug == "充電できない"
     assert thread.get_absolute_url().startswith(f"/t/{thread.pk}/")
 
@@ -388,7 +390,7 @@ def test_concurrent_votes_keep_the_count_exact():
         try:
             barrier.wait()
             services.answer_vote_toggle(user=user, answer=answer)
-        except Exception as exc:  # noqa: BLE001 - reported below
+        except Exception as exc:
             errors.append(exc)
         finally:
             connection.close()

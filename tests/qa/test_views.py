@@ -101,7 +101,10 @@ def test_brand_page_shows_the_accent_colour_with_a_csp_nonce(client, brand):
     response = client.get(brand.get_absolute_url())
     csp = response["Content-Security-Policy"]
     nonce = csp.split("'nonce-")[1].split("'")[0]
-    assert f'<style nonce="{nonce}">:root {{ --accent: #aa3300; }}</style>' in response.content.decode()
+    assert (
+        f'<style nonce="{nonce}">:root {{ --accent: #aa3300; }}</style>'
+        in response.content.decode()
+    )
     assert "'unsafe-inline'" not in csp
 
 
@@ -310,9 +313,7 @@ def test_editing_someone_elses_question_is_403(login, other_customer, thread):
 
 
 def test_edit_answer_with_bad_input_keeps_the_form(login, other_customer, answer):
-    response = login(other_customer).post(
-        reverse("qa:answer_edit", args=[answer.pk]), {"body": ""}
-    )
+    response = login(other_customer).post(reverse("qa:answer_edit", args=[answer.pk]), {"body": ""})
     assert response.status_code == 200
     assert response.context["form"].errors["body"]
     assert Answer.objects.get(pk=answer.pk).revision_count == 1
