@@ -110,6 +110,30 @@ class Product(models.Model):
         return self.name
 
 
+class ProductVersion(models.Model):
+    """A release of a product. Threads, me-toos and endorsements can name one."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="versions")
+    name = models.CharField(
+        _("version"), max_length=50, help_text=_("As customers see it, e.g. 2.1")
+    )
+    released_at = models.DateTimeField(
+        _("released"), null=True, blank=True, help_text=_("Empty until the brand publishes it.")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["product", "-released_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["product", "name"], name="version_name_unique")
+        ]
+        verbose_name = _("product version")
+        verbose_name_plural = _("product versions")
+
+    def __str__(self) -> str:
+        return f"{self.product.name} {self.name}"
+
+
 class MembershipQuerySet(models.QuerySet["Membership"]):
     def for_brand(self, brand: Brand) -> MembershipQuerySet:
         return self.filter(brand=brand)

@@ -85,8 +85,27 @@ class Thread(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
     )
+    version = models.ForeignKey(
+        "brands.ProductVersion",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="threads",
+        help_text=_("Optional: the product version this is about."),
+    )
     accepted_answer = models.ForeignKey(
         "qa.Answer", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    locked_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("Set by a moderator: no new answers while locked.")
+    )
+    duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+        help_text=_("Closed as a duplicate of this thread; visitors are redirected there."),
     )
     answer_count = models.PositiveIntegerField(default=0)
     me_too_count = models.PositiveIntegerField(default=0)
@@ -157,6 +176,33 @@ class Answer(models.Model):
         related_name="+",
         help_text=_("Who accepted it: the asker, or a moderator."),
     )
+    is_official = models.BooleanField(
+        default=False,
+        help_text=_(
+            "Written by a rep or admin of the thread's brand, as they were when they wrote it; "
+            "stays true if they later leave the brand."
+        ),
+    )
+    endorsed_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("A rep recommended this answer for the brand.")
+    )
+    endorsed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    verified_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("A moderator stated that this answer is accurate.")
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     revision_count = models.PositiveIntegerField(default=1)
     visibility = models.CharField(
         max_length=20, choices=Visibility.choices, default=Visibility.PUBLISHED
@@ -184,6 +230,14 @@ class Answer(models.Model):
     @property
     def is_accepted(self) -> bool:
         return self.accepted_at is not None
+
+    @property
+    def is_endorsed(self) -> bool:
+        return self.endorsed_at is not None
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None
 
 
 class HelpfulVote(models.Model):
