@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from brands.models import Brand, Product
@@ -16,9 +17,12 @@ def _body_field(label: str, help_text: str = "") -> forms.CharField:
         label=label,
         max_length=settings.SODAN_MAX_BODY_CHARS,
         widget=forms.Textarea(attrs={"rows": 8}),
+        # format_lazy: the hint is translated per request, not frozen at import in English.
         help_text=help_text
-        or _("Markdown works: **bold**, `code`, lists and links. Up to %(limit)s characters.")
-        % {"limit": f"{settings.SODAN_MAX_BODY_CHARS:,}"},
+        or format_lazy(
+            _("Markdown works: **bold**, `code`, lists and links. Up to {limit} characters."),
+            limit=f"{settings.SODAN_MAX_BODY_CHARS:,}",
+        ),
     )
 
 
@@ -57,8 +61,8 @@ class AnswerForm(forms.Form):
 
 
 class MeTooForm(forms.Form):
-    version = forms.CharField(label=_("Version (optional)"), max_length=50, required=False)
-    platform = forms.CharField(label=_("Platform (optional)"), max_length=50, required=False)
+    version = forms.CharField(label=_("Version"), max_length=50, required=False)
+    platform = forms.CharField(label=_("Platform"), max_length=50, required=False)
 
 
 class ThreadFilterForm(forms.Form):
