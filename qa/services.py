@@ -155,11 +155,26 @@ def answer_edit(*, actor: User, answer: Answer, body: str) -> Answer:
     if body == answer.body:
         return answer
     answer = Answer.objects.select_for_update().select_related("thread__brand").get(pk=answer.pk)
+    # An endorsement or a verification vouches for the text as it was: an edit withdraws
+    # both at once. (brands and moderation keep their history and re-check queues.)
     answer.body = body
     answer.body_html = render_markdown(body)
     answer.edited_at = timezone.now()
     answer.revision_count = F("revision_count") + 1
-    answer.save(update_fields=["body", "body_html", "edited_at", "revision_count"])
+    answer.endorsed_at = answer.endorsed_by = None
+    answer.verified_at = answer.verified_by = None
+    answer.save(
+        update_fields=[
+            "body",
+            "body_html",
+            "edited_at",
+            "revision_count",
+            "endorsed_at",
+            "endorsed_by",
+            "verified_at",
+            "verified_by",
+        ]
+    )
     answer.refresh_from_db(fields=["revision_count"])
     Revision.objects.create(
         answer=answer,
