@@ -7,6 +7,10 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+# A ban is a suspension that never ends; kept as a far-future date so one column answers
+# "may this person post now?".
+BAN_YEAR = 9999
+
 
 class User(AbstractUser):
     """A person on Sodan. The public face is `display_name`; `username` is the handle."""
@@ -30,6 +34,18 @@ class User(AbstractUser):
         default=True,
         help_text=_("Send me an e-mail as well as the in-app notification."),
     )
+    suspended_until = models.DateTimeField(
+        _("suspended until"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Set by a sanction: until then the member reads but cannot post, vote or flag. "
+            "Kept on the member so every page knows without another query."
+        ),
+    )
+    suspension_reason = models.CharField(
+        _("suspension reason"), max_length=300, blank=True, help_text=_("Shown to the member.")
+    )
     language = models.CharField(
         _("language"),
         max_length=10,
@@ -50,6 +66,16 @@ class User(AbstractUser):
     def public_name(self) -> str:
         return self.display_name or self.username
 
+    @property
+    def is_suspended(self) -> bool:
+        from django.utils import timezone
+
+        return self.suspended_until is not None and self.suspended_until > timezone.now()
+
+    @property
+    def is_banned(self) -> bool:
+        return self.is_suspended and self.suspended_until.year >= BAN_YEAR
+
     def get_absolute_url(self) -> str:
         return reverse("community:profile", kwargs={"username": self.username})
 
@@ -66,8 +92,15 @@ class Notification(models.Model):
     """An in-app notification; the e-mail copy is sent by the same Celery task."""
 
     class Kind(models.TextChoices):
+        """Labels for the kinds; the column has no database choices, so a new kind needs
+        no migration."""
+
         ANSWER_POSTED = "answer_posted", _("New answer")
         ANSWER_ACCEPTED = "answer_accepted", _("Answer accepted")
+        MODERATION_ACTION = "moderation_action", _("A moderator acted on your post")
+        APPEAL_DECIDED = "appeal_decided", _("Your appeal was decided")
+        CRISIS_ALERT = "crisis_alert", _("Crisis keyword alert")
+        SANCTION = "sanction", _("Your account was suspended")
 
     recipient = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="notifications", help_text=_("Who is told.")
@@ -80,7 +113,7 @@ class Notification(models.Model):
         related_name="+",
         help_text=_("Who did the thing the notification is about."),
     )
-    kind = models.CharField(max_length=40, choices=Kind.choices, help_text=_("What happened."))
+    kind = models.CharField(max_length=40, help_text=_("What happened: one of Kind."))
     thread = models.ForeignKey(
         "qa.Thread", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
@@ -108,3 +141,9 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} → {self.recipient}"
+
+    def get_kind_display(self) -> str:
+        try:
+            return str(self.Kind(self.kind).label)
+        except ValueError:
+            return self.kind
