@@ -12,6 +12,12 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
+def _no_rate_limits(settings):
+    """Factories post many times a second; rate-limit tests switch limits back on."""
+    settings.SODAN_RATE_LIMITS_ENABLED = False
+
+
+@pytest.fixture(autouse=True)
 def _isolated_cache(settings):
     """Each test starts with an empty cache, so rate limits never leak between tests."""
     from django.core.cache import cache
