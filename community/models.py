@@ -120,6 +120,11 @@ class Notification(models.Model):
     answer = models.ForeignKey(
         "qa.Answer", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
+    message = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text=_("What to tell the person, for kinds that need more than a title."),
+    )
     dedupe_key = models.CharField(
         max_length=120,
         help_text=_("One notification per recipient and key, so a retried task never repeats."),

@@ -69,6 +69,8 @@ def notification_deliver(
     thread=None,
     answer=None,
     context: dict | None = None,
+    message: str = "",
+    url: str = "",
 ) -> list[Notification]:
     """Create one in-app notification per recipient and e-mail those who want it.
 
@@ -83,7 +85,13 @@ def notification_deliver(
             notification, _created = Notification.objects.get_or_create(
                 recipient=recipient,
                 dedupe_key=dedupe_key,
-                defaults={"kind": kind, "actor": actor, "thread": thread, "answer": answer},
+                defaults={
+                    "kind": kind,
+                    "actor": actor,
+                    "thread": thread,
+                    "answer": answer,
+                    "message": message[:500],
+                },
             )
         if notification.emailed_at is None:
             ctx = {
