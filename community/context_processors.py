@@ -14,4 +14,11 @@ def site(request: HttpRequest) -> dict:
 
         return Notification.objects.for_recipient(user).unread().count()
 
-    return {"unread_notifications": unread}
+    def show_moderation_link() -> bool:
+        if user is None or not user.is_authenticated:
+            return False
+        from moderation.permissions import is_moderator_for_navigation
+
+        return is_moderator_for_navigation(user)
+
+    return {"unread_notifications": unread, "show_moderation_link": show_moderation_link}

@@ -10,6 +10,8 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.core.exceptions import PermissionDenied
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 
@@ -30,6 +32,13 @@ def participation_refusal(user: Any) -> str | None:
         return _("Log in or sign up to take part in the community.")
     if not user.is_active:
         return _("This account is deactivated.")
+    if user.is_suspended:
+        if user.is_banned:
+            return _("Your account is banned: %(reason)s") % {"reason": user.suspension_reason}
+        return _("Your account is suspended until %(until)s: %(reason)s") % {
+            "until": date_format(localtime(user.suspended_until), "DATETIME_FORMAT"),
+            "reason": user.suspension_reason,
+        }
     if not is_verified(user):
         return _(
             "Confirm your e-mail address before you post: open the link we sent you, "

@@ -16,6 +16,7 @@ urlpatterns = [
     path("brands/", include("brands.urls")),
     path("", include("community.urls")),
     path("", include("qa.urls")),
+    path("", include("moderation.urls")),
 ]
 
 if settings.DEBUG:

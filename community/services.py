@@ -99,8 +99,11 @@ def notification_deliver(
                 "actor": actor,
                 "thread": thread,
                 "answer": answer,
+                "message": message,
                 "url": _absolute(
-                    answer.get_absolute_url() if answer else thread.get_absolute_url()
+                    url
+                    or (answer.get_absolute_url() if answer else "")
+                    or (thread.get_absolute_url() if thread else "/notifications/")
                 ),
                 "settings_url": _absolute("/settings/profile/"),
                 **(context or {}),

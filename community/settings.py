@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "moderation.middleware.RateLimitMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -254,6 +255,26 @@ SODAN_MAX_BODY_CHARS: int = env.int("SODAN_MAX_BODY_CHARS", default=20_000)
 SODAN_MAX_REQUEST_BYTES: int = env.int("SODAN_MAX_REQUEST_BYTES", default=512 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = SODAN_MAX_REQUEST_BYTES
 SODAN_THREADS_PER_PAGE: int = env.int("SODAN_THREADS_PER_PAGE", default=20)
+
+# --- Moderation -----------------------------------------------------------------------
+# Open flags from distinct people that hide a post pending review (a moderator's flag
+# hides at once).
+SODAN_FLAGS_TO_HIDE: int = env.int("SODAN_FLAGS_TO_HIDE", default=3)
+# Rate limits: action -> (count, seconds). Going over answers 429 with when to retry.
+SODAN_RATE_LIMITS_ENABLED: bool = env.bool("SODAN_RATE_LIMITS_ENABLED", default=True)
+SODAN_RATE_LIMITS: dict[str, tuple[int, int]] = {
+    "post": (env.int("SODAN_POSTS_PER_HOUR", default=30), 3600),
+    "vote": (env.int("SODAN_VOTES_PER_HOUR", default=200), 3600),
+    "me_too": (env.int("SODAN_ME_TOOS_PER_HOUR", default=100), 3600),
+    "flag": (env.int("SODAN_FLAGS_PER_HOUR", default=20), 3600),
+}
+# New members: accounts younger than max_age_days with reputation under max_reputation.
+SODAN_NEW_MEMBER: dict[str, int] = {
+    "max_age_days": env.int("SODAN_NEW_MEMBER_DAYS", default=3),
+    "max_reputation": env.int("SODAN_NEW_MEMBER_REPUTATION", default=10),
+    "posts_per_hour": env.int("SODAN_NEW_MEMBER_POSTS_PER_HOUR", default=5),
+    "links_per_post": env.int("SODAN_NEW_MEMBER_LINKS_PER_POST", default=2),
+}
 
 LOGGING = {
     "version": 1,

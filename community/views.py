@@ -21,7 +21,7 @@ from .models import Notification, User
 def profile(request: HttpRequest, username: str) -> HttpResponse:
     member = get_object_or_404(User, username=username, is_active=True)
     threads = (
-        Thread.objects.visible()
+        Thread.objects.listed()
         .filter(author=member)
         .select_related("brand")
         .order_by("-created_at")[:20]

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import PermissionDenied
+
 from brands.permissions import brand_roles
 
 if TYPE_CHECKING:
@@ -43,3 +45,66 @@ def moderates(user: Any, brand: Brand) -> bool:
     if not (is_global or brand.pk in brand_ids):
         return False
     return not brand_roles(user, brand)
+
+
+def moderation_refusal(user: Any, brand: Brand) -> str | None:
+    """Why this person may not moderate this brand's posts; None if they may."""
+    from django.utils.translation import gettext as _
+
+    if moderates(user, brand):
+        return None
+    if not getattr(user, "is_authenticated", False):
+        return _("Only moderators can do that. Log in if you are one.")
+    if brand_roles(user, brand):
+        return _(
+            "You work for %(brand)s, so you can't moderate its customers' posts: removals "
+            "belong to neutral moderators."
+        ) % {"brand": brand.name}
+    if is_moderator(user):
+        return _("You moderate other brands, not %(brand)s.") % {"brand": brand.name}
+    return _("Only moderators can do that.")
+
+
+def check_can_moderate(user: Any, brand: Brand) -> None:
+    reason = moderation_refusal(user, brand)
+    if reason:
+        raise PermissionDenied(reason)
+
+
+def is_global_moderator(user: Any) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.is_staff or _appointments(user)[0]
+
+
+def check_can_sanction(user: Any) -> None:
+    from django.utils.translation import gettext as _
+
+    if not is_global_moderator(user):
+        raise PermissionDenied(_("Only global moderators and staff can suspend or ban members."))
+
+
+def check_can_manage_keywords(user: Any, brand: Brand | None) -> None:
+    from django.utils.translation import gettext as _
+
+    if getattr(user, "is_staff", False):
+        return
+    if brand is not None and "admin" in brand_roles(user, brand):
+        return
+    if brand is None:
+        raise PermissionDenied(_("Only staff keep the global crisis keywords."))
+    raise PermissionDenied(
+        _("Only %(brand)s's admins and staff keep its crisis keywords.") % {"brand": brand.name}
+    )
+
+
+def is_moderator_for_navigation(user: Any) -> bool:
+    """Whether to show the Moderation link, answered from the cache for five minutes so
+    ordinary pages pay no query for it. Moderation pages check `is_moderator` live."""
+    from django.core.cache import cache
+
+    if user.is_staff:
+        return True
+    if hasattr(user, "_sodan_moderation"):
+        return is_moderator(user)
+    return cache.get_or_set(f"sodan:moderator-link:{user.pk}", lambda: is_moderator(user), 300)

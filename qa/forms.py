@@ -51,12 +51,25 @@ class AskForm(forms.Form):
         self.fields["product"].queryset = Product.objects.for_brand(brand)
 
 
-class ThreadEditForm(forms.Form):
+class _EditReasonMixin:
+    """A moderator editing someone else's post says why (the author is told)."""
+
+    def __init__(self, *args, needs_reason: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if needs_reason:
+            self.fields["reason"] = forms.CharField(
+                label=_("Reason for the edit"),
+                max_length=1000,
+                help_text=_("The author is told, and the audit log keeps it."),
+            )
+
+
+class ThreadEditForm(_EditReasonMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=settings.SODAN_MAX_TITLE_CHARS)
     body = _body_field(_("Details"))
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(_EditReasonMixin, forms.Form):
     body = _body_field(_("Your answer"))
 
 

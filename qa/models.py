@@ -34,6 +34,10 @@ class ThreadQuerySet(models.QuerySet["Thread"]):
     def visible(self) -> ThreadQuerySet:
         return self.filter(visibility=Visibility.PUBLISHED)
 
+    def listed(self) -> ThreadQuerySet:
+        """What lists and counts show: published, and not closed as a duplicate."""
+        return self.filter(visibility=Visibility.PUBLISHED, duplicate_of__isnull=True)
+
     def visible_to(self, user: User | None) -> ThreadQuerySet:
         """Published threads, plus the viewer's own hidden ones (they see why)."""
         if user is not None and user.is_authenticated:
@@ -152,10 +156,23 @@ class AnswerQuerySet(models.QuerySet["Answer"]):
     def visible(self) -> AnswerQuerySet:
         return self.filter(visibility=Visibility.PUBLISHED)
 
+    def visible_to(self, user: User | None) -> AnswerQuerySet:
+        """Published answers, plus the viewer's own hidden ones (they see why)."""
+        if user is not None and user.is_authenticated:
+            return self.filter(
+                models.Q(visibility=Visibility.PUBLISHED)
+                | models.Q(author=user, visibility=Visibility.HIDDEN)
+            )
+        return self.visible()
+
     def in_reading_order(self) -> AnswerQuerySet:
-        """The accepted answer first, then by helpful votes, then oldest first."""
+        """The accepted answer first, then verified ones, then by helpful votes."""
         return self.order_by(
-            models.F("accepted_at").desc(nulls_last=True), "-helpful_count", "created_at", "id"
+            models.F("accepted_at").desc(nulls_last=True),
+            models.F("verified_at").desc(nulls_last=True),
+            "-helpful_count",
+            "created_at",
+            "id",
         )
 
 

@@ -25,6 +25,12 @@ def check_can_answer(user: Any, thread: Thread) -> None:
     require_participation(user)
     if thread.visibility != "published":
         raise PermissionDenied(_("This thread is not open for answers while it is under review."))
+    if thread.duplicate_of_id:
+        raise PermissionDenied(
+            _("This thread was closed as a duplicate; answer in the original thread instead.")
+        )
+    if thread.locked_at:
+        raise PermissionDenied(_("A moderator locked this thread: it takes no new answers."))
 
 
 def check_can_edit_thread(user: Any, thread: Thread) -> None:

@@ -138,3 +138,8 @@ def render_plain_excerpt(source: str, length: int = 200) -> str:
     ):
         cut -= 1
     return text[:cut].rstrip() + ELLIPSIS
+
+
+def body_html_link_count(html: str) -> int:
+    """Links in rendered, sanitized HTML (what new members are limited on)."""
+    return html.count("<a ")

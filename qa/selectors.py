@@ -20,7 +20,7 @@ def brand_threads(
     status: str = "",
     sort: str = "newest",
 ) -> QuerySet[Thread]:
-    threads = Thread.objects.for_brand(brand).visible().with_list_relations()
+    threads = Thread.objects.for_brand(brand).listed().with_list_relations()
     if product_slug:
         threads = threads.filter(product__slug=product_slug)
     if type:
@@ -42,8 +42,8 @@ def thread_answers(*, thread: Thread, user: Any) -> list[Answer]:
     """
     answers = list(
         Answer.objects.filter(thread=thread)
-        .visible()
-        .select_related("author", "accepted_by")
+        .visible_to(user)
+        .select_related("author", "accepted_by", "verified_by", "endorsed_by")
         .in_reading_order()
     )
     voted: set[int] = set()

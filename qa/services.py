@@ -19,10 +19,13 @@ from django.utils.translation import gettext as _
 from brands.models import Brand, Product
 from community import tasks as community_tasks
 from community.models import User
+from moderation import services as moderation
+from moderation import tasks as moderation_tasks
+from moderation.ratelimit import links_allowed, rate_limit_hit
 
 from . import permissions
 from .models import Answer, HelpfulVote, MeToo, Revision, Thread, ThreadSubscription
-from .rendering import render_markdown, render_plain_excerpt
+from .rendering import body_html_link_count, render_markdown, render_plain_excerpt
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -56,8 +59,43 @@ def _validate_text(*, title: str | None = None, body: str) -> tuple[str | None, 
     return title, body
 
 
+def _check_posting_limits(author: User, body: str) -> None:
+    """New members may carry only a few links per post; everyone has a posting rate."""
+    allowed = links_allowed(author)
+    if allowed is not None:
+        links = body_html_link_count(render_markdown(body))
+        if links > allowed:
+            raise ValidationError(
+                {
+                    "body": [
+                        _(
+                            "New members may include up to %(allowed)d links in a post; this "
+                            "one has %(links)d. Remove some, or come back once you have "
+                            "taken part a little longer."
+                        )
+                        % {"allowed": allowed, "links": links}
+                    ]
+                }
+            )
+    rate_limit_hit(user=author, action="post")
+
+
 def _on_commit(task: Callable[..., Any], *args: Any) -> None:
     transaction.on_commit(lambda: task.delay(*args))
+
+
+def _record_moderator_edit(*, actor: User, post: Thread | Answer, reason: str) -> None:
+    """A moderator editing someone else's post says why; the author is told."""
+    if post.author_id == actor.pk:
+        return
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Say why you edit someone else's post.")]})
+    kind = "thread" if isinstance(post, Thread) else "answer"
+    entry = moderation.audit_log_record(
+        actor=actor, action=f"{kind}.edit", target=post, reason=reason
+    )
+    _on_commit(moderation_tasks.notify_moderation_action, entry.pk)
 
 
 def thread_subscribe(*, user: User, thread: Thread) -> None:
@@ -81,6 +119,7 @@ def thread_create(
         raise ValidationError({"type": [_("Choose question, problem, idea or praise.")]})
     if product is not None and product.brand_id != brand.pk:
         raise ValidationError({"product": [_("That product belongs to another brand.")]})
+    _check_posting_limits(author, body)
     body_html = render_markdown(body)
     thread = Thread.objects.create(
         brand=brand,
@@ -97,11 +136,12 @@ def thread_create(
     )
     thread_subscribe(user=author, thread=thread)
     Brand.objects.filter(pk=brand.pk).update(thread_count=F("thread_count") + 1)
+    moderation.crisis_scan(post=thread)
     return thread
 
 
 @transaction.atomic
-def thread_edit(*, actor: User, thread: Thread, title: str, body: str) -> Thread:
+def thread_edit(*, actor: User, thread: Thread, title: str, body: str, reason: str = "") -> Thread:
     """Save a new revision of the question; earlier ones stay viewable."""
     permissions.check_can_edit_thread(actor, thread)
     title, body = _validate_text(title=title, body=body)
@@ -126,6 +166,8 @@ def thread_edit(*, actor: User, thread: Thread, title: str, body: str) -> Thread
         body_html=thread.body_html,
         editor=actor,
     )
+    _record_moderator_edit(actor=actor, post=thread, reason=reason)
+    moderation.crisis_scan(post=thread)
     return thread
 
 
@@ -133,6 +175,7 @@ def thread_edit(*, actor: User, thread: Thread, title: str, body: str) -> Thread
 def answer_create(*, author: User, thread: Thread, body: str) -> Answer:
     permissions.check_can_answer(author, thread)
     _, body = _validate_text(body=body)
+    _check_posting_limits(author, body)
     body_html = render_markdown(body)
     answer = Answer.objects.create(thread=thread, author=author, body=body, body_html=body_html)
     Revision.objects.create(answer=answer, number=1, body=body, body_html=body_html, editor=author)
@@ -145,16 +188,18 @@ def answer_create(*, author: User, thread: Thread, body: str) -> Answer:
     )
     thread_subscribe(user=author, thread=thread)
     _on_commit(community_tasks.notify_answer_posted, answer.pk)
+    moderation.crisis_scan(post=answer)
     return answer
 
 
 @transaction.atomic
-def answer_edit(*, actor: User, answer: Answer, body: str) -> Answer:
+def answer_edit(*, actor: User, answer: Answer, body: str, reason: str = "") -> Answer:
     permissions.check_can_edit_answer(actor, answer)
     _, body = _validate_text(body=body)
     if body == answer.body:
         return answer
     answer = Answer.objects.select_for_update().select_related("thread__brand").get(pk=answer.pk)
+    was_verified = answer.is_verified
     # An endorsement or a verification vouches for the text as it was: an edit withdraws
     # both at once. (brands and moderation keep their history and re-check queues.)
     answer.body = body
@@ -183,6 +228,10 @@ def answer_edit(*, actor: User, answer: Answer, body: str) -> Answer:
         body_html=answer.body_html,
         editor=actor,
     )
+    if was_verified:
+        moderation.verification_withdraw_after_edit(answer=answer, actor=actor)
+    _record_moderator_edit(actor=actor, post=answer, reason=reason)
+    moderation.crisis_scan(post=answer)
     return answer
 
 
@@ -193,6 +242,7 @@ def answer_vote_toggle(*, user: User, answer: Answer) -> bool:
     The unique constraint decides races: two concurrent votes by one person insert once.
     """
     permissions.check_can_vote(user, answer)
+    rate_limit_hit(user=user, action="vote")
     deleted, _rows = HelpfulVote.objects.filter(answer=answer, user=user).delete()
     if deleted:
         Answer.objects.filter(pk=answer.pk).update(helpful_count=F("helpful_count") - 1)
@@ -218,6 +268,7 @@ def thread_me_too_toggle(
 ) -> bool:
     """Press or release "me too". Pressing subscribes the person to the thread."""
     permissions.check_can_me_too(user, thread)
+    rate_limit_hit(user=user, action="me_too")
     deleted, _rows = MeToo.objects.filter(thread=thread, user=user).delete()
     if deleted:
         Thread.objects.filter(pk=thread.pk).update(me_too_count=F("me_too_count") - 1)

@@ -7,15 +7,20 @@ update in place (the same views answer with a fragment).
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from brands.models import Brand, Product
+from moderation import selectors as moderation_selectors
+from moderation.permissions import moderates
+from moderation.ratelimit import RateLimited
 
 from . import permissions, selectors, services
 from .forms import AnswerForm, AskForm, MeTooForm, ThreadEditForm, ThreadFilterForm
@@ -23,8 +28,8 @@ from .models import Answer, Thread
 
 
 def _apply_errors(form, error: ValidationError) -> None:
-    for field, messages in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages)
+    for field, errors in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
 
 
 def _visible_thread(request: HttpRequest, pk: int) -> Thread:
@@ -34,9 +39,18 @@ def _visible_thread(request: HttpRequest, pk: int) -> Thread:
     )
 
 
+def _answer_refusal(user, thread: Thread) -> str:
+    """Why this viewer can't answer here, in words (empty if they can)."""
+    try:
+        permissions.check_can_answer(user, thread)
+    except PermissionDenied as refusal:
+        return str(refusal)
+    return ""
+
+
 def _visible_answer(request: HttpRequest, pk: int) -> Answer:
     return get_object_or_404(
-        Answer.objects.visible().select_related("thread__brand", "author"),
+        Answer.objects.visible_to(request.user).select_related("thread__brand", "author"),
         pk=pk,
         thread__in=Thread.objects.visible_to(request.user),
     )
@@ -80,28 +94,45 @@ def thread_ask(request: HttpRequest, brand_slug: str) -> HttpResponse:
         return redirect(f"{reverse('account_login')}?next={request.path}")
     permissions.check_can_ask(request.user)
     form = AskForm(request.POST or None, brand=brand)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             thread = services.thread_create(author=request.user, brand=brand, **form.cleaned_data)
         except ValidationError as error:
             _apply_errors(form, error)
+        except RateLimited as limited:
+            form.add_error(None, limited.message)
+            status = 429
         else:
             return redirect(thread)
-    return render(request, "qa/thread_ask.html", {"brand": brand, "form": form})
+    return render(request, "qa/thread_ask.html", {"brand": brand, "form": form}, status=status)
 
 
 def thread_detail(
-    request: HttpRequest, pk: int, slug: str = "", answer_form: AnswerForm | None = None
+    request: HttpRequest,
+    pk: int,
+    slug: str = "",
+    answer_form: AnswerForm | None = None,
+    status: int = 400,
 ) -> HttpResponse:
     thread = _visible_thread(request, pk)
+    if thread.duplicate_of_id and answer_form is None:
+        messages.info(request, _("That thread was closed as a duplicate of this one."))
+        return redirect(thread.duplicate_of)
     if slug != thread.slug and answer_form is None:
         return redirect(thread, permanent=True)
     answers = selectors.thread_answers(thread=thread, user=request.user)
     user = request.user
+    can_participate = permissions.can_ask(user)
+    most_helpful = max((a.helpful_count for a in answers), default=0)
     for answer in answers:
         answer.viewer_can_vote = permissions.can_vote(user, answer)
         answer.viewer_can_edit = permissions.can_edit_answer(user, answer)
         answer.viewer_can_accept = permissions.can_accept(user, answer)
+        answer.viewer_can_flag = can_participate and answer.author_id != user.pk
+        answer.is_most_helpful = most_helpful > 0 and answer.helpful_count == most_helpful
+        if answer.visibility != "published":
+            answer.removal_reason = moderation_selectors.removal_reason(answer)
     return render(
         request,
         "qa/thread_detail.html",
@@ -110,13 +141,22 @@ def thread_detail(
             "thread": thread,
             "answers": answers,
             "answer_form": answer_form or AnswerForm(),
-            "can_answer": permissions.can_ask(user) and thread.visibility == "published",
+            "can_answer": can_participate and thread.visibility == "published",
+            "answer_refusal": _answer_refusal(user, thread),
+            "can_flag": can_participate and thread.author_id != user.pk,
+            "can_moderate": moderates(user, thread.brand),
+            "has_verified_answer": any(a.is_verified for a in answers),
+            "removal_reason": (
+                moderation_selectors.removal_reason(thread)
+                if thread.visibility != "published"
+                else ""
+            ),
             "can_edit": permissions.can_edit_thread(user, thread),
             "can_me_too": permissions.can_me_too(user, thread),
             "said_me_too": selectors.viewer_said_me_too(thread=thread, user=user),
             "me_too_form": MeTooForm(),
         },
-        status=400 if answer_form is not None else 200,
+        status=status if answer_form is not None else 200,
     )
 
 
@@ -133,6 +173,9 @@ def answer_create(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ValidationError as error:
             _apply_errors(form, error)
+        except RateLimited as limited:
+            form.add_error(None, limited.message)
+            return thread_detail(request, pk, thread.slug, answer_form=form, status=429)
         else:
             return redirect(answer.get_absolute_url())
     return thread_detail(request, pk, thread.slug, answer_form=form)
@@ -143,7 +186,9 @@ def thread_edit(request: HttpRequest, pk: int) -> HttpResponse:
     thread = _visible_thread(request, pk)
     permissions.check_can_edit_thread(request.user, thread)
     form = ThreadEditForm(
-        request.POST or None, initial={"title": thread.title, "body": thread.body}
+        request.POST or None,
+        initial={"title": thread.title, "body": thread.body},
+        needs_reason=thread.author_id != request.user.pk,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -161,12 +206,14 @@ def thread_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def answer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     answer = _visible_answer(request, pk)
     permissions.check_can_edit_answer(request.user, answer)
-    form = AnswerForm(request.POST or None, initial={"body": answer.body})
+    form = AnswerForm(
+        request.POST or None,
+        initial={"body": answer.body},
+        needs_reason=answer.author_id != request.user.pk,
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            answer = services.answer_edit(
-                actor=request.user, answer=answer, body=form.cleaned_data["body"]
-            )
+            answer = services.answer_edit(actor=request.user, answer=answer, **form.cleaned_data)
         except ValidationError as error:
             _apply_errors(form, error)
         else:

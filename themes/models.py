@@ -60,7 +60,7 @@ class HomePage(BilingualPage):
         context = super().get_context(request, *args, **kwargs)
         context["brands"] = Brand.objects.order_by("-thread_count", "name")[:12]
         context["solved"] = (
-            Thread.objects.visible()
+            Thread.objects.listed()
             .filter(status=Thread.Status.SOLVED)
             .select_related("brand", "author")
             .order_by("-last_activity_at")[:8]

@@ -1,5 +1,4 @@
-"""Writes for moderation. Every moderator action and every brand power used is recorded
-with `audit_log_record`, in the same transaction as the change it records."""
+"""The audit log: append one entry per action, in the transaction of the change."""
 
 from __future__ import annotations
 
@@ -8,7 +7,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-from .models import AuditLogEntry
+from ..models import AuditLogEntry
 
 
 def audit_log_record(

@@ -1,0 +1,52 @@
+"""Writes for moderation, one module per sub-domain; import from here.
+
+Every moderator action and every brand power used is recorded with `audit_log_record`
+in the same transaction as the change it records, and the author is told (Celery,
+after commit).
+"""
+
+from .actions import (
+    post_delete,
+    post_dismiss_flags,
+    post_hide,
+    post_restore,
+    thread_close_as_duplicate,
+    thread_lock,
+    thread_move,
+    thread_unlock,
+)
+from .appeals import appeal_create, appeal_decide
+from .audit import audit_log_record
+from .flags import flag_create
+from .keywords import crisis_keyword_add, crisis_keyword_remove, crisis_scan, normalize_for_matching
+from .sanctions import member_ban, member_suspend, sanction_lift
+from .verification import (
+    answer_verify,
+    verification_decline,
+    verification_withdraw_after_edit,
+)
+
+__all__ = [
+    "answer_verify",
+    "appeal_create",
+    "appeal_decide",
+    "audit_log_record",
+    "crisis_keyword_add",
+    "crisis_keyword_remove",
+    "crisis_scan",
+    "flag_create",
+    "member_ban",
+    "member_suspend",
+    "normalize_for_matching",
+    "post_delete",
+    "post_dismiss_flags",
+    "post_hide",
+    "post_restore",
+    "sanction_lift",
+    "thread_close_as_duplicate",
+    "thread_lock",
+    "thread_move",
+    "thread_unlock",
+    "verification_decline",
+    "verification_withdraw_after_edit",
+]

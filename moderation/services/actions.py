@@ -1,0 +1,271 @@
+"""Moderator actions on posts: dismiss, hide, restore, delete, lock, close as duplicate,
+move. (Editing uses the Q&A edit services, which allow neutral moderators.)
+
+Each action: checks that the actor moderates the post's brand neutrally, requires a
+reason, changes the post and the counters that depend on its visibility in one
+transaction, resolves the open flags, writes the audit log and tells the author after
+commit. Hidden and deleted posts vanish from pages, lists and counts at once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from brands.models import Brand, Product
+from qa.models import Answer, MeToo, Thread, ThreadSubscription, Visibility
+
+from .. import permissions
+from ..models import AuditLogEntry, Flag
+from .audit import audit_log_record
+
+Post = Thread | Answer
+
+
+def _brand_of(post: Post) -> Brand:
+    return post.brand if isinstance(post, Thread) else post.thread.brand
+
+
+def _kind(post: Post) -> str:
+    return "thread" if isinstance(post, Thread) else "answer"
+
+
+def _require_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Say why: the author and the audit log see it.")]})
+    if len(reason) > 1000:
+        raise ValidationError({"reason": [_("Keep the reason under 1,000 characters.")]})
+    return reason
+
+
+def _flags_of(post: Post):
+    return Flag.objects.open().filter(**{_kind(post): post})
+
+
+def _resolve_flags(post: Post, *, actor: Any, resolution: str) -> int:
+    return _flags_of(post).update(
+        resolved_at=timezone.now(), resolved_by=actor, resolution=resolution
+    )
+
+
+def _notify_author(entry: AuditLogEntry) -> None:
+    from ..tasks import notify_moderation_action
+
+    transaction.on_commit(lambda: notify_moderation_action.delay(entry.pk))
+
+
+def _reindex(thread_id: int) -> None:
+    """Search must never show what moderation removed: refresh the thread's entry."""
+    try:  # INTEGRATION: search lands in parallel; replaced by its interface then.
+        from search.services import thread_changed
+    except ImportError:
+        return
+    thread_changed(thread_id)
+
+
+def thread_status_refresh(thread: Thread) -> None:
+    """Solved only while the accepted answer is visible; answered while any answer is."""
+    accepted_visible = (
+        thread.accepted_answer_id is not None
+        and Answer.objects.filter(
+            pk=thread.accepted_answer_id, visibility=Visibility.PUBLISHED
+        ).exists()
+    )
+    if accepted_visible:
+        status = Thread.Status.SOLVED
+    elif Answer.objects.filter(thread=thread, visibility=Visibility.PUBLISHED).exists():
+        status = Thread.Status.ANSWERED
+    else:
+        status = Thread.Status.OPEN
+    Thread.objects.filter(pk=thread.pk).update(status=status)
+    thread.status = status
+
+
+def _set_visibility(post: Post, visibility: str) -> str:
+    """Change visibility and keep the counts that only count published posts exact."""
+    model = type(post)
+    locked = model.objects.select_for_update().get(pk=post.pk)
+    before = locked.visibility
+    if before == visibility:
+        return before
+    model.objects.filter(pk=post.pk).update(visibility=visibility)
+    post.visibility = visibility
+    was_listed = before == Visibility.PUBLISHED
+    now_listed = visibility == Visibility.PUBLISHED
+    if was_listed != now_listed:
+        delta = 1 if now_listed else -1
+        if isinstance(post, Thread):
+            if post.duplicate_of_id is None:
+                Brand.objects.filter(pk=post.brand_id).update(
+                    thread_count=F("thread_count") + delta
+                )
+        else:
+            Thread.objects.filter(pk=post.thread_id).update(answer_count=F("answer_count") + delta)
+            thread_status_refresh(Thread.objects.get(pk=post.thread_id))
+    _reindex(post.pk if isinstance(post, Thread) else post.thread_id)
+    return before
+
+
+def _act(
+    *,
+    actor: Any,
+    post: Post,
+    action: str,
+    reason: str,
+    visibility: str | None = None,
+    resolution: str = Flag.Resolution.ACTED,
+    data: dict | None = None,
+) -> AuditLogEntry:
+    permissions.check_can_moderate(actor, _brand_of(post))
+    reason = _require_reason(reason)
+    details = dict(data or {})
+    if visibility is not None:
+        details["visibility_before"] = _set_visibility(post, visibility)
+        details["visibility"] = visibility
+    details["flags_resolved"] = _resolve_flags(post, actor=actor, resolution=resolution)
+    entry = audit_log_record(
+        actor=actor,
+        action=f"{_kind(post)}.{action}",
+        target=post,
+        brand=_brand_of(post),
+        reason=reason,
+        data=details,
+    )
+    _notify_author(entry)
+    return entry
+
+
+@transaction.atomic
+def post_dismiss_flags(*, actor: Any, post: Post, reason: str) -> AuditLogEntry:
+    """The flags were wrong: close them, and show the post again if flags hid it."""
+    visibility = Visibility.PUBLISHED if post.visibility == Visibility.HIDDEN else None
+    return _act(
+        actor=actor,
+        post=post,
+        action="dismiss",
+        reason=reason,
+        visibility=visibility,
+        resolution=Flag.Resolution.DISMISSED,
+    )
+
+
+@transaction.atomic
+def post_hide(*, actor: Any, post: Post, reason: str) -> AuditLogEntry:
+    """Hide pending review: gone for everyone but its author, who sees why."""
+    return _act(actor=actor, post=post, action="hide", reason=reason, visibility=Visibility.HIDDEN)
+
+
+@transaction.atomic
+def post_restore(*, actor: Any, post: Post, reason: str) -> AuditLogEntry:
+    return _act(
+        actor=actor, post=post, action="restore", reason=reason, visibility=Visibility.PUBLISHED
+    )
+
+
+@transaction.atomic
+def post_delete(*, actor: Any, post: Post, reason: str) -> AuditLogEntry:
+    """Soft delete: the content stays in the database for the audit and an appeal."""
+    return _act(
+        actor=actor, post=post, action="delete", reason=reason, visibility=Visibility.DELETED
+    )
+
+
+@transaction.atomic
+def thread_lock(*, actor: Any, thread: Thread, reason: str) -> AuditLogEntry:
+    entry = _act(actor=actor, post=thread, action="lock", reason=reason)
+    Thread.objects.filter(pk=thread.pk).update(locked_at=timezone.now())
+    return entry
+
+
+@transaction.atomic
+def thread_unlock(*, actor: Any, thread: Thread, reason: str) -> AuditLogEntry:
+    entry = _act(actor=actor, post=thread, action="unlock", reason=reason)
+    Thread.objects.filter(pk=thread.pk).update(locked_at=None)
+    return entry
+
+
+@transaction.atomic
+def thread_close_as_duplicate(
+    *, actor: Any, thread: Thread, original: Thread, reason: str
+) -> AuditLogEntry:
+    """Close a thread as a duplicate: its me-toos and subscribers carry over to the original,
+    it leaves the lists, and visitors are redirected to the original."""
+    if original.pk == thread.pk:
+        raise ValidationError({"original": [_("A thread can't be a duplicate of itself.")]})
+    if original.duplicate_of_id or original.visibility != Visibility.PUBLISHED:
+        raise ValidationError(
+            {"original": [_("Choose an original thread that is itself open and visible.")]}
+        )
+    if original.brand_id != thread.brand_id:
+        raise ValidationError(
+            {"original": [_("The original must be in the same brand; move the thread first.")]}
+        )
+    entry = _act(
+        actor=actor,
+        post=thread,
+        action="close_duplicate",
+        reason=reason,
+        data={"original": original.pk},
+    )
+    # Carry over me-toos and subscriptions, skipping people the original already has.
+    already = set(MeToo.objects.filter(thread=original).values_list("user_id", flat=True))
+    already.add(original.author_id)
+    MeToo.objects.filter(thread=thread).exclude(user_id__in=already).update(thread=original)
+    MeToo.objects.filter(thread=thread).delete()
+    following = set(
+        ThreadSubscription.objects.filter(thread=original).values_list("user_id", flat=True)
+    )
+    ThreadSubscription.objects.filter(thread=thread).exclude(user_id__in=following).update(
+        thread=original
+    )
+    Thread.objects.filter(pk=original.pk).update(
+        me_too_count=MeToo.objects.filter(thread=original).count()
+    )
+    Thread.objects.filter(pk=thread.pk).update(duplicate_of=original, me_too_count=0)
+    if thread.visibility == Visibility.PUBLISHED:
+        Brand.objects.filter(pk=thread.brand_id).update(thread_count=F("thread_count") - 1)
+    thread.duplicate_of = original
+    _reindex(thread.pk)
+    _reindex(original.pk)
+    return entry
+
+
+@transaction.atomic
+def thread_move(
+    *, actor: Any, thread: Thread, brand: Brand, product: Product | None, reason: str
+) -> AuditLogEntry:
+    """Move a thread to another brand or product. The moderator must be neutral towards
+    both brands."""
+    if product is not None and product.brand_id != brand.pk:
+        raise ValidationError({"product": [_("That product belongs to another brand.")]})
+    permissions.check_can_moderate(actor, brand)
+    before = {"brand": thread.brand_id, "product": thread.product_id}
+    if before == {"brand": brand.pk, "product": product.pk if product else None}:
+        raise ValidationError({"brand": [_("The thread is already there.")]})
+    entry = _act(
+        actor=actor,
+        post=thread,
+        action="move",
+        reason=reason,
+        resolution=Flag.Resolution.ACTED,
+        data={
+            "from": before,
+            "to": {"brand": brand.pk, "product": product.pk if product else None},
+        },
+    )
+    counted = thread.visibility == Visibility.PUBLISHED and thread.duplicate_of_id is None
+    if brand.pk != thread.brand_id and counted:
+        Brand.objects.filter(pk=thread.brand_id).update(thread_count=F("thread_count") - 1)
+        Brand.objects.filter(pk=brand.pk).update(thread_count=F("thread_count") + 1)
+    Thread.objects.filter(pk=thread.pk).update(brand=brand, product=product, version=None)
+    Flag.objects.filter(thread=thread).update(brand=brand)
+    Flag.objects.filter(answer__thread=thread).update(brand=brand)
+    thread.brand, thread.product, thread.version = brand, product, None
+    _reindex(thread.pk)
+    return entry

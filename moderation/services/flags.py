@@ -1,0 +1,108 @@
+"""Flags: any customer reports a post once; enough flags (or one from a moderator) hide it
+pending review."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from community.permissions import require_participation
+from qa.models import Answer, Thread, Visibility
+
+from ..models import Flag
+from ..permissions import moderates
+from ..ratelimit import rate_limit_hit
+from .actions import _brand_of, _notify_author, _set_visibility
+from .audit import audit_log_record
+
+USER_REASONS = {r for r in Flag.Reason.values if r != Flag.Reason.CRISIS}
+
+
+@transaction.atomic
+def flag_create(
+    *,
+    flagger: Any,
+    reason: str,
+    thread: Thread | None = None,
+    answer: Answer | None = None,
+    note: str = "",
+    duplicate_of: Thread | None = None,
+) -> Flag:
+    if (thread is None) == (answer is None):
+        raise ValueError("Flag exactly one of thread or answer.")
+    post = thread or answer
+    require_participation(flagger)
+    if post.author_id == flagger.pk:
+        raise PermissionDenied(_("You can't flag your own post; edit it instead."))
+    note = (note or "").strip()
+    errors: dict[str, list[str]] = {}
+    if reason not in USER_REASONS:
+        errors["reason"] = [_("Choose why you are flagging this.")]
+    if reason == Flag.Reason.INACCURATE and not note:
+        errors["note"] = [_("Say what is inaccurate, so a moderator can check it.")]
+    if len(note) > 2000:
+        errors["note"] = [_("Keep the note under 2,000 characters.")]
+    if reason == Flag.Reason.DUPLICATE:
+        own_thread = thread or answer.thread
+        if duplicate_of is None:
+            errors["duplicate_of"] = [_("Link the original thread.")]
+        elif duplicate_of.pk == own_thread.pk:
+            errors["duplicate_of"] = [_("A thread can't be a duplicate of itself.")]
+    if errors:
+        raise ValidationError(errors)
+    rate_limit_hit(user=flagger, action="flag")
+    brand = _brand_of(post)
+    try:
+        with transaction.atomic():
+            flag = Flag.objects.create(
+                thread=thread,
+                answer=answer,
+                brand=brand,
+                flagger=flagger,
+                reason=reason,
+                note=note,
+                duplicate_of=duplicate_of if reason == Flag.Reason.DUPLICATE else None,
+            )
+    except IntegrityError:
+        raise ValidationError(
+            {"reason": [_("You have already flagged this; moderators will look at it.")]}
+        ) from None
+    _hide_if_flagged_enough(post, flag=flag, flagger=flagger)
+    return flag
+
+
+def _hide_if_flagged_enough(post: Thread | Answer, *, flag: Flag, flagger: Any) -> None:
+    if post.visibility != Visibility.PUBLISHED:
+        return
+    kind = "thread" if isinstance(post, Thread) else "answer"
+    people = (
+        Flag.objects.open()
+        .filter(**{kind: post}, flagger__isnull=False)
+        .values("flagger")
+        .distinct()
+        .count()
+    )
+    by_moderator = moderates(flagger, _brand_of(post))
+    if not by_moderator and people < settings.SODAN_FLAGS_TO_HIDE:
+        return
+    _set_visibility(post, Visibility.HIDDEN)
+    reasons = sorted(
+        {
+            str(Flag.Reason(r).label)
+            for r in Flag.objects.open().filter(**{kind: post}).values_list("reason", flat=True)
+        }
+    )
+    entry = audit_log_record(
+        actor=None,
+        action=f"{kind}.auto_hide",
+        target=post,
+        brand=_brand_of(post),
+        reason=_("Hidden pending review after flags: %(reasons)s.")
+        % {"reasons": ", ".join(reasons)},
+        data={"flags": people, "by_moderator": by_moderator, "flag": flag.pk},
+    )
+    _notify_author(entry)

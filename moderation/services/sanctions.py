@@ -1,0 +1,106 @@
+"""Sanctions: suspend a member for a period, or ban. A suspended member reads but cannot
+post, vote or flag, and is told until when and why."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from community.models import BAN_YEAR, User
+
+from .. import permissions
+from ..models import Sanction
+from .audit import audit_log_record
+
+MAX_SUSPENSION_DAYS = 365
+
+
+def _check(moderator: Any, member: User, reason: str) -> str:
+    permissions.check_can_sanction(moderator)
+    if member.pk == moderator.pk:
+        raise PermissionDenied(_("You can't sanction yourself."))
+    if member.is_staff:
+        raise PermissionDenied(_("Staff accounts can't be sanctioned here."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Say why: the member is told.")]})
+    if len(reason) > 300:
+        raise ValidationError({"reason": [_("Keep the reason under 300 characters.")]})
+    return reason
+
+
+def _apply(*, moderator: Any, member: User, kind: str, until: dt.datetime, reason: str) -> Sanction:
+    Sanction.objects.filter(user=member, lifted_at__isnull=True).update(
+        lifted_at=timezone.now(), lifted_by=moderator
+    )
+    sanction = Sanction.objects.create(
+        user=member,
+        kind=kind,
+        until=None if kind == Sanction.Kind.BAN else until,
+        reason=reason,
+        imposed_by=moderator,
+    )
+    User.objects.filter(pk=member.pk).update(suspended_until=until, suspension_reason=reason)
+    member.suspended_until, member.suspension_reason = until, reason
+    entry = audit_log_record(
+        actor=moderator,
+        action=f"member.{kind}",
+        target=member,
+        reason=reason,
+        data={"until": until.isoformat(), "sanction": sanction.pk},
+    )
+    from ..tasks import notify_sanction
+
+    transaction.on_commit(lambda: notify_sanction.delay(entry.pk))
+    return sanction
+
+
+@transaction.atomic
+def member_suspend(*, moderator: Any, member: User, days: int, reason: str) -> Sanction:
+    reason = _check(moderator, member, reason)
+    if not 1 <= int(days) <= MAX_SUSPENSION_DAYS:
+        raise ValidationError(
+            {
+                "days": [
+                    _("Suspend for 1 to %(max)d days; ban for longer.")
+                    % {"max": MAX_SUSPENSION_DAYS}
+                ]
+            }
+        )
+    until = timezone.now() + dt.timedelta(days=int(days))
+    return _apply(
+        moderator=moderator,
+        member=member,
+        kind=Sanction.Kind.SUSPENSION,
+        until=until,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def member_ban(*, moderator: Any, member: User, reason: str) -> Sanction:
+    reason = _check(moderator, member, reason)
+    until = dt.datetime(BAN_YEAR, 12, 31, tzinfo=dt.UTC)
+    return _apply(
+        moderator=moderator, member=member, kind=Sanction.Kind.BAN, until=until, reason=reason
+    )
+
+
+@transaction.atomic
+def sanction_lift(*, moderator: Any, member: User, reason: str) -> int:
+    permissions.check_can_sanction(moderator)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Say why the sanction is lifted.")]})
+    lifted = Sanction.objects.filter(user=member, lifted_at__isnull=True).update(
+        lifted_at=timezone.now(), lifted_by=moderator
+    )
+    User.objects.filter(pk=member.pk).update(suspended_until=None, suspension_reason="")
+    member.suspended_until, member.suspension_reason = None, ""
+    audit_log_record(actor=moderator, action="member.sanction_lifted", target=member, reason=reason)
+    return lifted

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "moderation"
+
+urlpatterns = [
+    path("moderation/", views.queue, name="queue"),
+    path("moderation/rechecks/", views.rechecks, name="rechecks"),
+    path("moderation/rechecks/<int:pk>/decline/", views.recheck_decline, name="recheck_decline"),
+    path("moderation/appeals/", views.appeals, name="appeals"),
+    path("moderation/appeals/<int:pk>/decide/", views.appeal_decide, name="appeal_decide"),
+    path("moderation/keywords/", views.keywords, name="global_keywords"),
+    path("moderation/members/<str:username>/", views.member_sanction, name="member_sanction"),
+    path("moderation/<str:kind>/<int:pk>/", views.moderate, name="moderate"),
+    path("moderation/<str:kind>/<int:pk>/appeal/", views.appeal, name="appeal"),
+    path("flag/<str:kind>/<int:pk>/", views.flag, name="flag"),
+    path("a/<int:pk>/verify/", views.verify, name="verify"),
+    path("b/<slug:brand_slug>/keywords/", views.keywords, name="brand_keywords"),
+]
