@@ -39,6 +39,7 @@ from qa.models import (
 
 from . import content
 from .content import AnswerSpec, Person, ThreadSpec
+from .moderation import delete_moderation, load_moderation
 
 SEED = 2026
 HISTORY_DAYS = 90
@@ -127,6 +128,7 @@ def delete_demo_content() -> dict[str, int]:
         "users": users.count(),
         "brands": brands.count(),
     }
+    delete_moderation(users=users, brands=brands, threads=doomed)
     doomed.delete()
     stray_answers.delete()
     # Revisions are PROTECTed against losing their editor; edits the demo people made
@@ -458,6 +460,7 @@ def load_demo_content(*, report: Report) -> LoadSummary:
             f"  {brand_spec.name:<16} {kind:<9}  {len(brand_spec.products)} products, "
             f"{len(brand_plans):>2} threads, {answers:>2} answers"
         )
+    load_moderation(users=users, brands=brands, report=report)
     return LoadSummary(now=now, counts=demo_counts())
 
 
