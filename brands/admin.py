@@ -18,6 +18,12 @@ class BrandAdmin(admin.ModelAdmin):
     readonly_fields = ("thread_count",)
     inlines = [ProductInline]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        from qa import page_cache  # name, colour and logo show on every thread page
+
+        page_cache.site_changed()
+
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):

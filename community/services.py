@@ -36,6 +36,9 @@ def profile_update(
     user.email_notifications = email_notifications
     user.language = language
     user.save(update_fields=["display_name", "bio", "email_notifications", "language"])
+    from qa import page_cache  # a display name shows on every page the person wrote on
+
+    page_cache.site_changed()
     return user
 
 

@@ -255,6 +255,8 @@ SODAN_MAX_BODY_CHARS: int = env.int("SODAN_MAX_BODY_CHARS", default=20_000)
 SODAN_MAX_REQUEST_BYTES: int = env.int("SODAN_MAX_REQUEST_BYTES", default=512 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = SODAN_MAX_REQUEST_BYTES
 SODAN_THREADS_PER_PAGE: int = env.int("SODAN_THREADS_PER_PAGE", default=20)
+# Cache whole thread pages for anonymous readers (qa/page_cache.py).
+SODAN_PAGE_CACHE: bool = env.bool("SODAN_PAGE_CACHE", default=True)
 
 # --- Moderation -----------------------------------------------------------------------
 # Open flags from distinct people that hide a post pending review (a moderator's flag

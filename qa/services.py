@@ -23,7 +23,7 @@ from moderation import services as moderation
 from moderation import tasks as moderation_tasks
 from moderation.ratelimit import links_allowed, rate_limit_hit
 
-from . import permissions
+from . import page_cache, permissions
 from .models import Answer, HelpfulVote, MeToo, Revision, Thread, ThreadSubscription
 from .rendering import body_html_link_count, render_markdown, render_plain_excerpt
 
@@ -166,6 +166,7 @@ def thread_edit(*, actor: User, thread: Thread, title: str, body: str, reason: s
         body_html=thread.body_html,
         editor=actor,
     )
+    page_cache.thread_changed(thread.pk)
     _record_moderator_edit(actor=actor, post=thread, reason=reason)
     moderation.crisis_scan(post=thread)
     return thread
@@ -187,6 +188,7 @@ def answer_create(*, author: User, thread: Thread, body: str) -> Answer:
         status=Thread.Status.ANSWERED
     )
     thread_subscribe(user=author, thread=thread)
+    page_cache.thread_changed(thread.pk)
     _on_commit(community_tasks.notify_answer_posted, answer.pk)
     moderation.crisis_scan(post=answer)
     return answer
@@ -228,6 +230,7 @@ def answer_edit(*, actor: User, answer: Answer, body: str, reason: str = "") -> 
         body_html=answer.body_html,
         editor=actor,
     )
+    page_cache.thread_changed(answer.thread_id)
     if was_verified:
         moderation.verification_withdraw_after_edit(answer=answer, actor=actor)
     _record_moderator_edit(actor=actor, post=answer, reason=reason)
@@ -243,6 +246,7 @@ def answer_vote_toggle(*, user: User, answer: Answer) -> bool:
     """
     permissions.check_can_vote(user, answer)
     rate_limit_hit(user=user, action="vote")
+    page_cache.thread_changed(answer.thread_id)
     deleted, _rows = HelpfulVote.objects.filter(answer=answer, user=user).delete()
     if deleted:
         Answer.objects.filter(pk=answer.pk).update(helpful_count=F("helpful_count") - 1)
@@ -269,6 +273,7 @@ def thread_me_too_toggle(
     """Press or release "me too". Pressing subscribes the person to the thread."""
     permissions.check_can_me_too(user, thread)
     rate_limit_hit(user=user, action="me_too")
+    page_cache.thread_changed(thread.pk)
     deleted, _rows = MeToo.objects.filter(thread=thread, user=user).delete()
     if deleted:
         Thread.objects.filter(pk=thread.pk).update(me_too_count=F("me_too_count") - 1)
@@ -289,6 +294,7 @@ def thread_me_too_toggle(
 def answer_accept(*, actor: User, answer: Answer) -> Answer:
     """Mark the answer that solved the thread; any earlier accepted answer steps down."""
     permissions.check_can_accept(actor, answer)
+    page_cache.thread_changed(answer.thread_id)
     thread = Thread.objects.select_for_update().get(pk=answer.thread_id)
     if thread.accepted_answer_id == answer.pk:
         return answer
@@ -318,6 +324,7 @@ def answer_accept(*, actor: User, answer: Answer) -> Answer:
 def answer_unaccept(*, actor: User, answer: Answer) -> Answer:
     """Undo an acceptance: the thread goes back to answered."""
     permissions.check_can_accept(actor, answer)
+    page_cache.thread_changed(answer.thread_id)
     thread = Thread.objects.select_for_update().get(pk=answer.thread_id)
     if thread.accepted_answer_id != answer.pk:
         return answer

@@ -22,7 +22,7 @@ from moderation import selectors as moderation_selectors
 from moderation.permissions import moderates
 from moderation.ratelimit import RateLimited
 
-from . import permissions, selectors, services
+from . import page_cache, permissions, selectors, services
 from .forms import AnswerForm, AskForm, MeTooForm, ThreadEditForm, ThreadFilterForm
 from .models import Answer, Thread
 
@@ -121,6 +121,20 @@ def thread_detail(
         return redirect(thread.duplicate_of)
     if slug != thread.slug and answer_form is None:
         return redirect(thread, permanent=True)
+    if answer_form is None:
+        return page_cache.serve_thread_page(
+            request, thread.pk, lambda marks: _render_thread(request, thread, None, 200, marks)
+        )
+    return _render_thread(request, thread, answer_form, status, {})
+
+
+def _render_thread(
+    request: HttpRequest,
+    thread: Thread,
+    answer_form: AnswerForm | None,
+    status: int,
+    extra: dict,
+) -> HttpResponse:
     answers = selectors.thread_answers(thread=thread, user=request.user)
     user = request.user
     can_participate = permissions.can_ask(user)
@@ -155,8 +169,9 @@ def thread_detail(
             "can_me_too": permissions.can_me_too(user, thread),
             "said_me_too": selectors.viewer_said_me_too(thread=thread, user=user),
             "me_too_form": MeTooForm(),
+            **extra,
         },
-        status=status if answer_form is not None else 200,
+        status=status,
     )
 
 

@@ -12,6 +12,15 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_content_types():
+    """Transactional tests flush the database and content types come back with new ids;
+    Django's per-process content-type cache must not outlive that."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+
+
+@pytest.fixture(autouse=True)
 def _no_rate_limits(settings):
     """Factories post many times a second; rate-limit tests switch limits back on."""
     settings.SODAN_RATE_LIMITS_ENABLED = False

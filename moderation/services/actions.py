@@ -61,7 +61,10 @@ def _notify_author(entry: AuditLogEntry) -> None:
 
 
 def _reindex(thread_id: int) -> None:
-    """Search must never show what moderation removed: refresh the thread's entry."""
+    """Pages and search must never show what moderation removed: refresh both."""
+    from qa import page_cache
+
+    page_cache.thread_changed(thread_id)
     try:  # INTEGRATION: search lands in parallel; replaced by its interface then.
         from search.services import thread_changed
     except ImportError:
@@ -180,6 +183,7 @@ def post_delete(*, actor: Any, post: Post, reason: str) -> AuditLogEntry:
 def thread_lock(*, actor: Any, thread: Thread, reason: str) -> AuditLogEntry:
     entry = _act(actor=actor, post=thread, action="lock", reason=reason)
     Thread.objects.filter(pk=thread.pk).update(locked_at=timezone.now())
+    _reindex(thread.pk)
     return entry
 
 
@@ -187,6 +191,7 @@ def thread_lock(*, actor: Any, thread: Thread, reason: str) -> AuditLogEntry:
 def thread_unlock(*, actor: Any, thread: Thread, reason: str) -> AuditLogEntry:
     entry = _act(actor=actor, post=thread, action="unlock", reason=reason)
     Thread.objects.filter(pk=thread.pk).update(locked_at=None)
+    _reindex(thread.pk)
     return entry
 
 

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qa import page_cache
 from qa.models import Answer, Visibility
 
 from .. import permissions
@@ -49,6 +50,7 @@ def answer_verify(
     )
     Answer.objects.filter(pk=answer.pk).update(verified_at=now, verified_by=moderator)
     answer.verified_at, answer.verified_by = now, moderator
+    page_cache.thread_changed(answer.thread_id)
     audit_log_record(
         actor=moderator,
         action="answer.verify",

@@ -1,0 +1,103 @@
+"""Whole-page cache of thread pages for anonymous readers, with exact invalidation.
+
+Most readers of a support community are anonymous visitors arriving from a search
+engine, and they all see the same page. We keep the rendered HTML in the cache under a
+key that includes version numbers:
+
+- the thread's version, bumped by every write that changes what its page shows (new or
+  edited answer, vote, me-too, acceptance, moderation, verification, ownership, …);
+- a site-wide version, bumped by changes that touch many pages (a display name, a brand's
+  look).
+
+Bumping happens inside the writing transaction and again after it commits, so a page
+rendered from data that was about to change can never be served under the new version.
+Nothing personal is cached: only requests without a session or pending messages use the
+cache, and the per-request CSP nonce and CSRF token are put into the cached HTML as it is
+served.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+
+NONCE_MARK = "__sodan_csp_nonce__"
+CSRF_MARK = "__sodan_csrf_token__"
+SITE_VERSION_KEY = "sodan:page:v:site"
+# Short enough that "5 minutes ago" style dates stay roughly right; long enough for hot
+# threads to be served from the cache nearly always.
+PAGE_TTL = 300
+
+
+def _thread_version_key(thread_id: int) -> str:
+    return f"sodan:page:v:thread:{thread_id}"
+
+
+def _bump(key: str) -> None:
+    cache.set(key, secrets.token_hex(6), timeout=None)
+
+
+def thread_changed(thread_id: int) -> None:
+    """Invalidate the cached pages of one thread, now and once the transaction commits."""
+    key = _thread_version_key(thread_id)
+    _bump(key)
+    transaction.on_commit(lambda: _bump(key))
+
+
+def site_changed() -> None:
+    """Invalidate every cached page (rare changes that show on many pages)."""
+    _bump(SITE_VERSION_KEY)
+    transaction.on_commit(lambda: _bump(SITE_VERSION_KEY))
+
+
+def _cacheable(request: HttpRequest) -> bool:
+    if not settings.SODAN_PAGE_CACHE or request.method != "GET":
+        return False
+    if request.user.is_authenticated or request.GET:
+        return False
+    # A session or a pending message means this visitor may see something of their own.
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES and "messages" not in request.COOKIES
+
+
+def serve_thread_page(
+    request: HttpRequest, thread_id: int, render: Callable[[dict], HttpResponse]
+) -> HttpResponse:
+    """Serve the anonymous thread page from the cache, or render, store and serve it.
+
+    `render(marks)` renders the page with `marks` added to its context: for a cacheable
+    request, placeholders stand in for the per-request CSP nonce and CSRF token.
+    """
+    if not _cacheable(request):
+        return render({})
+    version_key = _thread_version_key(thread_id)
+    versions = cache.get_many([version_key, SITE_VERSION_KEY])
+    for key in (version_key, SITE_VERSION_KEY):
+        if key not in versions:
+            cache.add(key, secrets.token_hex(6), timeout=None)
+            versions[key] = cache.get(key)
+    language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
+    page_key = (
+        f"sodan:page:thread:{thread_id}:{language}:"
+        f"{versions[version_key]}:{versions[SITE_VERSION_KEY]}"
+    )
+    html = cache.get(page_key)
+    state = "hit"
+    if html is None:
+        response = render({"csp_nonce": NONCE_MARK, "csrf_token": CSRF_MARK})
+        if response.status_code != 200 or response.streaming:
+            return response
+        html = response.content.decode()
+        cache.set(page_key, html, PAGE_TTL)
+        state = "miss"
+    response = HttpResponse(
+        html.replace(NONCE_MARK, str(request.csp_nonce)).replace(CSRF_MARK, get_token(request)),
+        content_type="text/html; charset=utf-8",
+    )
+    response["X-Sodan-Cache"] = state
+    return response

@@ -1,0 +1,121 @@
+"""Anonymous thread pages come from the cache, and every change shows at once."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from community import services as community_services
+from moderation import services as moderation_services
+from moderation.models import ModeratorAppointment
+from qa import services
+from tests.community.factories import UserFactory
+from tests.qa.factories import AnswerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _get(client, thread):
+    return client.get(thread.get_absolute_url())
+
+
+def test_second_anonymous_view_is_a_hit_with_one_query(client, thread):
+    assert _get(client, thread)["X-Sodan-Cache"] == "miss"
+    with CaptureQueriesContext(connection) as ctx:
+        response = _get(client, thread)
+    assert response["X-Sodan-Cache"] == "hit"
+    assert len(ctx.captured_queries) == 1  # the thread's visibility, checked every time
+
+
+def test_a_hit_carries_this_requests_nonce_and_a_working_csrf_token(client, brand, thread):
+    _get(client, thread)
+    response = _get(client, thread)
+    html = response.content.decode()
+    nonce = response["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]
+    assert f'<style nonce="{nonce}">' in html
+    assert "__sodan" not in html
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    client.cookies["csrftoken"] = response.cookies["csrftoken"].value
+    client.handler.enforce_csrf_checks = True
+    switched = client.post(
+        "/i18n/setlang/", {"language": "ja", "next": "/", "csrfmiddlewaretoken": token}
+    )
+    assert switched.status_code == 302
+
+
+def test_new_answer_shows_at_once(client, thread, other_customer):
+    _get(client, thread)
+    services.answer_create(author=other_customer, thread=thread, body="Fresh advice here")
+    assert "Fresh advice here" in _get(client, thread).content.decode()
+
+
+def test_vote_me_too_and_accept_show_at_once(client, thread, answer, customer):
+    _get(client, thread)
+    services.answer_vote_toggle(user=UserFactory(), answer=answer)
+    assert "1 found this helpful" in _get(client, thread).content.decode()
+    services.thread_me_too_toggle(user=UserFactory(), thread=thread)
+    assert "<strong>1</strong> person has this too" in _get(client, thread).content.decode()
+    services.answer_accept(actor=customer, answer=answer)
+    assert "Accepted answer" in _get(client, thread).content.decode()
+
+
+def test_a_hidden_answer_vanishes_at_once(client, thread, answer):
+    moderator = UserFactory()
+    ModeratorAppointment.objects.create(user=moderator)
+    _get(client, thread)
+    moderation_services.post_hide(actor=moderator, post=answer, reason="Spam")
+    assert answer.body not in _get(client, thread).content.decode()
+
+
+def test_a_hidden_thread_is_404_at_once(client, thread):
+    moderator = UserFactory()
+    ModeratorAppointment.objects.create(user=moderator)
+    _get(client, thread)
+    moderation_services.post_hide(actor=moderator, post=thread, reason="Spam")
+    assert _get(client, thread).status_code == 404
+
+
+def test_a_display_name_change_shows_at_once(client, thread, answer, other_customer):
+    _get(client, thread)
+    community_services.profile_update(
+        user=other_customer,
+        display_name="Ken the Helper",
+        bio="",
+        email_notifications=True,
+        language="",
+    )
+    assert "Ken the Helper" in _get(client, thread).content.decode()
+
+
+def test_languages_are_cached_apart(client, thread):
+    english = client.get(thread.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
+    japanese = client.get(thread.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="ja")
+    assert b'lang="en"' in english.content
+    assert b'lang="ja"' in japanese.content
+
+
+def test_logged_in_readers_are_never_served_from_the_cache(client, thread, customer):
+    _get(client, thread)
+    client.force_login(customer)
+    response = _get(client, thread)
+    assert "X-Sodan-Cache" not in response
+    assert customer.public_name in response.content.decode()
+
+
+def test_visitors_with_a_session_are_not_served_from_the_cache(client, thread):
+    _get(client, thread)
+    client.cookies["sessionid"] = "anything"
+    assert "X-Sodan-Cache" not in _get(client, thread)
+
+
+def test_cache_can_be_switched_off(client, thread, settings):
+    settings.SODAN_PAGE_CACHE = False
+    _get(client, thread)
+    assert "X-Sodan-Cache" not in _get(client, thread)
+
+
+def test_many_answers_render_once_then_hit(client, thread):
+    AnswerFactory.create_batch(30, thread=thread)
+    assert _get(client, thread)["X-Sodan-Cache"] == "miss"
+    assert _get(client, thread)["X-Sodan-Cache"] == "hit"
