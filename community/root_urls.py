@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("community.urls")),
     path("", include("qa.urls")),
     path("", include("moderation.urls")),
+    path("", include("search.urls")),
 ]
 
 if settings.DEBUG:

@@ -144,7 +144,12 @@ CELERY_TASK_ROUTES = {
     "community.tasks.*": {"queue": "email"},
     "search.tasks.*": {"queue": "search"},
 }
-CELERY_BEAT_SCHEDULE: dict = {}
+# https://docs.celeryq.dev/en/stable/userguide/periodic-tasks.html
+CELERY_BEAT_SCHEDULE: dict = {
+    # Retry search index changes that failed, and re-queue anything the index missed.
+    "search-outbox-sweep": {"task": "search.tasks.outbox_sweep", "schedule": 60.0},
+    "search-reconcile": {"task": "search.tasks.reconcile", "schedule": 3600.0},
+}
 CELERY_TIMEZONE = "UTC"
 
 # --- E-mail -----------------------------------------------------------------------------
@@ -257,6 +262,15 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = SODAN_MAX_REQUEST_BYTES
 SODAN_THREADS_PER_PAGE: int = env.int("SODAN_THREADS_PER_PAGE", default=20)
 # Cache whole thread pages for anonymous readers (qa/page_cache.py).
 SODAN_PAGE_CACHE: bool = env.bool("SODAN_PAGE_CACHE", default=True)
+
+# --- Search -----------------------------------------------------------------------------
+# "search.backends.database.DatabaseBackend" (default: SQLite FTS5 or PostgreSQL full-text,
+# by the database in use) or "search.backends.elasticsearch.ElasticsearchBackend".
+SEARCH_BACKEND: str = env.str("SEARCH_BACKEND", default="search.backends.database.DatabaseBackend")
+ELASTICSEARCH_URL: str = env.str("ELASTICSEARCH_URL", default="")
+ELASTICSEARCH_INDEX: str = env.str("ELASTICSEARCH_INDEX", default="sodan-threads")
+# Apply index changes right after each commit (a Celery task); off only in bulk loaders.
+SEARCH_INDEX_ON_COMMIT: bool = env.bool("SEARCH_INDEX_ON_COMMIT", default=True)
 
 # --- Moderation -----------------------------------------------------------------------
 # Open flags from distinct people that hide a post pending review (a moderator's flag

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -49,6 +50,15 @@ class AskForm(forms.Form):
     def __init__(self, *args, brand: Brand, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["product"].queryset = Product.objects.for_brand(brand)
+        # While the title is typed, similar threads appear under it (htmx, debounced).
+        self.fields["title"].widget.attrs.update(
+            {
+                "hx-get": reverse("search:similar", args=[brand.slug]),
+                "hx-trigger": "keyup changed delay:400ms, search",
+                "hx-target": "#similar-threads",
+                "autocomplete": "off",
+            }
+        )
 
 
 class _EditReasonMixin:

@@ -22,6 +22,7 @@ from community.models import User
 from moderation import services as moderation
 from moderation import tasks as moderation_tasks
 from moderation.ratelimit import links_allowed, rate_limit_hit
+from search import services as search_services
 
 from . import page_cache, permissions
 from .models import Answer, HelpfulVote, MeToo, Revision, Thread, ThreadSubscription
@@ -78,6 +79,12 @@ def _check_posting_limits(author: User, body: str) -> None:
                 }
             )
     rate_limit_hit(user=author, action="post")
+
+
+def _thread_changed(thread_id: int) -> None:
+    """The thread's page and its search entry must show this change."""
+    page_cache.thread_changed(thread_id)
+    search_services.thread_changed(thread_id)
 
 
 def _on_commit(task: Callable[..., Any], *args: Any) -> None:
@@ -137,6 +144,7 @@ def thread_create(
     thread_subscribe(user=author, thread=thread)
     Brand.objects.filter(pk=brand.pk).update(thread_count=F("thread_count") + 1)
     moderation.crisis_scan(post=thread)
+    search_services.thread_changed(thread.pk)
     return thread
 
 
@@ -166,7 +174,7 @@ def thread_edit(*, actor: User, thread: Thread, title: str, body: str, reason: s
         body_html=thread.body_html,
         editor=actor,
     )
-    page_cache.thread_changed(thread.pk)
+    _thread_changed(thread.pk)
     _record_moderator_edit(actor=actor, post=thread, reason=reason)
     moderation.crisis_scan(post=thread)
     return thread
@@ -188,7 +196,7 @@ def answer_create(*, author: User, thread: Thread, body: str) -> Answer:
         status=Thread.Status.ANSWERED
     )
     thread_subscribe(user=author, thread=thread)
-    page_cache.thread_changed(thread.pk)
+    _thread_changed(thread.pk)
     _on_commit(community_tasks.notify_answer_posted, answer.pk)
     moderation.crisis_scan(post=answer)
     return answer
@@ -230,7 +238,7 @@ def answer_edit(*, actor: User, answer: Answer, body: str, reason: str = "") -> 
         body_html=answer.body_html,
         editor=actor,
     )
-    page_cache.thread_changed(answer.thread_id)
+    _thread_changed(answer.thread_id)
     if was_verified:
         moderation.verification_withdraw_after_edit(answer=answer, actor=actor)
     _record_moderator_edit(actor=actor, post=answer, reason=reason)
@@ -273,7 +281,7 @@ def thread_me_too_toggle(
     """Press or release "me too". Pressing subscribes the person to the thread."""
     permissions.check_can_me_too(user, thread)
     rate_limit_hit(user=user, action="me_too")
-    page_cache.thread_changed(thread.pk)
+    _thread_changed(thread.pk)
     deleted, _rows = MeToo.objects.filter(thread=thread, user=user).delete()
     if deleted:
         Thread.objects.filter(pk=thread.pk).update(me_too_count=F("me_too_count") - 1)
@@ -294,7 +302,7 @@ def thread_me_too_toggle(
 def answer_accept(*, actor: User, answer: Answer) -> Answer:
     """Mark the answer that solved the thread; any earlier accepted answer steps down."""
     permissions.check_can_accept(actor, answer)
-    page_cache.thread_changed(answer.thread_id)
+    _thread_changed(answer.thread_id)
     thread = Thread.objects.select_for_update().get(pk=answer.thread_id)
     if thread.accepted_answer_id == answer.pk:
         return answer
@@ -324,7 +332,7 @@ def answer_accept(*, actor: User, answer: Answer) -> Answer:
 def answer_unaccept(*, actor: User, answer: Answer) -> Answer:
     """Undo an acceptance: the thread goes back to answered."""
     permissions.check_can_accept(actor, answer)
-    page_cache.thread_changed(answer.thread_id)
+    _thread_changed(answer.thread_id)
     thread = Thread.objects.select_for_update().get(pk=answer.thread_id)
     if thread.accepted_answer_id != answer.pk:
         return answer

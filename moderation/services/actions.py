@@ -65,10 +65,8 @@ def _reindex(thread_id: int) -> None:
     from qa import page_cache
 
     page_cache.thread_changed(thread_id)
-    try:  # INTEGRATION: search lands in parallel; replaced by its interface then.
-        from search.services import thread_changed
-    except ImportError:
-        return
+    from search.services import thread_changed
+
     thread_changed(thread_id)
 
 

@@ -11,11 +11,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qa import page_cache
 from qa.models import Answer, Visibility
 
 from .. import permissions
 from ..models import Verification
+from .actions import _reindex
 from .audit import audit_log_record
 
 
@@ -50,7 +50,7 @@ def answer_verify(
     )
     Answer.objects.filter(pk=answer.pk).update(verified_at=now, verified_by=moderator)
     answer.verified_at, answer.verified_by = now, moderator
-    page_cache.thread_changed(answer.thread_id)
+    _reindex(answer.thread_id)  # page and search show the verified answer
     audit_log_record(
         actor=moderator,
         action="answer.verify",

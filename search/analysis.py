@@ -1,0 +1,116 @@
+"""Text analysis for the database search index: the same function turns documents and
+queries into terms, so they meet.
+
+Japanese has no spaces between words, and the same verb is written many ways:
+「できない」「出来ません」. SudachiPy splits text into morphemes and gives each its
+normalised form (both become 出来る), so a query finds every spelling and politeness
+level, which character bigrams cannot do. Text is NFKC-normalised first (ｉＰｈｏｎｅ →
+iPhone), function words (particles, auxiliaries, symbols) are dropped, and Latin words are
+lower-cased and stemmed with the Snowball English stemmer (batteries → batteri).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from functools import lru_cache
+
+import snowballstemmer
+from sudachipy import Dictionary, SplitMode
+
+# Parts of speech that carry meaning; particles (助詞), auxiliaries (助動詞), symbols and
+# blanks are left out of the index and of queries.
+CONTENT_POS = {"名詞", "動詞", "形容詞", "形状詞", "副詞", "代名詞", "連体詞", "接頭辞", "感動詞"}
+ENGLISH_STOPWORDS = {
+    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is",
+    "it", "no", "not", "of", "on", "or", "such", "that", "the", "their", "then", "there",
+    "these", "they", "this", "to", "was", "will", "with", "i", "my", "me", "do", "does",
+}  # fmt: skip
+# Runs of Latin letters and digits are words of their own (Z5, 2.1.2, E-203, iPhone):
+# they bypass the Japanese analyser, which would split them or turn English into katakana.
+LATIN_RUN = re.compile(r"[0-9A-Za-z](?:[0-9A-Za-z]|[.+#_-](?=[0-9A-Za-z]))*")
+WORD_CHAR = re.compile(r"\w")
+# Sudachi's input limit is in bytes; long texts are analysed in pieces.
+CHUNK_CHARS = 4000
+
+_local = threading.local()
+
+
+def _tokenizer():
+    tokenizer = getattr(_local, "tokenizer", None)
+    if tokenizer is None:
+        # Mode A (the shortest units) for recall: 充電器 also matches 充電, 携帯電話 matches 電話.
+        tokenizer = Dictionary(dict="core").tokenizer(mode=SplitMode.A)
+        _local.tokenizer = tokenizer
+    return tokenizer
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    return snowballstemmer.stemmer("english")
+
+
+def normalize(text: str) -> str:
+    return unicodedata.normalize("NFKC", text or "")
+
+
+@lru_cache(maxsize=200_000)
+def _latin_term(word: str) -> str | None:
+    term = word.lower()
+    if term in ENGLISH_STOPWORDS:
+        return None
+    return _stemmer().stemWord(term) if term.isalpha() else term
+
+
+def _segments(text: str):
+    """(piece, is_latin) covering the text: Latin runs, and what lies between them."""
+    position = 0
+    for match in LATIN_RUN.finditer(text):
+        if match.start() > position:
+            yield text[position : match.start()], False
+        yield match.group(0), True
+        position = match.end()
+    if position < len(text):
+        yield text[position:], False
+
+
+def _chunks(text: str):
+    for start in range(0, len(text), CHUNK_CHARS):
+        yield text[start : start + CHUNK_CHARS]
+
+
+def tokens_with_terms(text: str) -> list[tuple[str, str | None]]:
+    """(surface, term) pairs covering the whole normalised text; term is None for what is
+    not indexed (particles, punctuation, spaces). Used for indexing and highlighting."""
+    pairs: list[tuple[str, str | None]] = []
+    tokenizer = _tokenizer()
+    for piece, is_latin in _segments(normalize(text)):
+        if is_latin:
+            pairs.append((piece, _latin_term(piece)))
+            continue
+        if not WORD_CHAR.search(piece):  # spaces and punctuation between Latin words
+            pairs.append((piece, None))
+            continue
+        for chunk in _chunks(piece):
+            for morpheme in tokenizer.tokenize(chunk):
+                term = None
+                if morpheme.part_of_speech()[0] in CONTENT_POS:
+                    term = morpheme.normalized_form().lower().strip() or None
+                pairs.append((morpheme.surface(), term))
+    return pairs
+
+
+def analyze(text: str) -> list[str]:
+    """Terms of a text, in order, repeats kept (they weigh in ranking)."""
+    return [term for _surface, term in tokens_with_terms(text) if term]
+
+
+def analyze_query(text: str, *, max_terms: int = 12) -> list[str]:
+    """Distinct query terms, in order, at most `max_terms`."""
+    seen: dict[str, None] = {}
+    for term in analyze(text):
+        seen.setdefault(term, None)
+        if len(seen) >= max_terms:
+            break
+    return list(seen)

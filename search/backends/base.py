@@ -1,0 +1,76 @@
+"""The one small interface every search backend implements."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from ..documents import ThreadDoc
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    terms: tuple[str, ...]
+    text: str = ""  # the query as typed, for engines that analyse it themselves
+    brand_id: int | None = None
+    product_id: int | None = None
+    type: str = ""
+    status: str = ""
+    has_official: bool = False
+    has_verified: bool = False
+    offset: int = 0
+    limit: int = 20
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    thread_id: int
+    score: float
+
+
+@dataclass
+class SearchResults:
+    hits: list[SearchHit] = field(default_factory=list)
+    total: int = 0
+    matched_all_terms: bool = True
+
+
+class SearchBackendError(Exception):
+    """The search service failed; callers keep the outbox row and retry later."""
+
+
+class SearchBackend(Protocol):
+    """Index a thread, remove it, search with filters, find similar threads; plus the
+    few hooks a full rebuild and the reconciliation need."""
+
+    def index(self, docs: list[ThreadDoc]) -> None: ...
+
+    def remove(self, thread_ids: list[int]) -> None: ...
+
+    def search(self, query: SearchQuery) -> SearchResults: ...
+
+    def similar(
+        self,
+        *,
+        terms: tuple[str, ...],
+        brand_id: int,
+        exclude_id: int | None,
+        limit: int,
+        text: str = "",
+    ) -> list[SearchHit]: ...
+
+    def indexed(self) -> Iterator[tuple[int, dt.datetime]]:
+        """(thread id, when it was last indexed) for every thread in the index."""
+        ...
+
+    def begin_rebuild(self) -> str:
+        """Prepare a full rebuild; returns a target name that a resumed run gets back."""
+        ...
+
+    def resume_rebuild(self, target: str) -> None: ...
+
+    def finish_rebuild(self, target: str) -> None:
+        """The rebuild is complete: serve it."""
+        ...

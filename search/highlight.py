@@ -1,0 +1,54 @@
+"""Snippets with the matched words marked.
+
+The text is cut into the analyser's tokens (search.analysis), so a match is marked in
+whatever spelling the text uses: a search for 「できない」 marks 「出来」 too. Every piece
+of user text is escaped by format_html; only the <mark> tags are markup.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import SafeString
+
+from .analysis import tokens_with_terms
+
+ELLIPSIS = "…"
+
+
+@dataclass(frozen=True)
+class Snippet:
+    html: SafeString
+    matched: bool
+
+    def __str__(self) -> str:
+        return self.html
+
+    def __html__(self) -> str:
+        return self.html
+
+
+def highlight(text: str, terms: set[str], *, width: int = 160) -> Snippet:
+    """About `width` characters of `text` around its first match (or its start)."""
+    pairs = tokens_with_terms(text)
+    first = next((i for i, (_s, t) in enumerate(pairs) if t in terms), None)
+    start = 0
+    if first is not None:
+        # Step back about a third of the width so the match has context before it.
+        budget = width // 3
+        start = first
+        while start > 0 and budget > 0:
+            start -= 1
+            budget -= len(pairs[start][0])
+    pieces: list[SafeString] = [escape(ELLIPSIS)] if start > 0 else []
+    length = 0
+    for surface, term in pairs[start:]:
+        if length >= width:
+            pieces.append(escape(ELLIPSIS))
+            break
+        surface = surface.replace("\n", " ")
+        pieces.append(format_html("<mark>{}</mark>", surface) if term in terms else escape(surface))
+        length += len(surface)
+    html = format_html_join("", "{}", ((piece,) for piece in pieces))
+    return Snippet(html=html, matched=first is not None)

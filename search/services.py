@@ -1,0 +1,310 @@
+"""Search: the one interface the rest of Sodan uses.
+
+- `thread_changed(thread_id)`: record that search must refresh a thread (outbox row in the
+  caller's transaction; a Celery task applies it after commit).
+- `outbox_process()`: apply pending outbox rows; failures are kept and retried with backoff.
+- `threads_search(...)`: a page of threads for a query and filters, with highlighted snippets.
+- `threads_similar(...)`: threads like a title being typed, or like a thread.
+- `reindex(...)`: rebuild the whole index, resumably.
+
+Nothing outside search/ imports a backend or the Elasticsearch DSL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from html import unescape
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.html import strip_tags
+
+from qa.models import Answer, Thread, Visibility
+
+from .analysis import analyze_query
+from .backends import SearchQuery, get_backend
+from .backends.base import SearchBackendError
+from .documents import build_documents
+from .highlight import Snippet, highlight
+from .models import IndexOutbox
+
+logger = logging.getLogger(__name__)
+
+MAX_QUERY_CHARS = 200
+# Results a person can page through; past that, better words beat more pages.
+MAX_RESULTS = 1000
+# Snippets are cut from the start of the question and of the first answers: bounded work
+# per result, whatever the length of the posts.
+SNIPPET_SOURCE_CHARS = 600
+SNIPPET_ANSWERS = 2
+MAX_BACKOFF = dt.timedelta(hours=1)
+
+
+def thread_changed(thread_id: int) -> None:
+    """Search must learn about a change to this thread (new, edited, answered, hidden…).
+
+    The outbox row is written in the caller's transaction, so the change is never lost;
+    the task that applies it is enqueued after commit. `robust`: a broker that is down
+    must not turn the caller's successful write into an error; the sweep retries."""
+    IndexOutbox.objects.create(thread_id=thread_id)
+    if settings.SEARCH_INDEX_ON_COMMIT:
+        from .tasks import process_outbox
+
+        transaction.on_commit(process_outbox.delay, robust=True)
+
+
+def _backoff(attempts: int) -> dt.timedelta:
+    return min(dt.timedelta(seconds=10 * 2 ** min(attempts, 12)), MAX_BACKOFF)
+
+
+def outbox_process(*, limit: int = 500) -> tuple[int, int]:
+    """Apply due outbox rows. Returns (threads refreshed, threads failed)."""
+    now = timezone.now()
+    rows = list(
+        IndexOutbox.objects.pending()
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .order_by("id")[:limit]
+    )
+    if not rows:
+        return 0, 0
+    thread_ids = sorted({row.thread_id for row in rows})
+    threads = list(Thread.objects.filter(pk__in=thread_ids))
+    docs = build_documents(threads)
+    indexed = {d.thread_id for d in docs}
+    removed = [tid for tid in thread_ids if tid not in indexed]
+    backend = get_backend()
+    try:
+        backend.index(docs)
+        if removed:
+            backend.remove(removed)
+    except (SearchBackendError, OSError) as error:
+        logger.warning("Search indexing failed; will retry", exc_info=True)
+        for row in rows:
+            row.attempts += 1
+            row.last_error = str(error)[:2000]
+            row.next_attempt_at = now + _backoff(row.attempts)
+        IndexOutbox.objects.bulk_update(rows, ["attempts", "last_error", "next_attempt_at"])
+        return 0, len(thread_ids)
+    IndexOutbox.objects.filter(pk__in=[r.pk for r in rows]).update(done_at=timezone.now())
+    # Older rows for the same threads are satisfied by this refresh too.
+    IndexOutbox.objects.pending().filter(thread_id__in=thread_ids, id__lt=rows[-1].id).update(
+        done_at=timezone.now()
+    )
+    return len(thread_ids), 0
+
+
+def outbox_prune(*, older_than: dt.timedelta = dt.timedelta(days=7)) -> int:
+    deleted, _ = IndexOutbox.objects.filter(done_at__lt=timezone.now() - older_than).delete()
+    return deleted
+
+
+def reconcile() -> int:
+    """Queue threads whose index entry is missing, out of date or no longer allowed (a
+    safety net behind the outbox, for changes made outside the services). Returns how
+    many were queued."""
+    indexed = dict(get_backend().indexed())
+    stale = []
+    for thread_id, visibility, duplicate_of, last_activity, edited in Thread.objects.values_list(
+        "pk", "visibility", "duplicate_of", "last_activity_at", "edited_at"
+    ).iterator(chunk_size=5000):
+        searchable = visibility == Visibility.PUBLISHED and duplicate_of is None
+        when = indexed.pop(thread_id, None)
+        changed = max(filter(None, [last_activity, edited]), default=None)
+        if (searchable and (when is None or (changed and changed > when))) or (
+            not searchable and when is not None
+        ):
+            stale.append(thread_id)
+    stale += indexed  # entries of threads that no longer exist
+    IndexOutbox.objects.bulk_create([IndexOutbox(thread_id=t) for t in stale], batch_size=1000)
+    return len(stale)
+
+
+@dataclass
+class SearchResultItem:
+    thread: Thread
+    title: Snippet
+    snippet: Snippet
+    answer_snippet: Snippet | None = None
+
+
+@dataclass
+class SearchPage:
+    query: str
+    terms: tuple[str, ...]
+    items: list[SearchResultItem] = field(default_factory=list)
+    total: int = 0
+    page: int = 1
+    per_page: int = 20
+    matched_all_terms: bool = True
+    truncated: bool = False
+
+    @property
+    def num_pages(self) -> int:
+        """Pages that can be opened: past MAX_RESULTS, better words beat more pages."""
+        return max(1, -(-min(self.total, MAX_RESULTS) // self.per_page))
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.num_pages
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+
+def _plain(html: str, limit: int) -> str:
+    """Text of stored, sanitized HTML (no Markdown rendering at query time)."""
+    return unescape(strip_tags(html[: limit * 3]))[:limit]
+
+
+def _answers_for_snippets(thread_ids: list[int]) -> dict[int, list[str]]:
+    """The first answers of each thread in reading order (accepted first), as HTML."""
+    answers: dict[int, list[str]] = {}
+    for thread_id, body_html in (
+        Answer.objects.filter(thread_id__in=thread_ids, visibility=Visibility.PUBLISHED)
+        .in_reading_order()
+        .values_list("thread_id", "body_html")
+    ):
+        own = answers.setdefault(thread_id, [])
+        if len(own) < SNIPPET_ANSWERS:
+            own.append(body_html)
+    return answers
+
+
+def threads_search(
+    *,
+    text: str,
+    brand_id: int | None = None,
+    product_id: int | None = None,
+    type: str = "",
+    status: str = "",
+    has_official: bool = False,
+    has_verified: bool = False,
+    page: int = 1,
+    per_page: int = 20,
+) -> SearchPage:
+    """A page of listed threads for a query, best first, with highlighted snippets.
+
+    Never raises for what a person types: empty, huge or symbol-only queries give an
+    empty page (`terms` empty) that the page explains."""
+    text = (text or "").strip()
+    truncated = len(text) > MAX_QUERY_CHARS
+    text = text[:MAX_QUERY_CHARS]
+    terms = tuple(analyze_query(text))
+    per_page = max(1, per_page)
+    result_page = SearchPage(query=text, terms=terms, per_page=per_page, truncated=truncated)
+    if not terms:
+        return result_page
+    backend = get_backend()
+
+    def fetch(number: int):
+        return backend.search(
+            SearchQuery(
+                terms=terms,
+                text=text,
+                brand_id=brand_id,
+                product_id=product_id,
+                type=type,
+                status=status,
+                has_official=has_official,
+                has_verified=has_verified,
+                offset=(number - 1) * per_page,
+                limit=per_page,
+            )
+        )
+
+    number = min(max(1, page), MAX_RESULTS // per_page or 1)
+    results = fetch(number)
+    if not results.hits and number > 1:
+        # Past the last page (an old link): show the last page, as Django's paginator does.
+        result_page.total = fetch(1).total
+        number = result_page.num_pages
+        results = fetch(number) if number > 1 else fetch(1)
+    result_page.page = number
+    result_page.total = results.total
+    result_page.matched_all_terms = results.matched_all_terms
+    ids = [hit.thread_id for hit in results.hits]
+    by_id = Thread.objects.listed().select_related("brand", "product", "author").in_bulk(ids)
+    answers = _answers_for_snippets(ids)
+    wanted = set(terms)
+    for thread_id in ids:
+        thread = by_id.get(thread_id)
+        if thread is None:  # hidden since it was indexed: never shown
+            continue
+        answer_snippet = None
+        for answer_html in answers.get(thread_id, []):
+            marked = highlight(_plain(answer_html, SNIPPET_SOURCE_CHARS), wanted)
+            if marked.matched:
+                answer_snippet = marked
+                break
+        result_page.items.append(
+            SearchResultItem(
+                thread=thread,
+                title=highlight(thread.title, wanted, width=300),
+                snippet=highlight(_plain(thread.body_html, SNIPPET_SOURCE_CHARS), wanted),
+                answer_snippet=answer_snippet,
+            )
+        )
+    return result_page
+
+
+def threads_similar(
+    *, brand_id: int, text: str, exclude: Thread | None = None, limit: int = 5
+) -> list[Thread]:
+    """Listed threads of the brand most like `text` (a title being typed, or a thread)."""
+    terms = tuple(analyze_query(text[: MAX_QUERY_CHARS * 2], max_terms=16))
+    if not terms:
+        return []
+    hits = get_backend().similar(
+        terms=terms,
+        brand_id=brand_id,
+        exclude_id=exclude.pk if exclude else None,
+        limit=limit,
+        text=text[: MAX_QUERY_CHARS * 2],
+    )
+    by_id = Thread.objects.listed().in_bulk([h.thread_id for h in hits])
+    return [by_id[h.thread_id] for h in hits if h.thread_id in by_id]
+
+
+def reindex(*, batch_size: int = 500, resume: bool = True, progress=None) -> int:
+    """Rebuild the index from every thread, in id order, remembering where it got to.
+
+    Every thread is visited: searchable ones are indexed, the others removed. The backend
+    decides where the rebuild goes (Elasticsearch: a new index behind the write alias;
+    the database: in place), and serves it only once `finish_rebuild` has run."""
+    from .models import ReindexCheckpoint
+
+    backend = get_backend()
+    name = settings.SEARCH_BACKEND
+    checkpoint = ReindexCheckpoint.objects.filter(backend=name, finished_at__isnull=True).first()
+    if checkpoint is None or not resume:
+        ReindexCheckpoint.objects.filter(backend=name).delete()
+        checkpoint = ReindexCheckpoint.objects.create(backend=name, target=backend.begin_rebuild())
+    else:
+        backend.resume_rebuild(checkpoint.target)
+    done = 0
+    while True:
+        threads = list(
+            Thread.objects.filter(pk__gt=checkpoint.last_thread_id).order_by("pk")[:batch_size]
+        )
+        if not threads:
+            break
+        docs = build_documents(threads)
+        backend.index(docs)
+        indexed = {doc.thread_id for doc in docs}
+        gone = [t.pk for t in threads if t.pk not in indexed]
+        if gone:
+            backend.remove(gone)
+        checkpoint.last_thread_id = threads[-1].pk
+        checkpoint.save(update_fields=["last_thread_id"])
+        done += len(threads)
+        if progress:
+            progress(len(threads))
+    backend.finish_rebuild(checkpoint.target)
+    checkpoint.finished_at = timezone.now()
+    checkpoint.save(update_fields=["finished_at"])
+    return done

@@ -1,0 +1,65 @@
+"""The search page, the similar-threads fragment under the ask form, and related threads."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from brands.models import Brand
+from qa.models import Thread
+
+from . import services
+from .forms import SearchForm
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET or None)
+    data: dict = {}
+    if form.is_bound:
+        form.is_valid()
+        data = {k: v for k, v in form.cleaned_data.items() if k not in form.errors}
+    text = request.GET.get("q", "")
+    brand = data.get("brand")
+    product = data.get("product")
+    try:
+        page_number = max(1, int(request.GET.get("page", 1)))
+    except ValueError:
+        page_number = 1
+    results = services.threads_search(
+        text=text,
+        brand_id=brand.pk if brand else None,
+        product_id=product.pk if product else None,
+        type=data.get("type") or "",
+        status=data.get("status") or "",
+        has_official=bool(data.get("official")),
+        has_verified=bool(data.get("verified")),
+        page=page_number,
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "search/search.html",
+        {
+            "form": form,
+            "results": results,
+            "brand": brand,
+            "searched": bool(text.strip()),
+            "querystring": query.urlencode(),
+        },
+    )
+
+
+def similar(request: HttpRequest, brand_slug: str) -> HttpResponse:
+    """Threads like the title being typed on the ask form (htmx, debounced)."""
+    brand = get_object_or_404(Brand, slug=brand_slug)
+    threads = services.threads_similar(brand_id=brand.pk, text=request.GET.get("title", ""))
+    return render(request, "search/_similar.html", {"threads": threads, "brand": brand})
+
+
+def related(request: HttpRequest, pk: int) -> HttpResponse:
+    thread = get_object_or_404(Thread.objects.listed(), pk=pk)
+    threads = services.threads_similar(
+        brand_id=thread.brand_id, text=f"{thread.title}\n{thread.excerpt}", exclude=thread
+    )
+    return render(request, "search/_related.html", {"threads": threads})

@@ -1,0 +1,114 @@
+import pytest
+from django.urls import reverse
+
+from search import services
+from tests.brands.factories import BrandFactory
+from tests.qa.factories import ThreadFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def indexed(brand):
+    solved = ThreadFactory(brand=brand, title="Battery drains overnight", body="Empty by morning")
+    from qa import services as qa_services
+    from tests.qa.factories import AnswerFactory
+
+    qa_services.answer_accept(actor=solved.author, answer=AnswerFactory(thread=solved))
+    ThreadFactory(brand=BrandFactory(), title="Battery of another brand", body="x")
+    services.outbox_process()
+    return solved
+
+
+def test_search_page_shows_highlighted_results(client, indexed):
+    response = client.get(reverse("search:search"), {"q": "battery drains"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<mark>Battery</mark>" in html
+    assert "2 threads found" not in html  # both words only in the first brand's thread
+    assert indexed.get_absolute_url() in html
+
+
+def test_brand_scoped_search_from_the_brand_page(client, indexed, brand):
+    page = client.get(brand.get_absolute_url()).content.decode()
+    assert f'action="{reverse("search:search")}"' in page
+    response = client.get(reverse("search:search"), {"q": "battery", "brand": brand.slug})
+    assert [i.thread.pk for i in response.context["results"].items] == [indexed.pk]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": ""},
+        {"q": "x" * 10_000},
+        {"q": '"unbalanced'},
+        {"q": "AND OR (( NOT *"},
+        {"q": "battery", "brand": "no-such-brand", "type": "nonsense", "page": "-3"},
+        {"q": "battery", "page": "abc"},
+    ],
+)
+def test_bad_queries_get_a_friendly_page(client, indexed, params):
+    response = client.get(reverse("search:search"), params)
+    assert response.status_code == 200
+
+
+def test_empty_query_explains_what_to_type(client):
+    html = client.get(reverse("search:search"), {"q": "  "}).content.decode()
+    assert "Type a few words" in html
+
+
+def test_symbols_only_query_says_so(client):
+    html = client.get(reverse("search:search"), {"q": "((( ))) !!!"}).content.decode()
+    assert "couldn" in html
+
+
+def test_long_query_is_cut_with_a_notice(client, indexed):
+    html = client.get(reverse("search:search"), {"q": "battery " * 2000}).content.decode()
+    assert "first 200 characters" in html
+
+
+def test_similar_fragment_for_the_ask_form(client, indexed, brand):
+    response = client.get(
+        reverse("search:similar", args=[brand.slug]),
+        {"title": "my battery drains"},
+        HTTP_HX_REQUEST="true",
+    )
+    html = response.content.decode()
+    assert indexed.title in html
+    assert "Solved" in html
+    assert "<html" not in html
+
+
+def test_ask_form_asks_for_similar_threads_while_typing(login, customer, brand):
+    html = login(customer).get(reverse("qa:ask", args=[brand.slug])).content.decode()
+    assert f'hx-get="{reverse("search:similar", args=[brand.slug])}"' in html
+    assert 'id="similar-threads"' in html
+
+
+def test_related_threads_on_the_thread_page(client, indexed, brand):
+    other = ThreadFactory(brand=brand, title="Battery drains fast", body="x")
+    services.outbox_process()
+    page = client.get(other.get_absolute_url()).content.decode()
+    assert reverse("search:related", args=[other.pk]) in page
+    related = client.get(reverse("search:related", args=[other.pk])).content.decode()
+    assert indexed.title in related
+    assert other.title not in related
+
+
+def test_unknown_brand_similar_is_404(client):
+    assert client.get(reverse("search:similar", args=["nope"])).status_code == 404
+
+
+def test_search_reindex_command_rebuilds(brand):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    ThreadFactory(brand=brand, title="Monitor hinge creaks", body="x")
+    from search.models import ThreadDocument
+
+    ThreadDocument.objects.all().delete()
+    out = StringIO()
+    call_command("search_reindex", "--restart", stdout=out, stderr=StringIO())
+    assert "Indexed 1 threads." in out.getvalue()
+    assert services.threads_search(text="hinge").total == 1
