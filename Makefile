@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8000
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test install serve lint format messages check-deploy worker beat clean
+.PHONY: demo test install serve lint format messages check-deploy worker beat clean bench-search
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Sodan needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -46,6 +46,19 @@ messages: $(STAMP)
 check-deploy: $(STAMP)
 	DEBUG=0 SECRET_KEY=check-deploy-$$RANDOM-not-a-real-key-0123456789abcdefghijklmnop \
 		$(PY) manage.py check --deploy --fail-level WARNING
+
+## Search benchmark (not a test): 100,000 threads on SQLite, and on PostgreSQL when
+## BENCH_POSTGRES_URL names an empty database, e.g. postgres://postgres@127.0.0.1/search_bench
+BENCH_SQLITE := sqlite:///$(CURDIR)/bench-results/search.sqlite3
+BENCH_THREADS ?= 100000
+bench-search: $(STAMP)
+	@mkdir -p bench-results
+	DATABASE_URL=$(BENCH_SQLITE) $(PY) manage.py migrate --no-input -v 0
+	DATABASE_URL=$(BENCH_SQLITE) $(PY) manage.py search_bench --threads $(BENCH_THREADS) --out bench-results/search-sqlite.json
+	@if [ -n "$(BENCH_POSTGRES_URL)" ]; then \
+		DATABASE_URL=$(BENCH_POSTGRES_URL) $(PY) manage.py migrate --no-input -v 0 && \
+		DATABASE_URL=$(BENCH_POSTGRES_URL) $(PY) manage.py search_bench --threads $(BENCH_THREADS) --out bench-results/search-postgresql.json; \
+	fi
 
 worker: $(STAMP)
 	$(VENV)/bin/celery -A community worker -Q default,email,search -l info

@@ -114,3 +114,24 @@ def analyze_query(text: str, *, max_terms: int = 12) -> list[str]:
         if len(seen) >= max_terms:
             break
     return list(seen)
+
+
+# Pieces of a query for the character n-gram fallback: runs of word characters, at least
+# three long (SQLite's trigram tokenizer matches nothing shorter, and PostgreSQL's trigram
+# index cannot help with them either).
+NGRAM_PIECE = re.compile(r"\w{3,}")
+
+
+def ngram_text(text: str) -> str:
+    """What the n-gram index holds: normalised, lower-cased text."""
+    return normalize(text).lower()
+
+
+def ngram_pieces(text: str, *, max_pieces: int = 6) -> list[str]:
+    """Substrings the n-gram fallback looks for, when the analysed terms found nothing:
+    a word cut short while typing (「イヤホ」, "firmw"), or written in a way the
+    dictionary splits differently."""
+    pieces: dict[str, None] = {}
+    for piece in NGRAM_PIECE.findall(ngram_text(text)):
+        pieces.setdefault(piece, None)
+    return list(pieces)[:max_pieces]

@@ -8,7 +8,7 @@ from functools import cached_property
 
 from qa.models import Answer, Thread, Visibility
 
-from .analysis import analyze
+from .analysis import analyze, ngram_text
 
 # How much each signal lifts a thread's text score (see ThreadDoc.rank_boost).
 SOLVED_BOOST = 0.35
@@ -19,6 +19,7 @@ ME_TOO_BOOST = 0.1
 # Bounds that keep one huge thread from dominating the index.
 MAX_BODY_TERMS = 3000
 MAX_ANSWER_TERMS = 6000
+MAX_NGRAM_BODY_CHARS = 2000
 
 
 @dataclass
@@ -48,6 +49,12 @@ class ThreadDoc:
         if self.has_official:
             factor += OFFICIAL_BOOST
         return factor + ME_TOO_BOOST * math.log1p(self.me_too_count)
+
+    @cached_property
+    def ngram_text(self) -> str:
+        """Title and the start of the question for the n-gram fallback (bounded: it only
+        has to catch what the analysed terms miss)."""
+        return ngram_text(f"{self.title}\n{self.body[:MAX_NGRAM_BODY_CHARS]}")
 
     @cached_property
     def title_terms(self) -> list[str]:

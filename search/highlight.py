@@ -41,14 +41,24 @@ def highlight(text: str, terms: set[str], *, width: int = 160) -> Snippet:
         while start > 0 and budget > 0:
             start -= 1
             budget -= len(pairs[start][0])
-    pieces: list[SafeString] = [escape(ELLIPSIS)] if start > 0 else []
-    length = 0
+    # Neighbouring tokens of one kind make one run, so escaping is per run, not per token.
+    runs: list[list] = []
+    length, cut = 0, False
     for surface, term in pairs[start:]:
         if length >= width:
-            pieces.append(escape(ELLIPSIS))
+            cut = True
             break
-        surface = surface.replace("\n", " ")
-        pieces.append(format_html("<mark>{}</mark>", surface) if term in terms else escape(surface))
+        marked = term in terms
+        if runs and runs[-1][1] == marked:
+            runs[-1][0] += surface
+        else:
+            runs.append([surface, marked])
         length += len(surface)
+    pieces: list[SafeString] = [escape(ELLIPSIS)] if start > 0 else []
+    for text_run, marked in runs:
+        text_run = text_run.replace("\n", " ")
+        pieces.append(format_html("<mark>{}</mark>", text_run) if marked else escape(text_run))
+    if cut:
+        pieces.append(escape(ELLIPSIS))
     html = format_html_join("", "{}", ((piece,) for piece in pieces))
     return Snippet(html=html, matched=first is not None)

@@ -39,7 +39,7 @@ MAX_QUERY_CHARS = 200
 MAX_RESULTS = 1000
 # Snippets are cut from the start of the question and of the first answers: bounded work
 # per result, whatever the length of the posts.
-SNIPPET_SOURCE_CHARS = 600
+SNIPPET_SOURCE_CHARS = 400
 SNIPPET_ANSWERS = 2
 MAX_BACKOFF = dt.timedelta(hours=1)
 
@@ -141,6 +141,7 @@ class SearchPage:
     per_page: int = 20
     matched_all_terms: bool = True
     truncated: bool = False
+    unavailable: bool = False  # the search service failed; the page says so
 
     @property
     def num_pages(self) -> int:
@@ -218,12 +219,17 @@ def threads_search(
         )
 
     number = min(max(1, page), MAX_RESULTS // per_page or 1)
-    results = fetch(number)
-    if not results.hits and number > 1:
-        # Past the last page (an old link): show the last page, as Django's paginator does.
-        result_page.total = fetch(1).total
-        number = result_page.num_pages
-        results = fetch(number) if number > 1 else fetch(1)
+    try:
+        results = fetch(number)
+        if not results.hits and number > 1:
+            # Past the last page (an old link): the last page, as Django's paginator does.
+            result_page.total = fetch(1).total
+            number = result_page.num_pages
+            results = fetch(number)
+    except SearchBackendError:
+        logger.warning("Search is unavailable", exc_info=True)
+        result_page.unavailable = True
+        return result_page
     result_page.page = number
     result_page.total = results.total
     result_page.matched_all_terms = results.matched_all_terms
@@ -259,13 +265,17 @@ def threads_similar(
     terms = tuple(analyze_query(text[: MAX_QUERY_CHARS * 2], max_terms=16))
     if not terms:
         return []
-    hits = get_backend().similar(
-        terms=terms,
-        brand_id=brand_id,
-        exclude_id=exclude.pk if exclude else None,
-        limit=limit,
-        text=text[: MAX_QUERY_CHARS * 2],
-    )
+    try:
+        hits = get_backend().similar(
+            terms=terms,
+            brand_id=brand_id,
+            exclude_id=exclude.pk if exclude else None,
+            limit=limit,
+            text=text[: MAX_QUERY_CHARS * 2],
+        )
+    except SearchBackendError:  # suggestions are a help, not a condition for asking
+        logger.warning("Similar threads are unavailable", exc_info=True)
+        return []
     by_id = Thread.objects.listed().in_bulk([h.thread_id for h in hits])
     return [by_id[h.thread_id] for h in hits if h.thread_id in by_id]
 

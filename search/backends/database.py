@@ -15,6 +15,7 @@ from collections.abc import Iterator
 
 from django.db import connection, transaction
 
+from ..analysis import ngram_pieces
 from ..documents import ThreadDoc
 from ..models import ThreadDocument
 from .base import SearchHit, SearchQuery, SearchResults
@@ -29,6 +30,10 @@ POSTGRES_WEIGHTS = "{0.1, 0.25, 0.5, 1.0}"
 
 def _fts5_phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _ts_lexeme(term: str) -> str:
@@ -79,7 +84,11 @@ class DatabaseBackend:
         )
         with connection.cursor() as cursor:
             if self.vendor == "sqlite":
-                cursor.executemany("DELETE FROM search_fts WHERE rowid = %s", [(i,) for i in ids])
+                self._sqlite_delete(cursor, ids)
+                cursor.executemany(
+                    "INSERT INTO search_ngram(rowid, text) VALUES (%s, %s)",
+                    [(doc.thread_id, doc.ngram_text) for doc in docs],
+                )
                 cursor.executemany(
                     "INSERT INTO search_fts(rowid, title, body, answers) VALUES (%s, %s, %s, %s)",
                     [
@@ -94,9 +103,9 @@ class DatabaseBackend:
                 )
             else:
                 cursor.executemany(
-                    "UPDATE search_threaddocument SET search_vector = %s::tsvector "
-                    "WHERE thread_id = %s",
-                    [(tsvector_literal(doc), doc.thread_id) for doc in docs],
+                    "UPDATE search_threaddocument "
+                    "SET search_vector = %s::tsvector, ngram_text = %s WHERE thread_id = %s",
+                    [(tsvector_literal(doc), doc.ngram_text, doc.thread_id) for doc in docs],
                 )
 
     @transaction.atomic
@@ -104,9 +113,13 @@ class DatabaseBackend:
         ThreadDocument.objects.filter(thread_id__in=thread_ids).delete()
         if self.vendor == "sqlite":
             with connection.cursor() as cursor:
-                cursor.executemany(
-                    "DELETE FROM search_fts WHERE rowid = %s", [(i,) for i in thread_ids]
-                )
+                self._sqlite_delete(cursor, thread_ids)
+
+    @staticmethod
+    def _sqlite_delete(cursor, thread_ids: list[int]) -> None:
+        rows = [(i,) for i in thread_ids]
+        cursor.executemany("DELETE FROM search_fts WHERE rowid = %s", rows)
+        cursor.executemany("DELETE FROM search_ngram WHERE rowid = %s", rows)
 
     def indexed(self) -> Iterator[tuple[int, dt.datetime]]:
         yield from ThreadDocument.objects.values_list("thread_id", "indexed_at").iterator(
@@ -126,10 +139,11 @@ class DatabaseBackend:
         if self.vendor == "sqlite":
             # FTS rows of threads deleted outright (their documents went by cascade).
             with connection.cursor() as cursor:
-                cursor.execute(
-                    "DELETE FROM search_fts WHERE rowid NOT IN "
-                    "(SELECT thread_id FROM search_threaddocument)"
-                )
+                for table in ("search_fts", "search_ngram"):
+                    cursor.execute(
+                        f"DELETE FROM {table} WHERE rowid NOT IN "  # noqa: S608 - constant
+                        "(SELECT thread_id FROM search_threaddocument)"
+                    )
 
     # --- reading --------------------------------------------------------------------
 
@@ -150,11 +164,36 @@ class DatabaseBackend:
             clauses.append("d.has_verified")
         return "".join(f" AND {c}" for c in clauses), params
 
+    def _matches(self, mode: str, words: tuple[str, ...]) -> tuple[str, str, list]:
+        """(FROM … WHERE, score expression, parameters) for one way of matching:
+        every term ("all"), any term ("any"), or every word as a substring ("ngram")."""
+        if self.vendor == "sqlite":
+            if mode == "ngram":
+                table, score = "search_ngram", "-bm25(search_ngram)"
+            else:
+                # bm25() is negative, lower is better: negated, higher is better.
+                table, score = "search_fts", f"-bm25(search_fts, {SQLITE_WEIGHTS})"
+            match = (" OR " if mode == "any" else " ").join(_fts5_phrase(w) for w in words)
+            source = (
+                f"FROM {table} JOIN search_threaddocument d ON d.thread_id = {table}.rowid "
+                f"WHERE {table} MATCH %s"
+            )
+            return source, f"{score} * d.boost", [match]
+        if mode == "ngram":
+            # Lower-cased on both sides, so LIKE (which the trigram index serves) will do.
+            likes = " AND ".join(["d.ngram_text LIKE %s"] * len(words))
+            patterns = ["%" + _like_escape(w) + "%" for w in words]
+            return f"FROM search_threaddocument d WHERE {likes}", "d.boost", patterns
+        match = (" & " if mode == "all" else " | ").join(_ts_lexeme(w) for w in words)
+        score = f"ts_rank('{POSTGRES_WEIGHTS}', d.search_vector, %s::tsquery) * d.boost"
+        source = "FROM search_threaddocument d WHERE d.search_vector @@ %s::tsquery"
+        return source, score, [match, match]
+
     def _ranked(
         self,
-        terms: tuple[str, ...],
+        words: tuple[str, ...],
         *,
-        match_all: bool,
+        mode: str,
         where: str,
         params: list,
         offset: int,
@@ -162,39 +201,25 @@ class DatabaseBackend:
         count: bool = True,
     ) -> tuple[list[SearchHit], int]:
         """One page of matches by final score, and the number of matches."""
+        source, score, match_params = self._matches(mode, words)
+        source += where
         if self.vendor == "sqlite":
-            match = (" " if match_all else " OR ").join(_fts5_phrase(t) for t in terms)
-            base = (
-                "FROM search_fts JOIN search_threaddocument d ON d.thread_id = search_fts.rowid "
-                f"WHERE search_fts MATCH %s{where}"
-            )
-            # bm25() is negative (lower is better): the boost multiplies it further down.
             page_sql = (
-                f"SELECT d.thread_id, -bm25(search_fts, {SQLITE_WEIGHTS}) * d.boost AS score "
-                f"{base} ORDER BY score DESC, d.thread_id DESC LIMIT %s OFFSET %s"
+                f"SELECT d.thread_id, {score} AS score {source} "
+                "ORDER BY score DESC, d.thread_id DESC LIMIT %s OFFSET %s"
             )
-            page_params = [match, *params, limit, offset]
-            count_sql, count_params = f"SELECT COUNT(*) {base}", [match, *params]
         else:
-            match = (" & " if match_all else " | ").join(_ts_lexeme(t) for t in terms)
-            # Only constants and the filter clauses (columns named here, values as
-            # parameters) are interpolated.
-            matches = (
-                "SELECT d.thread_id, "  # noqa: S608
-                f"ts_rank('{POSTGRES_WEIGHTS}', d.search_vector, %s::tsquery) * d.boost AS score "
-                f"FROM search_threaddocument d WHERE d.search_vector @@ %s::tsquery{where}"
-            )
-            # The ranked rows are narrow (no tsvector), so the count over them is cheap and
-            # comes with the page: one query.
+            # The ranked rows are narrow (no tsvector), so the count over them is cheap
+            # and comes with the page: one query.
             page_sql = (
-                f"WITH m AS MATERIALIZED ({matches}) "  # noqa: S608
+                f"WITH m AS MATERIALIZED (SELECT d.thread_id, {score} AS score {source}) "  # noqa: S608
                 "SELECT thread_id, score, COUNT(*) OVER () "
                 "FROM m ORDER BY score DESC, thread_id DESC LIMIT %s OFFSET %s"
             )
-            page_params = [match, match, *params, limit, offset]
-            count_sql, count_params = "", []
+        # Only constants and the filter clauses (columns named here, values as parameters)
+        # are interpolated above.
         with connection.cursor() as cursor:
-            cursor.execute(page_sql, page_params)
+            cursor.execute(page_sql, [*match_params, *params, limit, offset])
             rows = cursor.fetchall()
             if self.vendor == "postgresql":
                 total = rows[0][2] if rows else 0
@@ -202,7 +227,7 @@ class DatabaseBackend:
                 total = len(rows)
             else:
                 # FTS5's bm25() cannot share a query with a window function: count apart.
-                cursor.execute(count_sql, count_params)
+                cursor.execute(f"SELECT COUNT(*) {source}", [*match_params, *params])
                 total = cursor.fetchone()[0]
         hits = [SearchHit(thread_id=row[0], score=float(row[1])) for row in rows]
         return hits, total
@@ -212,11 +237,19 @@ class DatabaseBackend:
             return SearchResults()
         where, params = self._filters(query)
         page = {"where": where, "params": params, "offset": query.offset, "limit": query.limit}
-        hits, total = self._ranked(query.terms, match_all=True, **page)
-        if total or len(query.terms) == 1:
+        hits, total = self._ranked(query.terms, mode="all", **page)
+        if total:
             return SearchResults(hits=hits, total=total)
-        # No thread has every word: show those with some of them, best first.
-        hits, total = self._ranked(query.terms, match_all=False, **page)
+        # No thread has every term: look for the words as substrings (a word cut short
+        # while typing, or split differently), then for threads with some of the terms.
+        words = tuple(ngram_pieces(query.text))
+        if words:
+            hits, total = self._ranked(words, mode="ngram", **page)
+            if total:
+                return SearchResults(hits=hits, total=total, matched_all_terms=False)
+        if len(query.terms) == 1:
+            return SearchResults()
+        hits, total = self._ranked(query.terms, mode="any", **page)
         return SearchResults(hits=hits, total=total, matched_all_terms=False)
 
     def similar(
@@ -235,6 +268,6 @@ class DatabaseBackend:
             where += " AND d.thread_id <> %s"
             params.append(exclude_id)
         hits, _total = self._ranked(
-            terms, match_all=False, where=where, params=params, offset=0, limit=limit, count=False
+            terms, mode="any", where=where, params=params, offset=0, limit=limit, count=False
         )
         return hits

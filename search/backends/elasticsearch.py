@@ -15,6 +15,7 @@ be tested without a cluster. This module is the only one that imports the DSL.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from functools import cached_property
 
@@ -97,6 +98,15 @@ def thread_document_class(*, kuromoji: bool) -> type[Document]:
 
 
 TEXT_FIELDS = ["title^3", "title.ja^3", "body^2", "body.ja^2", "answers", "answers.ja"]
+JAPANESE_FIELDS = ["title.ja^3", "body.ja^2", "answers.ja"]
+# Hiragana, katakana (full and half width) and CJK ideographs. The English analyser would
+# cut such a query into single characters that match almost anything, so a query with
+# Japanese in it is matched on the Japanese sub-fields only.
+JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
+
+
+def text_fields(text: str) -> list[str]:
+    return JAPANESE_FIELDS if JAPANESE.search(text) else TEXT_FIELDS
 
 
 def _filters(query: SearchQuery) -> list[dict]:
@@ -130,7 +140,7 @@ def search_body(query: SearchQuery, *, text: str, operator: str = "and") -> dict
                             {
                                 "multi_match": {
                                     "query": text,
-                                    "fields": TEXT_FIELDS,
+                                    "fields": text_fields(text),
                                     "type": "most_fields",
                                     "operator": operator,
                                 }

@@ -55,13 +55,21 @@ def test_search_body_weights_filters_and_boosts():
     match = function_score["query"]["bool"]["must"][0]["multi_match"]
     assert match["query"] == "充電できない"
     assert match["operator"] == "and"
-    assert "title.ja^3" in match["fields"] and "answers" in match["fields"]
+    assert "title.ja^3" in match["fields"] and "answers.ja" in match["fields"]
     assert {"term": {"brand_id": 3}} in function_score["query"]["bool"]["filter"]
     assert {"term": {"has_verified": True}} in function_score["query"]["bool"]["filter"]
     assert any(
         f.get("filter") == {"term": {"status": "solved"}} for f in function_score["functions"]
     )
     assert body["from"] == 20 and body["size"] == 20
+
+
+def test_japanese_queries_use_the_japanese_fields_only():
+    query = SearchQuery(terms=("充電",), text="iPhone 充電")
+    fields = search_body(query, text=query.text)["query"]["function_score"]["query"]["bool"]
+    assert fields["must"][0]["multi_match"]["fields"] == ["title.ja^3", "body.ja^2", "answers.ja"]
+    english = search_body(query, text="battery drains")["query"]["function_score"]["query"]
+    assert "title^3" in english["bool"]["must"][0]["multi_match"]["fields"]
 
 
 def test_similar_body_uses_more_like_this_within_the_brand():

@@ -112,3 +112,39 @@ def test_search_reindex_command_rebuilds(brand):
     call_command("search_reindex", "--restart", stdout=out, stderr=StringIO())
     assert "Indexed 1 threads." in out.getvalue()
     assert services.threads_search(text="hinge").total == 1
+
+
+def test_search_page_query_count_does_not_grow_with_results(client, brand):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.qa.factories import AnswerFactory
+
+    def page_queries(total):
+        while services.threads_search(text="tripod plate").total < total:
+            thread = ThreadFactory(brand=brand, title="Tripod plate slips", body="Tripod")
+            AnswerFactory(thread=thread, body="Tighten the tripod plate screw.")
+            services.outbox_process()
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("search:search"), {"q": "tripod plate"})
+        assert len(response.context["results"].items) == min(total, 20)
+        return len(queries)
+
+    client.get(reverse("search:search"), {"q": "tripod"})  # per-process caches warm up
+    assert page_queries(21) == page_queries(45)
+
+
+def test_a_search_service_outage_gives_a_friendly_page(client, brand, monkeypatch):
+    from search.backends import get_backend
+    from search.backends.base import SearchBackendError
+
+    def down(self, *args, **kwargs):
+        raise SearchBackendError("connection refused")
+
+    monkeypatch.setattr(type(get_backend()), "search", down)
+    monkeypatch.setattr(type(get_backend()), "similar", down)
+    response = client.get(reverse("search:search"), {"q": "battery"})
+    assert response.status_code == 200
+    assert "not available right now" in response.content.decode()
+    similar = client.get(reverse("search:similar", args=[brand.slug]), {"title": "battery"})
+    assert similar.status_code == 200

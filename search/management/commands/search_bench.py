@@ -128,7 +128,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--threads", type=int, default=100_000)
-        parser.add_argument("--queries", type=int, default=500)
+        parser.add_argument("--queries", type=int, default=1000)
         parser.add_argument("--out", default="bench-results/search.json")
         parser.add_argument("--seed", type=int, default=2026)
 
