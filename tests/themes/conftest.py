@@ -1,5 +1,6 @@
 import pytest
 
+from tests.themes import fake_dns
 from themes.services import site_pages_ensure
 
 
@@ -11,3 +12,14 @@ def site_pages(db):
     guaranteed to survive into a test that runs after them on the same worker.
     """
     return site_pages_ensure()
+
+
+@pytest.fixture(autouse=True)
+def fake_dns_records(settings):
+    """DNS TXT look-ups answered from a dict (tests.themes.fake_dns.RECORDS)."""
+    settings.SODAN_DNS_TXT_RESOLVER = "tests.themes.fake_dns.resolve"
+    fake_dns.RECORDS.clear()
+    fake_dns.FAILING.clear()
+    yield fake_dns
+    fake_dns.RECORDS.clear()
+    fake_dns.FAILING.clear()

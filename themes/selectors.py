@@ -1,0 +1,287 @@
+"""Reads: a brand's look, which brand a host serves, the widget's data, knowledge articles.
+
+The look and the host map are read on every page, so they are cached (and dropped by the
+services that change them); nothing here writes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import Case, Q, QuerySet, When
+from django.urls import reverse
+
+from brands.models import Brand
+from qa.models import Thread
+
+from .contrast import muted_for
+from .models import (
+    FONT_STACKS,
+    BrandDomain,
+    BrandHomePage,
+    BrandTheme,
+    KnowledgeArticlePage,
+    WidgetOrigin,
+)
+from .models.look import DEFAULT_BACKGROUND, DEFAULT_TEXT
+
+LOOK_CACHE_SECONDS = 600
+HOST_CACHE_SECONDS = 60
+WIDGET_RESULTS = 5
+
+
+# --- The look -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BrandLook:
+    """Everything the templates need to dress a page in a brand's colours. Colours are
+    validated #rrggbb values and the font a stack from FONT_STACKS: safe inside <style>."""
+
+    brand: Brand
+    accent: str
+    background: str
+    text: str
+    muted: str
+    font_stack: str
+    logo_url: str = ""
+    header_links: list[dict[str, str]] = field(default_factory=list)
+    footer_text: str = ""
+    is_preview: bool = False
+    is_themed: bool = False  # a published (or previewed) theme, not just the accent colour
+
+
+def look_cache_key(brand_id: int) -> str:
+    return f"sodan:look:{brand_id}"
+
+
+def _look_values(theme: BrandTheme | None, brand: Brand, *, draft: bool) -> dict[str, Any]:
+    if theme is None or (not draft and theme.published_at is None):
+        return {
+            "accent": brand.accent_colour,
+            "background": DEFAULT_BACKGROUND,
+            "text": DEFAULT_TEXT,
+            "font": "system",
+            "logo": brand.logo.url if brand.logo else "",
+            "header_links": [],
+            "footer_text": "",
+            "themed": False,
+        }
+    prefix = "" if draft else "published_"
+    logo = getattr(theme, f"{prefix}logo")
+    return {
+        "accent": getattr(theme, f"{prefix}accent_colour"),
+        "background": getattr(theme, f"{prefix}background_colour"),
+        "text": getattr(theme, f"{prefix}text_colour"),
+        "font": getattr(theme, f"{prefix}font"),
+        "logo": logo.url if logo else (brand.logo.url if brand.logo else ""),
+        "header_links": list(getattr(theme, f"{prefix}header_links") or []),
+        "footer_text": getattr(theme, f"{prefix}footer_text"),
+        "themed": True,
+    }
+
+
+def brand_look(brand: Brand, *, draft: bool = False) -> BrandLook:
+    """The published look (cached), or the draft for an admin's preview (never cached)."""
+    if draft:
+        values = _look_values(BrandTheme.objects.filter(brand=brand).first(), brand, draft=True)
+    else:
+        key = look_cache_key(brand.pk)
+        values = cache.get(key)
+        if values is None:
+            theme = BrandTheme.objects.filter(brand=brand).first()
+            values = _look_values(theme, brand, draft=False)
+            cache.set(key, values, LOOK_CACHE_SECONDS)
+    return BrandLook(
+        brand=brand,
+        accent=values["accent"],
+        background=values["background"],
+        text=values["text"],
+        muted=muted_for(values["text"], values["background"]),
+        font_stack=FONT_STACKS.get(values["font"], FONT_STACKS["system"]),
+        logo_url=values["logo"],
+        header_links=values["header_links"],
+        footer_text=values["footer_text"],
+        is_preview=draft,
+        is_themed=values.get("themed", False),
+    )
+
+
+def theme_for_editing(brand: Brand) -> BrandTheme:
+    """The brand's theme row, or an unsaved one holding the brand's current look."""
+    theme = BrandTheme.objects.filter(brand=brand).first()
+    if theme is None:
+        theme = BrandTheme(brand=brand, accent_colour=brand.accent_colour)
+    return theme
+
+
+# --- Hosts --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BrandSite:
+    """The brand served on this request's host (request.brand_site)."""
+
+    brand: Brand
+    hostname: str
+
+
+def host_cache_key(hostname: str) -> str:
+    return f"sodan:host:{hostname}"
+
+
+def served_site(hostname: str) -> BrandSite | None:
+    """The brand whose verified domain this is; None for any other host."""
+    key = host_cache_key(hostname)
+    brand = cache.get(key)
+    if brand is None:
+        domain = (
+            BrandDomain.objects.served().filter(hostname=hostname).select_related("brand").first()
+        )
+        brand = domain.brand if domain else False
+        cache.set(key, brand, HOST_CACHE_SECONDS)
+    return BrandSite(brand=brand, hostname=hostname) if brand else None
+
+
+def primary_host_cache_key(brand_id: int) -> str:
+    return f"sodan:primary-host:{brand_id}"
+
+
+def primary_hostname(brand: Brand) -> str:
+    """The brand's first verified domain, or "" when it is only served on the main site."""
+
+    def load() -> str:
+        return (
+            BrandDomain.objects.served()
+            .filter(brand=brand)
+            .order_by("verified_at", "hostname")
+            .values_list("hostname", flat=True)
+            .first()
+            or ""
+        )
+
+    return cache.get_or_set(primary_host_cache_key(brand.pk), load, HOST_CACHE_SECONDS)
+
+
+# --- Pages --------------------------------------------------------------------------------
+
+
+def brand_home_page(brand: Brand) -> BrandHomePage | None:
+    return BrandHomePage.objects.live().filter(brand=brand).first()
+
+
+def brands_edited_by(user: Any) -> QuerySet[Brand]:
+    """Brands whose pages this person edits in the Wagtail admin: staff all, admins theirs."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Brand.objects.none()
+    if user.is_staff:
+        return Brand.objects.all()
+    return Brand.objects.filter(
+        memberships__user=user, memberships__revoked_at__isnull=True, memberships__role="admin"
+    )
+
+
+def knowledge_articles(brand: Brand) -> QuerySet[KnowledgeArticlePage]:
+    page = BrandHomePage.objects.filter(brand=brand).first()
+    if page is None:
+        return KnowledgeArticlePage.objects.none()
+    return KnowledgeArticlePage.objects.live().public().descendant_of(page).order_by("title")
+
+
+def knowledge_search(query: str, *, brand: Brand | None = None, limit: int = 5) -> list:
+    """Knowledge articles matching the words, for the search page and the widget."""
+    query = (query or "").strip()[:200]
+    if not query:
+        return []
+    articles = KnowledgeArticlePage.objects.live().public()
+    if brand is not None:
+        page = BrandHomePage.objects.filter(brand=brand).first()
+        if page is None:
+            return []
+        articles = articles.descendant_of(page)
+    return list(articles.search(query)[:limit])
+
+
+def article_brands(articles: list[KnowledgeArticlePage]) -> dict[int, Brand]:
+    """Each article's brand, in one query (for result lists that name the brand)."""
+    pages = BrandHomePage.objects.filter(brand__isnull=False).select_related("brand")
+    by_path = {page.path: page.brand for page in pages}
+    step = BrandHomePage.steplen
+    found = {}
+    for article in articles:
+        for depth in range(len(article.path) // step - 1, 0, -1):
+            brand = by_path.get(article.path[: depth * step])
+            if brand is not None:
+                found[article.pk] = brand
+                break
+    return found
+
+
+# --- The widget -----------------------------------------------------------------------------
+
+
+def widget_origin_allowed(brand: Brand, origin: str) -> bool:
+    return WidgetOrigin.objects.for_brand(brand).filter(origin=origin).exists()
+
+
+def _thread_item(thread: Thread, base: str) -> dict[str, Any]:
+    return {
+        "title": thread.title,
+        "url": base + thread.get_absolute_url(),
+        "solved": thread.is_solved,
+        "answers": thread.answer_count,
+    }
+
+
+def widget_threads_search(brand: Brand, query: str, *, limit: int = WIDGET_RESULTS):
+    """Listed threads of the brand whose title or question contains the words.
+
+    A plain substring match for now; when search/ offers a brand-scoped interface for
+    this, this is the one function to swap.
+    """
+    threads = Thread.objects.for_brand(brand).listed()
+    for word in query.split()[:8]:
+        threads = threads.filter(Q(title__icontains=word) | Q(body__icontains=word))
+    solved_first = Case(When(status=Thread.Status.SOLVED, then=0), default=1)
+    return list(
+        threads.only("id", "title", "slug", "status", "answer_count").order_by(
+            solved_first, "-answer_count", "-last_activity_at"
+        )[:limit]
+    )
+
+
+def widget_data(brand: Brand, *, query: str, base: str, language: str) -> dict[str, Any]:
+    """What the embedded widget shows, as JSON-ready data. `base` is Sodan's origin."""
+    query = (query or "").strip()[:200]
+    top_solved = (
+        Thread.objects.for_brand(brand)
+        .listed()
+        .filter(status=Thread.Status.SOLVED)
+        .only("id", "title", "slug", "status", "answer_count")
+        .order_by("-me_too_count", "-answer_count", "-last_activity_at")[:WIDGET_RESULTS]
+    )
+    data: dict[str, Any] = {
+        "brand": {"name": brand.name, "url": base + brand.get_absolute_url()},
+        "ask_url": base + reverse("qa:ask", args=[brand.slug]),
+        "search_url": f"{base}{reverse('search:search')}?brand={brand.slug}",
+        "query": query,
+        "top_solved": [_thread_item(thread, base) for thread in top_solved],
+        "results": [],
+        "articles": [],
+        "language": language,
+    }
+    if query:
+        data["results"] = [
+            _thread_item(thread, base) for thread in widget_threads_search(brand, query)
+        ]
+        data["articles"] = [
+            {
+                "title": article.localized_title,
+                "url": base + article.url,
+                "summary": article.summary,
+            }
+            for article in knowledge_search(query, brand=brand, limit=3)
+        ]
+    return data

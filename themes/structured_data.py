@@ -1,0 +1,69 @@
+"""schema.org QAPage data for a thread page, so search engines show the accepted answer.
+
+https://developers.google.com/search/docs/appearance/structured-data/qapage
+The JSON is written into a <script type="application/ld+json"> element: browsers never run
+it, but "</script>" inside a post must not end the element early, so <, > and & are
+escaped as \\u003c etc. (as Django's json_script does). Only published posts appear.
+"""
+
+from __future__ import annotations
+
+import json
+from html import unescape
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.html import strip_tags
+
+from qa.models import Answer, Thread
+
+MAX_TEXT = 5000
+_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+QUESTION_TYPES = frozenset({Thread.Type.QUESTION, Thread.Type.PROBLEM})
+
+
+def _plain(html: str) -> str:
+    return " ".join(unescape(strip_tags(html or "")).split())[:MAX_TEXT]
+
+
+def _person(user: Any, origin: str) -> dict[str, str]:
+    return {"@type": "Person", "name": user.public_name, "url": origin + user.get_absolute_url()}
+
+
+def _answer(answer: Answer, thread_url: str, origin: str) -> dict[str, Any]:
+    return {
+        "@type": "Answer",
+        "text": _plain(answer.body_html),
+        "dateCreated": answer.created_at,
+        "upvoteCount": answer.helpful_count,
+        "url": f"{thread_url}#answer-{answer.pk}",
+        "author": _person(answer.author, origin),
+    }
+
+
+def qa_page(*, thread: Thread, answers: list[Answer], origin: str) -> dict[str, Any] | None:
+    """The QAPage for a public question or problem; None for ideas, praise, hidden threads."""
+    if thread.visibility != "published" or thread.type not in QUESTION_TYPES:
+        return None
+    published = [answer for answer in answers if answer.visibility == "published"]
+    thread_url = origin + thread.get_absolute_url()
+    question: dict[str, Any] = {
+        "@type": "Question",
+        "name": thread.title,
+        "text": _plain(thread.body_html) or thread.title,
+        "answerCount": len(published),
+        "upvoteCount": thread.me_too_count,
+        "dateCreated": thread.created_at,
+        "author": _person(thread.author, origin),
+    }
+    accepted = [answer for answer in published if answer.is_accepted]
+    if accepted:
+        question["acceptedAnswer"] = _answer(accepted[0], thread_url, origin)
+    suggested = [_answer(a, thread_url, origin) for a in published if not a.is_accepted]
+    if suggested:
+        question["suggestedAnswer"] = suggested
+    return {"@context": "https://schema.org", "@type": "QAPage", "mainEntity": question}
+
+
+def to_script_json(data: dict[str, Any]) -> str:
+    return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_ESCAPES)
