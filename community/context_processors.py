@@ -21,4 +21,13 @@ def site(request: HttpRequest) -> dict:
 
         return is_moderator_for_navigation(user)
 
-    return {"unread_notifications": unread, "show_moderation_link": show_moderation_link}
+    def brand_navigation() -> list[dict[str, str]]:
+        from brands.selectors import navigation_brands
+
+        return navigation_brands(user)
+
+    return {
+        "unread_notifications": unread,
+        "show_moderation_link": show_moderation_link,
+        "brand_navigation": brand_navigation,
+    }

@@ -101,6 +101,11 @@ class Notification(models.Model):
         APPEAL_DECIDED = "appeal_decided", _("Your appeal was decided")
         CRISIS_ALERT = "crisis_alert", _("Crisis keyword alert")
         SANCTION = "sanction", _("Your account was suspended")
+        RESPONSE_OVERDUE = "response_overdue", _("A thread is past the response target")
+        THREAD_HANDED_OVER = "thread_handed_over", _("A thread was handed over to you")
+        CLAIM_DECIDED = "claim_decided", _("Your brand claim was decided")
+        FEEDBACK_SHIPPED = "feedback_shipped", _("The team has acted on what you reported")
+        FEEDBACK_MENTION = "feedback_mention", _("You were mentioned on a feedback item")
 
     recipient = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="notifications", help_text=_("Who is told.")

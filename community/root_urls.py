@@ -13,14 +13,21 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("brands/", include("brands.urls")),
+    path("", include("brands.urls")),  # brands/, b/<slug>/claim/, staff/claims/, …
     path("", include("community.urls")),
     path("", include("qa.urls")),
     path("", include("moderation.urls")),
     path("", include("search.urls")),
+    path("", include("themes.urls")),  # theme, domains, widget, sitemaps
 ]
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+if settings.SODAN_BENCH_FLOOR:
+    # The benchmark's floor: Django's own cost for a page of the thread page's size.
+    from bench.floor import floor
+
+    urlpatterns.insert(0, path("_bench/floor/", floor, name="bench_floor"))
 
 urlpatterns.append(path("", include(wagtail_urls)))

@@ -74,8 +74,12 @@ def notification_deliver(
     context: dict | None = None,
     message: str = "",
     url: str = "",
+    email: bool = True,
 ) -> list[Notification]:
     """Create one in-app notification per recipient and e-mail those who want it.
+
+    `email=False` sends none, for a kind the person turned off on its own (loop-closing
+    e-mails have their own opt-out, brands.models.FeedbackEmailOptOut).
 
     Safe to run twice: existing notifications are not repeated, and one whose e-mail
     already went out is not e-mailed again.
@@ -96,7 +100,7 @@ def notification_deliver(
                     "message": message[:500],
                 },
             )
-        if notification.emailed_at is None:
+        if email and notification.emailed_at is None:
             ctx = {
                 "recipient": recipient,
                 "actor": actor,

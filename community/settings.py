@@ -33,9 +33,16 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "django-insecure-sodan-development-key-never-use-in-production"  # noqa: S105
 
+# Brands' own domains must pass this check too: in production ALLOWED_HOSTS=* and
+# themes.middleware.BrandSiteMiddleware refuses any host that is neither a main host
+# (SODAN_MAIN_HOSTS) nor a verified brand domain. ".localhost" lets the demo's brand
+# domain (hoshino.localhost, which resolves to this machine) reach runserver.
 ALLOWED_HOSTS: list[str] = env.list(
-    "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"]
+    "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", ".localhost", "[::1]", "testserver"]
 )
+# The main site's own host names (the directory of every brand). Empty: SITE_URL's host and
+# the exact names in ALLOWED_HOSTS.
+SODAN_MAIN_HOSTS: list[str] = env.list("SODAN_MAIN_HOSTS", default=[])
 CSRF_TRUSTED_ORIGINS: list[str] = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL: str = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
@@ -82,6 +89,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "community.middleware.RequestBodyLimitMiddleware",
+    "themes.middleware.BrandSiteMiddleware",  # brand domains: host → brand, never another's
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -143,12 +151,21 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "community.tasks.*": {"queue": "email"},
     "search.tasks.*": {"queue": "search"},
+    "brands.tasks.notify_*": {"queue": "email"},
+    "brands.tasks.send_*": {"queue": "email"},
 }
 # https://docs.celeryq.dev/en/stable/userguide/periodic-tasks.html
 CELERY_BEAT_SCHEDULE: dict = {
+    # Threads past their brand's response target alert its admins once (brands/tasks.py).
+    "brands-response-targets": {
+        "task": "brands.tasks.response_targets_check",
+        "schedule": env.int("SODAN_RESPONSE_TARGET_CHECK_SECONDS", default=300),
+    },
     # Retry search index changes that failed, and re-queue anything the index missed.
     "search-outbox-sweep": {"task": "search.tasks.outbox_sweep", "schedule": 60.0},
     "search-reconcile": {"task": "search.tasks.reconcile", "schedule": 3600.0},
+    # Verify brands' pending domains; stop serving one whose DNS record was removed.
+    "themes-domains-recheck": {"task": "themes.tasks.domains_recheck", "schedule": 3600.0},
 }
 CELERY_TIMEZONE = "UTC"
 
@@ -193,7 +210,7 @@ USE_TZ = True
 
 # --- Static and media -------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 STORAGES = {
@@ -262,6 +279,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = SODAN_MAX_REQUEST_BYTES
 SODAN_THREADS_PER_PAGE: int = env.int("SODAN_THREADS_PER_PAGE", default=20)
 # Cache whole thread pages for anonymous readers (qa/page_cache.py).
 SODAN_PAGE_CACHE: bool = env.bool("SODAN_PAGE_CACHE", default=True)
+# The benchmark's floor (bench/floor.py): a bare view at /_bench/floor/, served only when
+# `python -m bench` starts the server with this set. Never set it on a real site.
+SODAN_BENCH_FLOOR: bool = env.bool("SODAN_BENCH_FLOOR", default=False)
+# How brand domains are verified: a function name -> list of TXT strings (themes/dns.py).
+SODAN_DNS_TXT_RESOLVER: str = env.str(
+    "SODAN_DNS_TXT_RESOLVER", default="themes.dns.dnspython_txt_resolver"
+)
 
 # --- Search -----------------------------------------------------------------------------
 # "search.backends.database.DatabaseBackend" (default: SQLite FTS5 or PostgreSQL full-text,

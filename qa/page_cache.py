@@ -82,8 +82,10 @@ def serve_thread_page(
             cache.add(key, secrets.token_hex(6), timeout=None)
             versions[key] = cache.get(key)
     language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
+    # A brand's own domain shows the page in its own header and links (themes.middleware).
+    host = request.get_host()
     page_key = (
-        f"sodan:page:thread:{thread_id}:{language}:"
+        f"sodan:page:thread:{thread_id}:{language}:{host}:"
         f"{versions[version_key]}:{versions[SITE_VERSION_KEY]}"
     )
     html = cache.get(page_key)

@@ -16,6 +16,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from brands import permissions as brand_permissions
+from brands import services as brand_services
 from brands.models import Brand, Product
 from community import tasks as community_tasks
 from community.models import User
@@ -186,7 +188,14 @@ def answer_create(*, author: User, thread: Thread, body: str) -> Answer:
     _, body = _validate_text(body=body)
     _check_posting_limits(author, body)
     body_html = render_markdown(body)
-    answer = Answer.objects.create(thread=thread, author=author, body=body, body_html=body_html)
+    answer = Answer.objects.create(
+        thread=thread,
+        author=author,
+        body=body,
+        body_html=body_html,
+        # Who the author was when they wrote it: stays true if they later leave the brand.
+        is_official=brand_permissions.is_rep(author, thread.brand),
+    )
     Revision.objects.create(answer=answer, number=1, body=body, body_html=body_html, editor=author)
     now = timezone.now()
     Thread.objects.filter(pk=thread.pk).update(
@@ -210,6 +219,7 @@ def answer_edit(*, actor: User, answer: Answer, body: str, reason: str = "") -> 
         return answer
     answer = Answer.objects.select_for_update().select_related("thread__brand").get(pk=answer.pk)
     was_verified = answer.is_verified
+    was_endorsed = answer.is_endorsed
     # An endorsement or a verification vouches for the text as it was: an edit withdraws
     # both at once. (brands and moderation keep their history and re-check queues.)
     answer.body = body
@@ -241,6 +251,8 @@ def answer_edit(*, actor: User, answer: Answer, body: str, reason: str = "") -> 
     _thread_changed(answer.thread_id)
     if was_verified:
         moderation.verification_withdraw_after_edit(answer=answer, actor=actor)
+    if was_endorsed:
+        brand_services.endorsement_withdraw_after_edit(answer=answer, actor=actor)
     _record_moderator_edit(actor=actor, post=answer, reason=reason)
     moderation.crisis_scan(post=answer)
     return answer

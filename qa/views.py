@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from brands import selectors as brand_selectors
+from brands.feedback import selectors as feedback_selectors
 from brands.models import Brand, Product
 from moderation import selectors as moderation_selectors
 from moderation.permissions import moderates
@@ -33,10 +35,17 @@ def _apply_errors(form, error: ValidationError) -> None:
 
 
 def _visible_thread(request: HttpRequest, pk: int) -> Thread:
-    return get_object_or_404(
-        Thread.objects.visible_to(request.user).select_related("brand", "product", "author"),
+    thread = get_object_or_404(
+        brand_selectors.threads_with_ownership(
+            Thread.objects.visible_to(request.user).select_related(
+                "brand", "product", "author", "feedback_link__item"
+            ),
+            viewer=request.user,
+        ),
         pk=pk,
     )
+    brand_selectors.remember_viewer_role(request.user, thread)
+    return thread
 
 
 def _answer_refusal(user, thread: Thread) -> str:
@@ -169,6 +178,8 @@ def _render_thread(
             "can_me_too": permissions.can_me_too(user, thread),
             "said_me_too": selectors.viewer_said_me_too(thread=thread, user=user),
             "me_too_form": MeTooForm(),
+            **brand_selectors.thread_panel(thread=thread, answers=answers, user=user),
+            **feedback_selectors.thread_feedback(thread=thread, user=user),
             **extra,
         },
         status=status,

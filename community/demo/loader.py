@@ -40,6 +40,8 @@ from qa.models import (
 from . import content
 from .content import AnswerSpec, Person, ThreadSpec
 from .moderation import delete_moderation, load_moderation
+from .ownership import load_ownership
+from .themes import load_themes
 
 SEED = 2026
 HISTORY_DAYS = 90
@@ -461,6 +463,8 @@ def load_demo_content(*, report: Report) -> LoadSummary:
             f"{len(brand_plans):>2} threads, {answers:>2} answers"
         )
     load_moderation(users=users, brands=brands, report=report)
+    load_ownership(users=users, brands=brands, now=now, report=report)
+    load_themes(users=users, brands=brands, report=report)
     return LoadSummary(now=now, counts=demo_counts())
 
 

@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from .models import Brand
+from ..models import Brand
 
 
 def brand_directory(request: HttpRequest) -> HttpResponse:

@@ -1,13 +1,16 @@
-"""Brands, their products and the people who speak for them."""
+"""Brands, their products and versions, and the people who speak for them."""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+# A week and a half: longer than that is no promise to a customer.
+MAX_RESPONSE_TARGET_HOURS = 240
 
 hex_colour = RegexValidator(
     r"^#[0-9a-fA-F]{6}$", _("Enter a colour as # followed by six hexadecimal digits.")
@@ -60,6 +63,32 @@ class Brand(models.Model):
     thread_count = models.PositiveIntegerField(
         default=0, help_text=_("Visible threads; kept with F() updates by the Q&A services.")
     )
+    official_since = models.DateTimeField(
+        _("official since"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When the company's claim was approved. The response target counts threads "
+            "started since then; empty means since the brand was created."
+        ),
+    )
+    response_target_hours = models.PositiveSmallIntegerField(
+        _("response target (hours)"),
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_RESPONSE_TARGET_HOURS)],
+        help_text=_(
+            "Hours, around the clock, within which a thread should get its first official "
+            "response; a thread past it alerts the brand's admins once."
+        ),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The customer who started this community; empty if staff created it."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = BrandQuerySet.as_manager()
@@ -78,6 +107,11 @@ class Brand(models.Model):
     @property
     def is_official(self) -> bool:
         return self.status == self.Status.OFFICIAL
+
+    @property
+    def responses_counted_since(self):
+        """Threads started from this moment on are measured against the response target."""
+        return self.official_since or self.created_at
 
     @property
     def initials(self) -> str:
@@ -110,6 +144,11 @@ class Product(models.Model):
         return self.name
 
 
+class ProductVersionQuerySet(models.QuerySet["ProductVersion"]):
+    def released(self) -> ProductVersionQuerySet:
+        return self.filter(released_at__isnull=False)
+
+
 class ProductVersion(models.Model):
     """A release of a product. Threads, me-toos and endorsements can name one."""
 
@@ -121,6 +160,8 @@ class ProductVersion(models.Model):
         _("released"), null=True, blank=True, help_text=_("Empty until the brand publishes it.")
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ProductVersionQuerySet.as_manager()
 
     class Meta:
         ordering = ["product", "-released_at", "-id"]
@@ -140,6 +181,10 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
 
     def active(self) -> MembershipQuerySet:
         return self.filter(revoked_at__isnull=True)
+
+    def speaking(self) -> MembershipQuerySet:
+        """Those who answer for the brand in public: reps and admins."""
+        return self.filter(role__in=[Membership.Role.ADMIN, Membership.Role.REP])
 
 
 class Membership(models.Model):

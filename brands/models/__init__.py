@@ -1,0 +1,37 @@
+"""Brands' models, one module per sub-domain; import them from here."""
+
+from .claims import BrandClaim, Invitation, hash_invitation_token
+from .core import (
+    MAX_RESPONSE_TARGET_HOURS,
+    Brand,
+    Membership,
+    Product,
+    ProductVersion,
+    hex_colour,
+)
+from .feedback import *  # noqa: F403 - product feedback; its own __all__ lists the models
+from .integrations import *  # noqa: F403 - signing secret, webhooks; see its __all__
+from .ownership import (
+    CustomerNote,
+    Endorsement,
+    OwnershipEvent,
+    ResponseTargetBreach,
+    ThreadOwnership,
+)
+
+__all__ = [
+    "MAX_RESPONSE_TARGET_HOURS",
+    "Brand",
+    "BrandClaim",
+    "CustomerNote",
+    "Endorsement",
+    "Invitation",
+    "Membership",
+    "OwnershipEvent",
+    "Product",
+    "ProductVersion",
+    "ResponseTargetBreach",
+    "ThreadOwnership",
+    "hash_invitation_token",
+    "hex_colour",
+]

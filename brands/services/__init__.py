@@ -1,0 +1,79 @@
+"""Writes for brands, one module per sub-domain; import them from here.
+
+Each service checks its rule (brands.permissions), validates, writes in one transaction,
+records what it did in the audit log, and queues e-mail and notifications after commit.
+"""
+
+from .communities import (
+    BrandAlreadyHere,
+    brand_start,
+    claim_approve,
+    claim_reject,
+    claim_submit,
+    verified_address_on_domain,
+)
+from .endorsements import (
+    answer_endorse,
+    endorsement_confirm,
+    endorsement_withdraw,
+    endorsement_withdraw_after_edit,
+    version_publish,
+)
+from .notices import (
+    claim_decision_notify,
+    hand_over_notify,
+    invitation_send,
+    response_breach_notify,
+    response_breaches_record,
+)
+from .ownership import (
+    customer_note_add,
+    release_all_owned_by,
+    thread_hand_over,
+    thread_release,
+    thread_take,
+    thread_version_set,
+)
+from .team import (
+    INVITATION_LIFETIME,
+    brand_response_target_set,
+    invitation_accept,
+    invitation_create,
+    invitation_refusal,
+    invitation_revoke,
+    membership_change_role,
+    membership_revoke,
+)
+
+__all__ = [
+    "INVITATION_LIFETIME",
+    "BrandAlreadyHere",
+    "answer_endorse",
+    "brand_response_target_set",
+    "brand_start",
+    "claim_approve",
+    "claim_decision_notify",
+    "claim_reject",
+    "claim_submit",
+    "customer_note_add",
+    "endorsement_confirm",
+    "endorsement_withdraw",
+    "endorsement_withdraw_after_edit",
+    "hand_over_notify",
+    "invitation_accept",
+    "invitation_create",
+    "invitation_refusal",
+    "invitation_revoke",
+    "invitation_send",
+    "membership_change_role",
+    "membership_revoke",
+    "release_all_owned_by",
+    "response_breach_notify",
+    "response_breaches_record",
+    "thread_hand_over",
+    "thread_release",
+    "thread_take",
+    "thread_version_set",
+    "verified_address_on_domain",
+    "version_publish",
+]

@@ -1,0 +1,363 @@
+"""A brand's team: invitations by e-mail, roles, revocation, the response target.
+
+Every change is audit-logged. A revoked member loses every power at once (each power is
+checked against an active membership when it is used); what they wrote keeps the badges
+it had when they wrote it, and the threads they owned go back to the inbox.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from brands import permissions, selectors, tasks
+from community.permissions import require_participation
+from moderation.services import audit_log_record
+
+from ..models import (
+    MAX_RESPONSE_TARGET_HOURS,
+    Brand,
+    Invitation,
+    Membership,
+    hash_invitation_token,
+)
+from .ownership import release_all_owned_by
+
+INVITATION_LIFETIME = timedelta(days=7)
+
+
+def _locked_brand(brand: Brand) -> Brand:
+    """Team changes of one brand run one at a time, so "the last admin" stays true."""
+    return Brand.objects.select_for_update().get(pk=brand.pk)
+
+
+def _membership_changed(user: Any, *same_request: Any) -> None:
+    """Forget the roles this request remembered for the person (also on the request's own
+    user object, if they changed their own membership) and their header links."""
+    permissions.forget_brand_roles(user)
+    for person in same_request:
+        if person is not None and person.pk == user.pk:
+            permissions.forget_brand_roles(person)
+    cache.delete(selectors.navigation_cache_key(user.pk))
+
+
+@transaction.atomic
+def invitation_create(*, actor: Any, brand: Brand, email: str, role: str) -> Invitation:
+    """Invite someone by e-mail. The returned invitation carries `.token` (only its hash
+    is stored), which the e-mail sends as a link. Inviting the same address again
+    replaces the invitation still waiting."""
+    permissions.check_can_manage_team(actor, brand)
+    brand = _locked_brand(brand)
+    if not brand.is_official:
+        raise PermissionDenied(
+            _(
+                "%(brand)s is community-run: a team can be invited once the company's claim is "
+                "approved."
+            )
+            % {"brand": brand.name}
+        )
+    email = (email or "").strip()
+    errors: dict[str, list[str]] = {}
+    try:
+        validate_email(email)
+    except ValidationError:
+        errors["email"] = [_("Enter an e-mail address like name@example.com.")]
+    if role not in Membership.Role.values:
+        errors["role"] = [_("Choose admin, rep or product team.")]
+    if errors:
+        raise ValidationError(errors)
+    on_team = (
+        Membership.objects.active()
+        .for_brand(brand)
+        .filter(
+            user__in=EmailAddress.objects.filter(email__iexact=email, verified=True).values("user")
+        )
+        .select_related("user")
+        .first()
+    )
+    if on_team:
+        raise ValidationError(
+            {
+                "email": [
+                    _(
+                        "%(name)s (%(email)s) is already on the team as %(role)s; change their "
+                        "role in the list instead."
+                    )
+                    % {
+                        "name": on_team.user.public_name,
+                        "email": email,
+                        "role": on_team.get_role_display(),
+                    }
+                ]
+            }
+        )
+    now = timezone.now()
+    for earlier in Invitation.objects.for_brand(brand).pending(now).filter(email__iexact=email):
+        earlier.revoked_at = now
+        earlier.save(update_fields=["revoked_at"])
+        audit_log_record(
+            actor=actor,
+            action="invitation.revoke",
+            target=earlier,
+            brand=brand,
+            reason=_("Replaced by a new invitation."),
+        )
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        brand=brand,
+        email=email,
+        role=role,
+        token_hash=hash_invitation_token(token),
+        invited_by=actor,
+        expires_at=now + INVITATION_LIFETIME,
+    )
+    audit_log_record(
+        actor=actor,
+        action="invitation.create",
+        target=invitation,
+        brand=brand,
+        data={"email": email, "role": role},
+    )
+    transaction.on_commit(lambda: tasks.send_invitation.delay(invitation.pk, token))
+    invitation.token = token
+    return invitation
+
+
+@transaction.atomic
+def invitation_revoke(*, actor: Any, invitation: Invitation) -> Invitation:
+    permissions.check_can_manage_team(actor, invitation.brand)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.state() != Invitation.State.PENDING:
+        raise ValidationError(
+            _("This invitation is no longer waiting: %(state)s.")
+            % {"state": Invitation.State(invitation.state()).label}
+        )
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    audit_log_record(
+        actor=actor,
+        action="invitation.revoke",
+        target=invitation,
+        brand=invitation.brand,
+        data={"email": invitation.email},
+    )
+    return invitation
+
+
+def invitation_refusal(*, user: Any, invitation: Invitation) -> str | None:
+    """Why this person cannot accept this invitation now, in a sentence; None if they can."""
+    brand = invitation.brand
+    state = invitation.state()
+    if state == Invitation.State.ACCEPTED:
+        return _("This invitation has already been used; each link works once.")
+    if state == Invitation.State.REVOKED:
+        return _("This invitation was withdrawn by %(brand)s's admins; ask them for a new one.") % {
+            "brand": brand.name
+        }
+    if state == Invitation.State.EXPIRED:
+        return _("This invitation expired on %(date)s; ask %(brand)s's admins for a new one.") % {
+            "date": formats.date_format(timezone.localtime(invitation.expires_at), "DATE_FORMAT"),
+            "brand": brand.name,
+        }
+    if not getattr(user, "is_authenticated", False):
+        return None  # the page asks them to log in first
+    if not EmailAddress.objects.filter(
+        user=user, verified=True, email__iexact=invitation.email
+    ).exists():
+        return _(
+            "This invitation was sent to %(email)s. Log in as the person with that address, "
+            "or add it to your account and confirm it first."
+        ) % {"email": invitation.email}
+    roles = permissions.brand_roles(user, brand)
+    if roles:
+        return _("You are already on %(brand)s's team.") % {"brand": brand.name}
+    others = (
+        Membership.objects.active()
+        .filter(user=user)
+        .exclude(brand=brand)
+        .values_list("brand__name", flat=True)
+    )
+    if others:
+        return _(
+            "You already work for %(others)s: one person speaks for one brand. Leave that "
+            "team first."
+        ) % {"others": ", ".join(others)}
+    return None
+
+
+@transaction.atomic
+def invitation_accept(*, user: Any, invitation: Invitation) -> Membership:
+    """The invited person, logged in with the invited address verified, joins the team."""
+    require_participation(user)
+    invitation = (
+        Invitation.objects.select_for_update().select_related("brand").get(pk=invitation.pk)
+    )
+    _locked_brand(invitation.brand)
+    refusal = invitation_refusal(user=user, invitation=invitation)
+    if refusal:
+        raise PermissionDenied(refusal)
+    now = timezone.now()
+    membership = Membership.objects.create(brand=invitation.brand, user=user, role=invitation.role)
+    invitation.accepted_at = now
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    audit_log_record(
+        actor=user,
+        action="invitation.accept",
+        target=invitation,
+        brand=invitation.brand,
+        data={"role": invitation.role},
+    )
+    audit_log_record(
+        actor=user,
+        action="membership.create",
+        target=membership,
+        brand=invitation.brand,
+        reason=_("Invitation accepted"),
+        data={"user": user.pk, "role": membership.role, "invitation": invitation.pk},
+    )
+    _membership_changed(user)
+    return membership
+
+
+def _active_membership(membership: Membership) -> Membership:
+    membership = (
+        Membership.objects.select_for_update().select_related("user", "brand").get(pk=membership.pk)
+    )
+    if membership.revoked_at is not None:
+        raise ValidationError(_("This membership was already revoked."))
+    return membership
+
+
+def _keep_an_admin(membership: Membership, field: str) -> None:
+    if membership.role != Membership.Role.ADMIN:
+        return
+    others = (
+        Membership.objects.active()
+        .for_brand(membership.brand)
+        .filter(role=Membership.Role.ADMIN)
+        .exclude(pk=membership.pk)
+    )
+    if not others.exists():
+        raise ValidationError(
+            {
+                field: [
+                    _(
+                        "%(name)s is %(brand)s's only admin: make someone else admin first, "
+                        "so the team is never left without one."
+                    )
+                    % {"name": membership.user.public_name, "brand": membership.brand.name}
+                ]
+            }
+        )
+
+
+@transaction.atomic
+def membership_change_role(*, actor: Any, membership: Membership, role: str) -> Membership:
+    permissions.check_can_manage_team(actor, membership.brand)
+    _locked_brand(membership.brand)
+    membership = _active_membership(membership)
+    if role not in Membership.Role.values:
+        raise ValidationError({"role": [_("Choose admin, rep or product team.")]})
+    if role == membership.role:
+        return membership
+    if role != Membership.Role.ADMIN:
+        _keep_an_admin(membership, "role")
+    before = membership.role
+    membership.role = role
+    membership.save(update_fields=["role"])
+    audit_log_record(
+        actor=actor,
+        action="membership.change_role",
+        target=membership,
+        brand=membership.brand,
+        data={"user": membership.user_id, "before": before, "after": role},
+    )
+    if role == Membership.Role.PRODUCT:
+        # The product team reads and triages; it does not speak for the brand.
+        release_all_owned_by(
+            user=membership.user, brand=membership.brand, actor=actor, reason=_("Role changed")
+        )
+    _membership_changed(membership.user, actor)
+    return membership
+
+
+@transaction.atomic
+def membership_revoke(*, actor: Any, membership: Membership, reason: str = "") -> Membership:
+    """Take every brand power away from the person at once."""
+    permissions.check_can_manage_team(actor, membership.brand)
+    _locked_brand(membership.brand)
+    membership = _active_membership(membership)
+    _keep_an_admin(membership, "__all__")
+    membership.revoked_at = timezone.now()
+    membership.save(update_fields=["revoked_at"])
+    audit_log_record(
+        actor=actor,
+        action="membership.revoke",
+        target=membership,
+        brand=membership.brand,
+        reason=(reason or "").strip(),
+        data={"user": membership.user_id, "role": membership.role},
+    )
+    release_all_owned_by(
+        user=membership.user,
+        brand=membership.brand,
+        actor=actor,
+        reason=_("Membership revoked"),
+    )
+    _membership_changed(membership.user, actor)
+    return membership
+
+
+@transaction.atomic
+def brand_response_target_set(*, actor: Any, brand: Brand, hours: int) -> Brand:
+    """Hours, around the clock, to the first official response in a new thread."""
+    permissions.check_can_manage_team(actor, brand)
+    brand = _locked_brand(brand)
+    try:
+        hours = int(hours)
+    except (TypeError, ValueError):
+        hours = 0
+    if not 1 <= hours <= MAX_RESPONSE_TARGET_HOURS:
+        raise ValidationError(
+            {
+                "hours": [
+                    _("Choose a whole number of hours from 1 to %(limit)d.")
+                    % {"limit": MAX_RESPONSE_TARGET_HOURS}
+                ]
+            }
+        )
+    before = brand.response_target_hours
+    if hours == before:
+        return brand
+    brand.response_target_hours = hours
+    brand.save(update_fields=["response_target_hours"])
+    audit_log_record(
+        actor=actor,
+        action="brand.response_target",
+        target=brand,
+        brand=brand,
+        data={"before": before, "after": hours},
+    )
+    return brand
+
+
+__all__ = [
+    "INVITATION_LIFETIME",
+    "brand_response_target_set",
+    "invitation_accept",
+    "invitation_create",
+    "invitation_refusal",
+    "invitation_revoke",
+    "membership_change_role",
+    "membership_revoke",
+]

@@ -1,0 +1,53 @@
+"""Celery tasks for brands: thin wrappers that take ids and call brands.services.
+
+`response_targets_check` runs periodically (settings.CELERY_BEAT_SCHEDULE); the others are
+queued with transaction.on_commit by the services and routed to the `email` queue. Each is
+idempotent; the ones that send mail retry only when the mail server is away.
+"""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task
+def response_targets_check() -> int:
+    """Find threads past their brand's response target; alert each brand's admins once."""
+    from . import services
+
+    return len(services.response_breaches_record())
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def notify_response_breach(breach_id: int) -> int:
+    from . import services
+
+    return services.response_breach_notify(breach_id=breach_id)
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def notify_thread_handed_over(event_id: int) -> int:
+    from . import services
+
+    return services.hand_over_notify(event_id=event_id)
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def notify_claim_decided(claim_id: int) -> int:
+    from . import services
+
+    return services.claim_decision_notify(claim_id=claim_id)
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_invitation(invitation_id: int, token: str) -> int:
+    """The token travels only in the task's arguments and the e-mail; the database keeps
+    its hash."""
+    from . import services
+
+    return services.invitation_send(invitation_id=invitation_id, token=token)
+
+
+# Product feedback's tasks live with that sub-domain; importing them here registers them
+# with the worker, which discovers brands.tasks.
+from .feedback import tasks as feedback_tasks  # noqa: E402, F401

@@ -1,0 +1,119 @@
+"""The rep inbox, the customer card (顧客カルテ) and the staff's audit log of a brand."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from community.models import User
+from moderation.models import AuditLogEntry
+from qa.models import Thread
+
+from .. import permissions, selectors, services
+from ..forms import CustomerNoteForm, InboxFilterForm, add_service_errors
+from ..models import Brand, Product
+
+
+@login_required
+def inbox(request: HttpRequest, brand_slug: str) -> HttpResponse:
+    brand = get_object_or_404(Brand, slug=brand_slug)
+    permissions.check_can_read_inbox(request.user, brand)
+    filters = InboxFilterForm(request.GET)
+    cleaned = filters.cleaned_data if filters.is_valid() else {}
+    tab = cleaned.get("tab") or "unowned"
+    product_slug, type = cleaned.get("product", ""), cleaned.get("type", "")
+    now = timezone.now()
+    threads = selectors.inbox_threads(
+        brand=brand, user=request.user, tab=tab, product_slug=product_slug, type=type, now=now
+    )
+    page = Paginator(threads, per_page=settings.SODAN_THREADS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    selectors.mark_due(page.object_list, brand=brand, now=now)
+    query = request.GET.copy()
+    query.pop("page", None)
+    base = query.copy()
+    base.pop("tab", None)
+    return render(
+        request,
+        "brands/inbox.html",
+        {
+            "brand": brand,
+            "tab": tab,
+            "tabs": selectors.INBOX_TABS,
+            "counts": selectors.inbox_counts(
+                brand=brand, user=request.user, product_slug=product_slug, type=type, now=now
+            ),
+            "page": page,
+            "now": now,
+            "products": list(Product.objects.for_brand(brand)),
+            "types": Thread.Type.choices,
+            "current": {"product": product_slug, "type": type},
+            "querystring": query.urlencode(),
+            "filter_querystring": base.urlencode(),
+            "can_take": permissions.is_rep(request.user, brand),
+            "can_manage_team": permissions.can_manage_team(request.user, brand),
+        },
+    )
+
+
+@login_required
+def customer_card(request: HttpRequest, brand_slug: str, username: str) -> HttpResponse:
+    brand = get_object_or_404(Brand, slug=brand_slug)
+    permissions.check_can_read_customer_card(request.user, brand)
+    customer = get_object_or_404(User, username=username)
+    form = CustomerNoteForm(request.POST or None, initial={"thread": request.GET.get("thread")})
+    status = 200
+    if request.method == "POST":
+        permissions.check_can_write_customer_note(request.user, brand)
+        status = 400
+        if form.is_valid():
+            thread_id = form.cleaned_data.get("thread")
+            thread = Thread.objects.filter(pk=thread_id, brand=brand).first() if thread_id else None
+            try:
+                services.customer_note_add(
+                    actor=request.user,
+                    brand=brand,
+                    customer=customer,
+                    body=form.cleaned_data["body"],
+                    thread=thread,
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Your note is saved for the team."))
+                return redirect(request.path + "#notes")
+    return render(
+        request,
+        "brands/customer_card.html",
+        {
+            "brand": brand,
+            "customer": customer,
+            "products": list(Product.objects.for_brand(brand)),
+            "form": form,
+            "can_write": permissions.can_write_customer_note(request.user, brand),
+            **selectors.customer_card(brand=brand, customer=customer),
+        },
+        status=status,
+    )
+
+
+@login_required
+def audit_log(request: HttpRequest, brand_slug: str) -> HttpResponse:
+    """Staff read who did what, when, on which object, for one brand."""
+    permissions.check_can_read_audit_log(request.user)
+    brand = get_object_or_404(Brand, slug=brand_slug)
+    entries = AuditLogEntry.objects.for_brand(brand).select_related("actor", "target_type")
+    page = Paginator(entries, per_page=50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "brands/audit_log.html",
+        {"brand": brand, "page": page, "products": list(Product.objects.for_brand(brand))},
+    )
