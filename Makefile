@@ -40,7 +40,7 @@ format: $(STAMP)
 ## Refresh the Japanese catalogue after changing user-facing strings (needs GNU gettext);
 ## the compiled .mo is committed so a newcomer needs no gettext.
 messages: $(STAMP)
-	$(PY) manage.py makemessages -l ja --ignore '.venv/*' --ignore 'tests/*' --no-obsolete -e html,txt,py
+	$(PY) manage.py makemessages -l ja --ignore '.venv/*' --ignore 'tests/*' --ignore 'bench/*' --no-obsolete -e html,txt,py
 	$(PY) manage.py compilemessages --ignore '.venv/*'
 
 check-deploy: $(STAMP)
