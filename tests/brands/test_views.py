@@ -8,7 +8,7 @@ from allauth.account.models import EmailAddress
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 
 from brands import services
@@ -497,6 +497,29 @@ def test_start_a_community_and_be_pointed_to_a_near_duplicate(login, customer, o
     assert response["Location"] == brand.get_absolute_url()
     page = _text(client.get(brand.get_absolute_url()))
     assert "Community-run (unofficial)" in page and "Claim it" in page
+
+
+def _brand_card(page: str, name: str) -> str:
+    """The directory card of one brand, as text."""
+    match = re.search(r'<li class="brand-card">(?:(?!</li>).)*?' + name + r".*?</li>", page, re.S)
+    assert match, f"no card for {name}"
+    return match.group(0)
+
+
+@pytest.mark.parametrize("url", [reverse_lazy("brands:directory"), "/"])
+def test_the_directory_and_home_say_which_brands_are_official(client, official, url):
+    BrandFactory(name="Nestwise Home", slug="nestwise-home")
+    page = _text(client.get(url))
+    official_card = _brand_card(page, "Hoshino Camera")
+    community_card = _brand_card(page, "Nestwise Home")
+    assert "Official" in official_card and "unofficial" not in official_card
+    assert "Community-run (unofficial)" in community_card and "Official" not in community_card
+
+
+def test_the_brand_page_says_official_and_offers_no_claim(client, official):
+    page = _text(client.get(official.get_absolute_url()))
+    assert 'class="badge badge-official">Official<' in page
+    assert "Community-run" not in page and "Claim it" not in page
 
 
 def test_an_unverified_member_cannot_start_a_community(login, unverified):

@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from brands.models import Brand
 from moderation.models import AuditLogEntry
 from tests.brands.factories import BrandFactory, MembershipFactory
 from tests.community.factories import UserFactory
@@ -55,6 +56,15 @@ def test_the_brand_host_serves_the_brands_page_at_the_root(client, brand, served
     assert "eSIM will not activate" not in html
     assert 'href="/brands/"' not in html  # no directory of other brands
     assert "Powered by Sodan" in html
+
+
+def test_the_brand_host_says_whether_the_community_is_official(client, brand, served):
+    page = _get(client, "/").content.decode()
+    assert "Community-run (unofficial)" in page  # a community-run brand never looks official
+    brand.status = Brand.Status.OFFICIAL
+    brand.save(update_fields=["status"])
+    page = _get(client, "/").content.decode()
+    assert 'class="badge badge-official">Official<' in page and "unofficial" not in page
 
 
 def test_an_unknown_host_is_refused_never_shown_another_brand(client, brand, served, thread):
