@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8000
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test install serve lint format messages check-deploy worker beat clean bench-search
+.PHONY: demo test install serve lint format messages check-deploy worker beat clean bench bench-search
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Sodan needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -46,6 +46,14 @@ messages: $(STAMP)
 check-deploy: $(STAMP)
 	DEBUG=0 SECRET_KEY=check-deploy-$$RANDOM-not-a-real-key-0123456789abcdefghijklmnop \
 		$(PY) manage.py check --deploy --fail-level WARNING
+
+## Speed benchmark (not a test; see the README's Benchmark section): generates tier S (or
+## TIER=M) into a PostgreSQL database of its own, serves it with gunicorn, loads it with wrk
+## (installed from Debian when missing) and writes bench-results/bench-<tier>.{json,md,svg}.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/sodan_bench
+TIER ?= S
+bench: $(STAMP)
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench --tier $(TIER) $(BENCH_ARGS)
 
 ## Search benchmark (not a test): 100,000 threads on SQLite, and on PostgreSQL when
 ## BENCH_POSTGRES_URL names an empty database, e.g. postgres://postgres@127.0.0.1/search_bench

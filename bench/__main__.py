@@ -1,0 +1,407 @@
+"""`python -m bench`: generate, serve, load, measure, report. See the README's Benchmark section.
+
+DATABASE_URL=postgres://postgres@127.0.0.1:5432/sodan_bench python -m bench --tier S
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from . import server
+from .server import HOST, BenchError
+
+SCENARIOS = {
+    "floor": "floor (bare view, same size)",
+    "thread_anon": "thread page, anonymous",
+    "thread_anon_render": "thread page, anonymous, not cached",
+    "thread_user": "thread page, logged in",
+    "brand_list": "brand thread list",
+    "search": "search",
+    "post_answer": "post an answer",
+    "vote": "vote helpful (toggle)",
+}
+# Which single-request probe gives a scenario's queries (and the same page on a hot thread).
+QUERY_PROBES = {
+    "floor": ("floor", None),
+    "thread_anon": ("thread_anon", "thread_anon_hot"),
+    "thread_anon_render": ("thread_anon_render", "thread_anon_render_hot"),
+    "thread_user": ("thread_user", "thread_user_hot"),
+    "brand_list": ("brand_list", "brand_list_small"),
+    "search": ("search", None),
+    "post_answer": ("post_answer", None),
+    "vote": ("vote", None),
+}
+LOGGED_IN_MEMBERS = 20  # allauth allows 30 logins a minute from one address
+WARMUP_SECONDS = 5
+
+
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description="Sodan's speed benchmark: figures as ratios to a floor measured in the "
+        "same run. Needs DATABASE_URL naming a PostgreSQL database whose name contains "
+        "'bench' (it is dropped and filled), and wrk.",
+    )
+    parser.add_argument("--tier", choices=["S", "M"], default="S", help="data set size")
+    parser.add_argument(
+        "--duration", type=int, default=20, help="seconds of measured load per scenario"
+    )
+    parser.add_argument(
+        "--reuse-data",
+        action="store_true",
+        help="skip generation when the database already holds the tier",
+    )
+    parser.add_argument("--out", type=Path, default=Path("bench-results"))
+    parser.add_argument(
+        "--soak", type=int, default=0, metavar="SECONDS", help="then a mixed-traffic memory soak"
+    )
+    parser.add_argument("--workers", type=int, default=server.default_workers())
+    parser.add_argument(
+        "--connections", type=int, default=0, help="wrk connections (default: 2 × workers)"
+    )
+    parser.add_argument(
+        "--only", default="", help="comma-separated scenarios to run (the floor always runs)"
+    )
+    parser.add_argument("--seed", type=int, default=2026)
+    return parser.parse_args(argv)
+
+
+def _say(message: str) -> None:
+    print(f"[bench {datetime.now(UTC):%H:%M:%S}] {message}", flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _arguments(argv)
+    wall = time.perf_counter()
+    database_url = server.require_postgres(os.environ.get("DATABASE_URL"))
+    from .load import ensure_wrk
+
+    ensure_wrk()
+    cache_url = server.redis_url(server.REDIS_CACHE_DB)
+    broker_url = server.redis_url(server.REDIS_BROKER_DB) if cache_url else None
+    static_root = tempfile.mkdtemp(prefix="sodan-bench-static-")
+    port = server.free_port()
+    env = server.environment(
+        database_url=database_url,
+        cache_url=cache_url,
+        broker_url=broker_url,
+        port=port,
+        static_root=static_root,
+        floor_bytes=30_000,
+    )
+    # This process uses the same settings, plus the test client's host for the probes.
+    os.environ.update({**env, "ALLOWED_HOSTS": f"{HOST},testserver"})
+    timings: dict[str, float] = {}
+    try:
+        result = _run(args, env, database_url, cache_url, broker_url, port, timings, wall)
+    finally:
+        shutil.rmtree(static_root, ignore_errors=True)
+        server.redis_flush(cache_url)
+        server.redis_flush(broker_url)
+    from . import report
+
+    paths = report.write(result, args.out)
+    print()
+    print(report.markdown(result))
+    _say(f"wrote {', '.join(str(p) for p in paths.values())}")
+    return 0
+
+
+def _run(args, env, database_url, cache_url, broker_url, port, timings, wall) -> dict:
+    import django
+
+    django.setup()
+    from .generate import TIERS
+
+    tier = TIERS[args.tier]
+    if args.reuse_data:
+        if not server.database_exists(database_url):
+            raise BenchError("--reuse-data: the benchmark database does not exist yet")
+    else:
+        _say("creating the benchmark database")
+        server.database_recreate(database_url)
+
+    from django.core.management import call_command
+    from django.db import connection
+
+    from . import generate, load, probe, report
+
+    started = time.perf_counter()
+    call_command("migrate", interactive=False, verbosity=0)
+    timings["migrate_s"] = round(time.perf_counter() - started, 1)
+    generation: dict = {}
+    if args.reuse_data:
+        if not generate.holds_tier(tier):
+            raise BenchError(f"--reuse-data: the database does not hold tier {tier.name}")
+        _say(f"reusing the tier {tier.name} data already in the database")
+    else:
+        _say(f"generating tier {tier.name}")
+        started = time.perf_counter()
+        generation = generate.generate(tier, seed=args.seed)
+        timings["rows_s"] = generation.pop("rows_seconds")
+        timings["search_index_s"] = round(generate.index_for_search(), 1)
+        generate.vacuum_analyze()
+        timings["generate_s"] = round(time.perf_counter() - started, 1)
+        _say(f"generated in {timings['generate_s']} s: {generation}")
+    server.redis_flush(cache_url)
+    server.redis_flush(broker_url)
+
+    # The probes render pages too, and production storage needs the static manifest.
+    timings["collectstatic_s"] = round(server.collectstatic(env), 1)
+    server.reload_static_manifest()
+    from django.test import Client
+
+    population = load.Population.load(args.seed)
+    search_available = Client().get("/search/", {"q": "battery"}).status_code != 404
+    floor_bytes = probe.typical_thread_bytes(population)
+    env["SODAN_BENCH_FLOOR_BYTES"] = str(floor_bytes)
+    os.environ["SODAN_BENCH_FLOOR_BYTES"] = str(floor_bytes)
+
+    members, member_ids = _members(args.seed)
+    vote_answer = _answer_not_by(member_ids[0])
+    _say("counting queries per request and taking EXPLAIN plans")
+    probes = probe.query_counts(
+        population, user=members[0], answer_for_vote=vote_answer, search_available=search_available
+    )
+    for p in probes:
+        if p.status >= 400:
+            raise BenchError(f"probe {p.name} {p.method} {p.path} answered {p.status}")
+    explained, slowest = probe.explain(
+        probes,
+        {"thread_anon_render_hot", "thread_user_hot", "brand_list", "brand_list_me_too",
+         "post_answer", "vote", "search"},
+    )  # fmt: skip
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / f"explain-{tier.name}.txt").write_text(explained)
+
+    workers = args.workers
+    connections = args.connections or 2 * workers
+    srv = server.Server(env, port, workers, args.out / f"gunicorn-{tier.name}.log")
+    _say(f"starting gunicorn: {workers} workers on {srv.base_url}")
+    srv.start()
+    sampler = server.MemorySampler(srv)
+    sampler.start()
+    measured: list[dict] = []
+    floors: list[dict] = []
+    soak: dict = {}
+    try:
+        sessions = [load.login(srv.base_url, m.username, generate.PASSWORD) for m in members]
+        rng = random.Random(args.seed)  # noqa: S311
+        wanted = set(filter(None, args.only.split(","))) or set(SCENARIOS)
+        plans = _plans(load, population, rng, sessions, member_ids, search_available)
+        order = [k for k in SCENARIOS if k != "floor" and k in wanted and k in plans]
+
+        def measure(key: str) -> dict:
+            plan, expected = plans[key]
+            if plan and plan[0][0] == "POST":
+                status, location = load.first_response(srv.base_url, plan[0])
+                if status not in expected:
+                    raise BenchError(f"{key}: the first request answered {status} {location}")
+            sampler.phase = f"{key}-warmup"
+            load.run_wrk(srv.base_url, plan, seconds=WARMUP_SECONDS, connections=connections)
+            sampler.phase = key
+            rows_before = _answer_rows() if key == "post_answer" else 0
+            raw = load.run_wrk(srv.base_url, plan, seconds=args.duration, connections=connections)
+            figures = load.figures(raw, expected)
+            if key == "post_answer":
+                figures["answers_written"] = _answer_rows() - rows_before
+            _say(
+                f"{SCENARIOS[key]}: {figures['rps']:,.0f} req/s, p95 {figures['p95_ms']} ms, "
+                f"{figures['errors']} errors"
+            )
+            return {"key": key, "label": SCENARIOS[key], **figures}
+
+        floors.append(measure("floor"))
+        for key in order:
+            measured.append(measure(key))
+        floors.append(measure("floor"))
+        if args.soak:
+            _say(f"soak: {args.soak} s of mixed traffic")
+            mixed = load.plan_mixed(
+                [
+                    (80, plans["thread_anon"][0]),
+                    (8, plans["thread_user"][0]),
+                    (7, plans["brand_list"][0]),
+                    *([(3, plans["search"][0])] if "search" in plans else []),
+                    (1, plans["post_answer"][0]),
+                    (1, plans["vote"][0]),
+                ],
+                rng,
+            )
+            sampler.phase = "soak"
+            raw = load.run_wrk(srv.base_url, mixed, seconds=args.soak, connections=connections)
+            soak = {
+                "seconds": args.soak,
+                "figures": load.figures(raw, frozenset({200, 302})),
+            }
+    finally:
+        sampler.finish()
+        srv.stop()
+    if soak:
+        soak["memory"] = server.memory_summary(sampler.samples, {"soak"})
+    memory = server.memory_summary(sampler.samples, {"floor", *SCENARIOS})
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        postgres = cursor.fetchone()[0].split()[0]
+    queries = {p.name: p.queries for p in probes}
+    floor = {
+        "rps": round(sum(f["rps"] for f in floors) / len(floors), 1),
+        "p50_ms": round(sum(f["p50_ms"] for f in floors) / len(floors), 2),
+        "p95_ms": round(sum(f["p95_ms"] for f in floors) / len(floors), 2),
+        "p99_ms": round(sum(f["p99_ms"] for f in floors) / len(floors), 2),
+        "bytes": floor_bytes,
+        "runs": floors,
+    }
+    scenarios = []
+    for s in [{**floors[0], **{k: floor[k] for k in ("rps", "p50_ms", "p95_ms", "p99_ms")}}]:
+        scenarios.append(s)
+    scenarios += measured
+    for s in scenarios:
+        s["ratio"] = round(s["rps"] / floor["rps"], 3)
+        for p in ("p50", "p95", "p99"):
+            s[f"{p}_ratio"] = round(s[f"{p}_ms"] / floor[f"{p}_ms"], 2) if floor[f"{p}_ms"] else 0
+        main_probe, other_probe = QUERY_PROBES[s["key"]]
+        s["queries"] = queries.get(main_probe)
+        s["queries_hot"] = queries.get(other_probe) if other_probe else None
+    timings["total_s"] = round(time.perf_counter() - wall, 1)
+    counts = generation or _counts()
+    result = {
+        "meta": {
+            "tier": tier.name,
+            "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "cores": os.cpu_count(),
+            "memory_gib": _memory_gib(),
+            "python": platform.python_version(),
+            "postgres": postgres,
+            "workers": workers,
+            "connections": connections,
+            "duration": args.duration,
+            "cache": "Redis" if cache_url else "local memory (no Redis answered)",
+            "celery": "Redis broker, not drained during the run" if broker_url else "eager",
+            "commit": _commit(),
+            "search": "available" if search_available else "not available",
+            **counts,
+        },
+        "timings": timings,
+        "floor": floor,
+        "scenarios": scenarios,
+        "unavailable": []
+        if search_available
+        else [{"key": "search", "label": SCENARIOS["search"]}],
+        "queries": queries,
+        "memory": memory,
+        "memory_samples": sampler.samples,
+        "slowest_queries": [{k: v for k, v in s.items() if k != "sql"} for s in slowest[:15]],
+    }
+    if soak:
+        result["soak"] = soak
+    result["targets"] = report.targets(result)
+    _say(f"whole run: {timings['total_s']} s")
+    return result
+
+
+def _members(seed: int) -> tuple[list, list[int]]:
+    """Members who log in: customers (no brand role), verified, picked with the seed."""
+    from brands.models import Membership
+    from community.models import User
+
+    from .generate import EMAIL_DOMAIN
+
+    reps = Membership.objects.values("user_id")
+    pool = list(
+        User.objects.filter(email__endswith=f"@{EMAIL_DOMAIN}")
+        .exclude(pk__in=reps)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:2000]
+    )
+    chosen = random.Random(seed).sample(pool, k=min(LOGGED_IN_MEMBERS, len(pool)))  # noqa: S311
+    members = list(User.objects.filter(pk__in=chosen).order_by("pk"))
+    return members, [m.pk for m in members]
+
+
+def _answer_not_by(user_id: int) -> int:
+    from qa.models import Answer
+
+    return (
+        Answer.objects.visible()
+        .exclude(author_id=user_id)
+        .filter(thread__answer_count__gte=3)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def _answer_rows() -> int:
+    from qa.models import Answer
+
+    return Answer.objects.count()
+
+
+def _counts() -> dict:
+    from brands.models import Brand
+    from community.models import User
+    from qa.models import Answer, HelpfulVote, Thread
+
+    return {
+        "brands": Brand.objects.count(),
+        "threads": Thread.objects.count(),
+        "answers": Answer.objects.count(),
+        "helpful_votes": HelpfulVote.objects.count(),
+        "users": User.objects.count(),
+    }
+
+
+def _plans(load, population, rng, sessions, member_ids, search_available) -> dict:
+    plans = {
+        "floor": (load.plan_floor(), frozenset({200})),
+        "thread_anon": (load.plan_threads(population, rng), frozenset({200})),
+        "thread_anon_render": (
+            load.plan_threads(population, rng, suffix="?nocache=1"),
+            frozenset({200}),
+        ),
+        "thread_user": (load.plan_threads(population, rng, sessions), frozenset({200})),
+        "brand_list": (load.plan_brand_lists(population, rng), frozenset({200})),
+        "post_answer": (load.plan_post_answers(population, rng, sessions), frozenset({302})),
+        "vote": (load.plan_votes(population, rng, sessions, member_ids), frozenset({200})),
+    }
+    if search_available:
+        plans["search"] = (load.plan_search(population, rng), frozenset({200}))
+    return plans
+
+
+def _memory_gib() -> float:
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                return round(int(line.split()[1]) / 1024 / 1024, 1)
+    except OSError:
+        pass
+    return 0.0
+
+
+def _commit() -> str:
+    try:
+        return subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607 - read-only
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=server.ROOT,
+        ).stdout.strip()
+    except OSError:
+        return ""
+
+
+if __name__ == "__main__":
+    sys.exit(main())

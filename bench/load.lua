@@ -1,0 +1,69 @@
+-- wrk script for `python -m bench`: replays a plan of prepared requests and reports JSON.
+--
+-- The plan (BENCH_PLAN, written by bench/load.py) has one request a line:
+-- method TAB path TAB headers TAB body, the headers as "Name: value" joined by \031 (unit
+-- separator); an empty body is none. Each wrk thread walks the plan from its own offset.
+-- Status codes are tallied per thread and summed in done(), which prints one line:
+-- "BENCH-JSON {...}".
+
+local threads = {}
+local counter = 0
+
+function setup(thread)
+  counter = counter + 1
+  thread:set("offset", counter * 7919)
+  table.insert(threads, thread)
+end
+
+local reqs = {}
+local n = 0
+local i = 0
+statuses = {}
+
+function init(args)
+  for line in io.lines(os.getenv("BENCH_PLAN")) do
+    local method, path, header_text, body = line:match("^([^\t]*)\t([^\t]*)\t([^\t]*)\t(.*)$")
+    local headers = {}
+    for name, value in header_text:gmatch("([^:\031]+): ([^\031]*)") do
+      headers[name] = value
+    end
+    if body == "" then body = nil end
+    n = n + 1
+    reqs[n] = wrk.format(method, path, headers, body)
+  end
+  i = (offset or 0) % n
+end
+
+function request()
+  i = i % n + 1
+  return reqs[i]
+end
+
+function response(status, headers, body)
+  statuses[status] = (statuses[status] or 0) + 1
+end
+
+function done(summary, latency, requests)
+  local merged = {}
+  for _, t in ipairs(threads) do
+    local s = t:get("statuses") or {}
+    for code, count in pairs(s) do
+      merged[code] = (merged[code] or 0) + count
+    end
+  end
+  local parts = {}
+  for code, count in pairs(merged) do
+    table.insert(parts, string.format('"%d": %d', code, count))
+  end
+  local e = summary.errors
+  io.write(string.format(
+    'BENCH-JSON {"requests": %d, "duration_us": %d, "bytes": %d, ' ..
+    '"errors": {"connect": %d, "read": %d, "write": %d, "status": %d, "timeout": %d}, ' ..
+    '"latency_us": {"mean": %.1f, "max": %d, "p50": %d, "p90": %d, "p95": %d, "p99": %d, ' ..
+    '"p999": %d}, "statuses": {%s}}\n',
+    summary.requests, summary.duration, summary.bytes,
+    e.connect, e.read, e.write, e.status, e.timeout,
+    latency.mean, latency.max, latency:percentile(50), latency:percentile(90),
+    latency:percentile(95), latency:percentile(99), latency:percentile(99.9),
+    table.concat(parts, ", ")))
+end
