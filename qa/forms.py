@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from brands.models import Brand, Product
+from brands.models import Brand, Product, ProductVersion
 
 from .models import Thread
 
@@ -27,6 +29,11 @@ def _body_field(label: str, help_text: str = "") -> forms.CharField:
     )
 
 
+class _VersionField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: ProductVersion) -> str:
+        return f"{obj.product.name} {obj.name}"
+
+
 class AskForm(forms.Form):
     type = forms.ChoiceField(
         label=_("What kind of post is this?"),
@@ -40,6 +47,13 @@ class AskForm(forms.Form):
         required=False,
         empty_label=_("Not about one product"),
     )
+    version = _VersionField(
+        label=_("Version"),
+        queryset=ProductVersion.objects.none(),
+        required=False,
+        empty_label=_("Not sure, or any version"),
+        help_text=_("The release you use, if the product has several."),
+    )
     title = forms.CharField(
         label=_("Title"),
         max_length=settings.SODAN_MAX_TITLE_CHARS,
@@ -50,6 +64,25 @@ class AskForm(forms.Form):
     def __init__(self, *args, brand: Brand, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["product"].queryset = Product.objects.for_brand(brand)
+        # Any of the brand's releases is accepted here, so a release of another product
+        # gets a sentence beside the field (clean) rather than "not one of the choices".
+        # The list shown is narrowed to the chosen product: at once with htmx, or on a
+        # page opened with ?product=<id>.
+        versions = ProductVersion.objects.filter(product__brand=brand).released()
+        shown_for = self.data.get("product") if self.is_bound else self.initial.get("product")
+        if not self.is_bound and shown_for:
+            versions = versions.filter(product_id=getattr(shown_for, "pk", shown_for))
+        self.fields["version"].queryset = versions.select_related("product").order_by(
+            Lower("product__name"), "-released_at", "-id"
+        )
+        self.fields["product"].widget.attrs.update(
+            {
+                "hx-get": reverse("qa:ask_versions", args=[brand.slug]),
+                "hx-trigger": "change",
+                "hx-target": "#ask-version",
+                "hx-swap": "innerHTML",
+            }
+        )
         # While the title is typed, similar threads appear under it (htmx, debounced).
         self.fields["title"].widget.attrs.update(
             {
@@ -59,6 +92,26 @@ class AskForm(forms.Form):
                 "autocomplete": "off",
             }
         )
+
+    @cached_property
+    def offers_versions(self) -> bool:
+        """Whether there is any release to choose from (else the field is not shown)."""
+        return self.fields["version"].queryset.exists()
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        version, product = cleaned.get("version"), cleaned.get("product")
+        if version is None:
+            return cleaned
+        if product is None and "product" not in self.errors:
+            cleaned["product"] = version.product  # naming the release names its product
+        elif product is not None and version.product_id != product.pk:
+            self.add_error(
+                "version",
+                _("%(version)s is a release of %(other)s, not of %(product)s.")
+                % {"version": version.name, "other": version.product.name, "product": product},
+            )
+        return cleaned
 
 
 class _EditReasonMixin:

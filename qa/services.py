@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from brands import permissions as brand_permissions
 from brands import services as brand_services
-from brands.models import Brand, Product
+from brands.models import Brand, Product, ProductVersion
 from community import tasks as community_tasks
 from community.models import User
 from moderation import services as moderation
@@ -121,6 +121,7 @@ def thread_create(
     body: str,
     type: str = Thread.Type.QUESTION,
     product: Product | None = None,
+    version: ProductVersion | None = None,
 ) -> Thread:
     permissions.check_can_ask(author)
     title, body = _validate_text(title=title, body=body)
@@ -128,11 +129,18 @@ def thread_create(
         raise ValidationError({"type": [_("Choose question, problem, idea or praise.")]})
     if product is not None and product.brand_id != brand.pk:
         raise ValidationError({"product": [_("That product belongs to another brand.")]})
+    if version is not None and (product is None or version.product_id != product.pk):
+        raise ValidationError(
+            {"version": [_("Choose a release of the product this thread is about.")]}
+        )
+    if version is not None and version.released_at is None:
+        raise ValidationError({"version": [_("That release has not been published yet.")]})
     _check_posting_limits(author, body)
     body_html = render_markdown(body)
     thread = Thread.objects.create(
         brand=brand,
         product=product,
+        version=version,
         author=author,
         type=type,
         title=title,

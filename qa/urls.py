@@ -7,6 +7,7 @@ app_name = "qa"
 urlpatterns = [
     path("b/<slug:brand_slug>/", views.brand_threads, name="brand"),
     path("b/<slug:brand_slug>/ask/", views.thread_ask, name="ask"),
+    path("b/<slug:brand_slug>/ask/versions/", views.ask_versions, name="ask_versions"),
     path("t/<int:pk>/", views.thread_detail, name="thread_short"),
     path("t/<int:pk>/<str:slug>/", views.thread_detail, name="thread"),
     path("t/<int:pk>/-/answer/", views.answer_create, name="answer_create"),

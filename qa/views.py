@@ -38,7 +38,7 @@ def _visible_thread(request: HttpRequest, pk: int) -> Thread:
     thread = get_object_or_404(
         brand_selectors.threads_with_ownership(
             Thread.objects.visible_to(request.user).select_related(
-                "brand", "product", "author", "feedback_link__item"
+                "brand", "product", "version", "author", "feedback_link__item"
             ),
             viewer=request.user,
         ),
@@ -102,7 +102,8 @@ def thread_ask(request: HttpRequest, brand_slug: str) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect(f"{reverse('account_login')}?next={request.path}")
     permissions.check_can_ask(request.user)
-    form = AskForm(request.POST or None, brand=brand)
+    product = _chosen_product(brand, request.GET.get("product"))
+    form = AskForm(request.POST or None, initial={"product": product}, brand=brand)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -115,6 +116,21 @@ def thread_ask(request: HttpRequest, brand_slug: str) -> HttpResponse:
         else:
             return redirect(thread)
     return render(request, "qa/thread_ask.html", {"brand": brand, "form": form}, status=status)
+
+
+def ask_versions(request: HttpRequest, brand_slug: str) -> HttpResponse:
+    """The ask form's version choice for the product just picked (htmx swaps it in)."""
+    brand = get_object_or_404(Brand, slug=brand_slug)
+    product = _chosen_product(brand, request.GET.get("product"))
+    form = AskForm(initial={"product": product}, brand=brand)
+    return render(request, "qa/_ask_version.html", {"form": form})
+
+
+def _chosen_product(brand: Brand, value: str | None) -> Product | None:
+    """The brand's product named by ?product=<id>, if any (anything else: none)."""
+    if not value or not value.isdigit():
+        return None
+    return Product.objects.for_brand(brand).filter(pk=int(value)).first()
 
 
 def thread_detail(

@@ -4,8 +4,9 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from django.utils import timezone
 
-from brands.models import Brand
+from brands.models import Brand, ProductVersion
 from community.models import Notification, User
 from qa import services
 from qa.models import Answer, HelpfulVote, MeToo, Revision, Thread, ThreadSubscription
@@ -14,6 +15,8 @@ from tests.community.factories import UserFactory
 from tests.qa.factories import AnswerFactory, ThreadFactory
 
 pytestmark = pytest.mark.django_db
+
+NOW = timezone.now()
 
 
 def refreshed(obj):
@@ -92,6 +95,30 @@ def test_thread_create_refuses_another_brands_product(customer, brand):
     with pytest.raises(ValidationError) as error:
         services.thread_create(author=customer, brand=brand, title="T", body="B", product=foreign)
     assert "product" in error.value.message_dict
+
+
+def test_a_thread_names_a_release_of_its_own_product_only(customer, brand, product):
+    released = ProductVersion.objects.create(product=product, name="2.1", released_at=NOW)
+    other = ProductVersion.objects.create(
+        product=ProductFactory(brand=brand), name="9.0", released_at=NOW
+    )
+    unpublished = ProductVersion.objects.create(product=product, name="3.0")
+    for version, product_given in ((other, product), (released, None), (unpublished, product)):
+        with pytest.raises(ValidationError) as error:
+            services.thread_create(
+                author=customer,
+                brand=brand,
+                title="T",
+                body="B",
+                product=product_given,
+                version=version,
+            )
+        assert list(error.value.message_dict) == ["version"]
+    assert not Thread.objects.exists()
+    thread = services.thread_create(
+        author=customer, brand=brand, title="T", body="B", product=product, version=released
+    )
+    assert refreshed(thread).version == released
 
 
 def test_unverified_member_cannot_ask(unverified, brand):

@@ -1,8 +1,13 @@
+import re
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from brands.models import ProductVersion
 from qa import services
 from qa.models import Answer, HelpfulVote, MeToo, Thread
 from tests.brands.factories import BrandFactory, ProductFactory
@@ -191,6 +196,112 @@ def test_a_product_of_another_brand_is_refused(login, customer, brand):
     assert response.status_code == 200
     assert response.context["form"].errors["product"]
     assert not Thread.objects.exists()
+
+
+@pytest.fixture
+def releases(brand, product):
+    """Two releases of Z5, one of another product, and one not published yet."""
+    now = timezone.now()
+    return {
+        "2.0": ProductVersion.objects.create(
+            product=product, name="2.0", released_at=now - timedelta(days=30)
+        ),
+        "2.1": ProductVersion.objects.create(product=product, name="2.1", released_at=now),
+        "Z7 1.4": ProductVersion.objects.create(
+            product=ProductFactory(brand=brand, name="Z7", slug="z7"), name="1.4", released_at=now
+        ),
+        "3.0 beta": ProductVersion.objects.create(product=product, name="3.0 beta"),
+    }
+
+
+def _version_options(html: str) -> list[str]:
+    select = re.search(r'<select name="version".*?</select>', html, re.S)
+    return (
+        re.findall(r'<option value="\d+"[^>]*>([^<]*)</option>', select.group(0)) if select else []
+    )
+
+
+def test_the_asker_names_the_release_they_use(login, customer, brand, product, releases):
+    client = login(customer)
+    page = client.get(reverse("qa:ask", args=[brand.slug])).content.decode()
+    assert _version_options(page) == ["Z5 2.1", "Z5 2.0", "Z7 1.4"]  # published ones only
+    response = client.post(
+        reverse("qa:ask", args=[brand.slug]),
+        {
+            "type": "problem",
+            "product": product.pk,
+            "version": releases["2.1"].pk,
+            "title": "E-12 after the update",
+            "body": "Since 2.1 the lens shows E-12.",
+        },
+    )
+    thread = Thread.objects.get()
+    assert response["Location"] == thread.get_absolute_url()
+    assert thread.version == releases["2.1"]
+    assert "Z5 2.1" in client.get(thread.get_absolute_url()).content.decode()
+
+
+def test_picking_a_product_narrows_the_releases_offered(login, customer, brand, product, releases):
+    client = login(customer)
+    url = reverse("qa:ask_versions", args=[brand.slug])
+    assert _version_options(client.get(url, {"product": product.pk}).content.decode()) == [
+        "Z5 2.1",
+        "Z5 2.0",
+    ]
+    assert len(_version_options(client.get(url, {"product": ""}).content.decode())) == 3
+    without_releases = ProductFactory(brand=brand)
+    assert "<select" not in client.get(url, {"product": without_releases.pk}).content.decode()
+    foreign = ProductFactory()  # another brand's product narrows nothing
+    assert len(_version_options(client.get(url, {"product": foreign.pk}).content.decode())) == 3
+    page = client.get(reverse("qa:ask", args=[brand.slug]), {"product": product.pk})
+    assert _version_options(page.content.decode()) == ["Z5 2.1", "Z5 2.0"]
+
+
+def test_a_release_of_another_product_comes_back_with_the_error_beside_it(
+    login, customer, brand, product, releases
+):
+    response = login(customer).post(
+        reverse("qa:ask", args=[brand.slug]),
+        {
+            "type": "problem",
+            "product": product.pk,
+            "version": releases["Z7 1.4"].pk,
+            "title": "E-12 after the update",
+            "body": "Since 2.1 the lens shows E-12.",
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="id_version_errors"' in html
+    assert "1.4 is a release of Z7, not of Z5." in html
+    assert "E-12 after the update" in html and "Since 2.1 the lens shows E-12." in html
+    assert f'<option value="{releases["Z7 1.4"].pk}" selected>' in html
+    assert not Thread.objects.exists()
+
+
+def test_naming_only_the_release_also_names_its_product(login, customer, brand, releases):
+    login(customer).post(
+        reverse("qa:ask", args=[brand.slug]),
+        {"type": "question", "version": releases["Z7 1.4"].pk, "title": "T", "body": "B"},
+    )
+    thread = Thread.objects.get()
+    assert (thread.product.name, thread.version.name) == ("Z7", "1.4")
+
+
+def test_an_unpublished_or_foreign_release_is_not_a_choice(login, customer, brand, releases):
+    foreign = ProductVersion.objects.create(product=ProductFactory(), name="1.0")
+    for version in (releases["3.0 beta"], foreign):
+        response = login(customer).post(
+            reverse("qa:ask", args=[brand.slug]),
+            {"type": "question", "version": version.pk, "title": "T", "body": "B"},
+        )
+        assert response.context["form"].errors["version"]
+    assert not Thread.objects.exists()
+
+
+def test_a_brand_without_releases_asks_no_version(login, customer, brand, product):
+    page = login(customer).get(reverse("qa:ask", args=[brand.slug])).content.decode()
+    assert 'name="version"' not in page
 
 
 def test_an_oversized_request_body_is_refused_with_the_limit_named(login, customer, brand):
