@@ -287,6 +287,14 @@ SODAN_DNS_TXT_RESOLVER: str = env.str(
     "SODAN_DNS_TXT_RESOLVER", default="themes.dns.dnspython_txt_resolver"
 )
 
+# --- Product feedback -------------------------------------------------------------------
+# Outgoing webhooks (brands/feedback/webhooks.py): seconds to wait for an endpoint's
+# answer. Deliveries retry with growing pauses, five attempts in all.
+SODAN_WEBHOOK_TIMEOUT_SECONDS: float = env.float("SODAN_WEBHOOK_TIMEOUT_SECONDS", default=5.0)
+# Let webhooks go to http:// and to private or local addresses. For development and
+# tests only: on a real site an admin could otherwise reach the machines behind it.
+SODAN_WEBHOOKS_ALLOW_LOCAL: bool = env.bool("SODAN_WEBHOOKS_ALLOW_LOCAL", default=False)
+
 # --- Search -----------------------------------------------------------------------------
 # "search.backends.database.DatabaseBackend" (default: SQLite FTS5 or PostgreSQL full-text,
 # by the database in use) or "search.backends.elasticsearch.ElasticsearchBackend".

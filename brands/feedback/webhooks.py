@@ -139,7 +139,7 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
 
 def allows_local() -> bool:
     """Development and tests may send to http:// and to this machine's own addresses."""
-    return bool(getattr(settings, "SODAN_WEBHOOKS_ALLOW_LOCAL", False))
+    return settings.SODAN_WEBHOOKS_ALLOW_LOCAL
 
 
 def url_refusal(url: str) -> str:

@@ -40,7 +40,6 @@ logger = logging.getLogger(__name__)
 
 WEBHOOK_MAX_ATTEMPTS = 5
 WEBHOOK_BACKOFF_BASE_SECONDS = 30
-WEBHOOK_TIMEOUT_SECONDS = 5.0
 EVENTS = ("item.created", "item.status_changed", "item.threads_linked")
 
 
@@ -247,7 +246,7 @@ def webhook_delivery_attempt(*, delivery_id: int, final: bool) -> str:
         url=endpoint.url,
         body=body,
         headers=headers,
-        timeout=getattr(settings, "SODAN_WEBHOOK_TIMEOUT_SECONDS", WEBHOOK_TIMEOUT_SECONDS),
+        timeout=settings.SODAN_WEBHOOK_TIMEOUT_SECONDS,
     )
     attempts = delivery.attempts + 1
     if result.delivered:
