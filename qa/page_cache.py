@@ -43,11 +43,34 @@ def _bump(key: str) -> None:
     cache.set(key, secrets.token_hex(6), timeout=None)
 
 
-def thread_changed(thread_id: int) -> None:
-    """Invalidate the cached pages of one thread, now and once the transaction commits."""
-    key = _thread_version_key(thread_id)
-    _bump(key)
-    transaction.on_commit(lambda: _bump(key))
+def _brand_version_key(brand_id: int) -> str:
+    return f"sodan:page:v:brand:{brand_id}"
+
+
+def thread_changed(thread_id: int, *, brand_id: int | None = None) -> None:
+    """Invalidate the cached pages of one thread and its brand's thread lists, now and once
+    the transaction commits. Every change a thread page shows can also show in the list
+    (title, status, counts, visibility), so both go together."""
+    if brand_id is None:
+        from .models import Thread
+
+        brand_id = Thread.objects.filter(pk=thread_id).values_list("brand_id", flat=True).first()
+    keys = [_thread_version_key(thread_id)]
+    if brand_id is not None:
+        keys.append(_brand_version_key(brand_id))
+    _bump_all(keys)
+    transaction.on_commit(lambda: _bump_all(keys))
+
+
+def brand_threads_changed(brand_id: int) -> None:
+    """Invalidate one brand's cached thread lists (a thread arrived or left)."""
+    keys = [_brand_version_key(brand_id)]
+    _bump_all(keys)
+    transaction.on_commit(lambda: _bump_all(keys))
+
+
+def _bump_all(keys: list[str]) -> None:
+    cache.set_many({key: secrets.token_hex(6) for key in keys}, timeout=None)
 
 
 def site_changed() -> None:
@@ -56,10 +79,11 @@ def site_changed() -> None:
     transaction.on_commit(lambda: _bump(SITE_VERSION_KEY))
 
 
-def _cacheable(request: HttpRequest) -> bool:
+def cacheable(request: HttpRequest, *, allow_query: bool = False) -> bool:
+    """Whether this request may be answered from (and stored in) the page cache."""
     if not settings.SODAN_PAGE_CACHE or request.method != "GET":
         return False
-    if request.user.is_authenticated or request.GET:
+    if request.user.is_authenticated or (request.GET and not allow_query):
         return False
     # A session or a pending message means this visitor may see something of their own.
     return settings.SESSION_COOKIE_NAME not in request.COOKIES and "messages" not in request.COOKIES
@@ -73,9 +97,30 @@ def serve_thread_page(
     `render(marks)` renders the page with `marks` added to its context: for a cacheable
     request, placeholders stand in for the per-request CSP nonce and CSRF token.
     """
-    if not _cacheable(request):
+    if not cacheable(request):
         return render({})
-    version_key = _thread_version_key(thread_id)
+    return _serve(request, f"thread:{thread_id}", _thread_version_key(thread_id), render)
+
+
+def serve_brand_threads(
+    request: HttpRequest, brand_id: int, render: Callable[[dict], HttpResponse]
+) -> HttpResponse:
+    """The same for a brand's thread list; its filters, sort and page are part of the key.
+
+    The list's version is bumped by every change to one of the brand's threads
+    (`thread_changed`), so a hidden thread leaves the cached list at once.
+    """
+    if not cacheable(request, allow_query=True):
+        return render({})
+    query = request.GET.urlencode() if len(request.GET) else ""
+    if len(query) > 200:  # an odd address is rendered, not stored
+        return render({})
+    return _serve(request, f"brand:{brand_id}:{query}", _brand_version_key(brand_id), render)
+
+
+def _serve(
+    request: HttpRequest, name: str, version_key: str, render: Callable[[dict], HttpResponse]
+) -> HttpResponse:
     versions = cache.get_many([version_key, SITE_VERSION_KEY])
     for key in (version_key, SITE_VERSION_KEY):
         if key not in versions:
@@ -85,8 +130,7 @@ def serve_thread_page(
     # A brand's own domain shows the page in its own header and links (themes.middleware).
     host = request.get_host()
     page_key = (
-        f"sodan:page:thread:{thread_id}:{language}:{host}:"
-        f"{versions[version_key]}:{versions[SITE_VERSION_KEY]}"
+        f"sodan:page:{name}:{language}:{host}:{versions[version_key]}:{versions[SITE_VERSION_KEY]}"
     )
     html = cache.get(page_key)
     state = "hit"

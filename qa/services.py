@@ -154,6 +154,7 @@ def thread_create(
     thread_subscribe(user=author, thread=thread)
     Brand.objects.filter(pk=brand.pk).update(thread_count=F("thread_count") + 1)
     moderation.crisis_scan(post=thread)
+    page_cache.brand_threads_changed(brand.pk)
     search_services.thread_changed(thread.pk)
     return thread
 

@@ -67,6 +67,14 @@ def _visible_answer(request: HttpRequest, pk: int) -> Answer:
 
 def brand_threads(request: HttpRequest, brand_slug: str) -> HttpResponse:
     brand = get_object_or_404(Brand, slug=brand_slug)
+    # Anonymous readers get the list from the page cache (qa/page_cache.py); it is
+    # invalidated by every change to one of the brand's threads.
+    return page_cache.serve_brand_threads(
+        request, brand.pk, lambda marks: _render_brand_threads(request, brand, marks)
+    )
+
+
+def _render_brand_threads(request: HttpRequest, brand: Brand, extra: dict) -> HttpResponse:
     filters = ThreadFilterForm(request.GET)
     cleaned = filters.cleaned_data if filters.is_valid() else {}
     threads = selectors.brand_threads(
@@ -93,6 +101,7 @@ def brand_threads(request: HttpRequest, brand_slug: str) -> HttpResponse:
             "page": page,
             "querystring": query.urlencode(),
             "can_ask": permissions.can_ask(request.user),
+            **extra,
         },
     )
 
@@ -140,6 +149,19 @@ def thread_detail(
     answer_form: AnswerForm | None = None,
     status: int = 400,
 ) -> HttpResponse:
+    if answer_form is None and page_cache.cacheable(request):
+        # Anonymous readers: one small query says whether the cached page may be served
+        # (published, not a duplicate, canonical address); the full thread with its
+        # ownership and feedback joins is loaded only when the page has to be rendered.
+        row = Thread.objects.visible().filter(pk=pk).values_list("slug", "duplicate_of_id").first()
+        if row is not None and row == (slug, None):
+            return page_cache.serve_thread_page(
+                request,
+                pk,
+                lambda marks: _render_thread(
+                    request, _visible_thread(request, pk), None, 200, marks
+                ),
+            )
     thread = _visible_thread(request, pk)
     if thread.duplicate_of_id and answer_form is None:
         messages.info(request, _("That thread was closed as a duplicate of this one."))

@@ -270,5 +270,8 @@ def thread_move(
     Flag.objects.filter(thread=thread).update(brand=brand)
     Flag.objects.filter(answer__thread=thread).update(brand=brand)
     thread.brand, thread.product, thread.version = brand, product, None
+    from qa import page_cache
+
+    page_cache.brand_threads_changed(before["brand"])  # the old brand's lists lose it
     _reindex(thread.pk)
     return entry

@@ -119,3 +119,60 @@ def test_many_answers_render_once_then_hit(client, thread):
     AnswerFactory.create_batch(30, thread=thread)
     assert _get(client, thread)["X-Sodan-Cache"] == "miss"
     assert _get(client, thread)["X-Sodan-Cache"] == "hit"
+
+
+# --- Brand thread lists ------------------------------------------------------------------
+
+
+def _list(client, brand, query=""):
+    return client.get(brand.get_absolute_url() + query)
+
+
+def test_a_brand_list_is_a_hit_the_second_time_and_keeps_filters_apart(client, brand, thread):
+    assert _list(client, brand)["X-Sodan-Cache"] == "miss"
+    assert _list(client, brand)["X-Sodan-Cache"] == "hit"
+    assert _list(client, brand, "?sort=unanswered")["X-Sodan-Cache"] == "miss"
+
+
+def test_a_new_thread_shows_in_the_brand_list_at_once(client, brand, customer):
+    _list(client, brand)
+    services.thread_create(
+        author=customer, brand=brand, type="question", title="Shutter sticks in the cold",
+        body="Below zero the shutter sticks.",
+    )  # fmt: skip
+    assert "Shutter sticks in the cold" in _list(client, brand).content.decode()
+
+
+def test_a_hidden_thread_leaves_the_brand_list_at_once(client, brand, thread):
+    moderator = UserFactory()
+    ModeratorAppointment.objects.create(user=moderator)
+    assert thread.title in _list(client, brand).content.decode()
+    moderation_services.post_hide(actor=moderator, post=thread, reason="Spam")
+    assert thread.title not in _list(client, brand).content.decode()
+
+
+def test_a_new_answer_shows_in_the_brand_list_at_once(client, brand, thread, other_customer):
+    _list(client, brand, "?status=open")
+    services.answer_create(author=other_customer, thread=thread, body="Try a new battery")
+    assert thread.title not in _list(client, brand, "?status=open").content.decode()
+
+
+def test_a_moved_thread_leaves_the_old_brands_list_at_once(client, brand, thread):
+    from tests.brands.factories import BrandFactory
+
+    moderator = UserFactory()
+    ModeratorAppointment.objects.create(user=moderator)
+    other = BrandFactory()
+    _list(client, brand)
+    _list(client, other)
+    moderation_services.thread_move(
+        actor=moderator, thread=thread, brand=other, product=None, reason="Wrong brand"
+    )
+    assert thread.title not in _list(client, brand).content.decode()
+    assert thread.title in _list(client, other).content.decode()
+
+
+def test_logged_in_readers_get_the_brand_list_rendered(client, brand, thread, customer):
+    _list(client, brand)
+    client.force_login(customer)
+    assert "X-Sodan-Cache" not in _list(client, brand)
