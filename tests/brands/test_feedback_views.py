@@ -405,3 +405,35 @@ def test_the_link_in_the_email_stops_them_without_logging_in(client, customer):
     client.post(url)
     assert FeedbackEmailOptOut.objects.filter(user=customer).exists()
     assert client.get(reverse("brands:feedback_email_stop", args=["forged"])).status_code == 404
+
+
+# --- "Me too" with a version and a platform ------------------------------------------------
+
+
+def test_me_too_offers_version_and_platform_and_the_item_shows_the_cohort(
+    login, official, item, customer_thread, other_customer, product_member
+):
+    client = login(other_customer)
+    page = _text(client.get(customer_thread.get_absolute_url()))
+    me_too_url = reverse("qa:me_too", args=[customer_thread.pk])
+    assert f'hx-post="{me_too_url}"' in page
+    assert "Add your version and platform" in page
+    assert 'name="version"' in page and 'name="platform"' in page
+    response = client.post(
+        me_too_url, {"version": "2.1.0", "platform": "Android 16"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    fragment = _text(response)
+    assert "Me too ✓" in fragment and 'name="version"' not in fragment
+    # Pressing subscribes the person to the thread.
+    assert customer_thread.subscriptions.filter(user=other_customer).exists()
+    for _ in range(2):
+        qa_services.thread_me_too_toggle(
+            user=UserFactory(), thread=customer_thread, version="2.1.0", platform="Android 16"
+        )
+    qa_services.thread_me_too_toggle(user=UserFactory(), thread=customer_thread, version="2.2.0")
+    page = _text(login(product_member).get(item.get_absolute_url()))
+    assert "4 people said “me too”." in page
+    assert "<td>2.1.0</td><td>Android 16</td><td>3</td>" in page
+    assert "<td>2.2.0</td><td>not given</td><td>1</td>" in page
+    assert page.index("<td>2.1.0</td>") < page.index("<td>2.2.0</td>")  # largest group first
