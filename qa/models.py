@@ -197,7 +197,19 @@ class Answer(models.Model):
         default=False,
         help_text=_(
             "Written by a rep or admin of the thread's brand, as they were when they wrote it; "
-            "stays true if they later leave the brand."
+            "stays true if they later leave the brand, and follows official_for if a "
+            "moderator moves the thread to another brand."
+        ),
+    )
+    official_for = models.ForeignKey(
+        "brands.Brand",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_(
+            "The brand the author spoke for when they wrote it (the badge names it); empty "
+            "for a customer's answer. Never changes, not even when the thread is moved."
         ),
     )
     endorsed_at = models.DateTimeField(

@@ -43,7 +43,7 @@ def thread_answers(*, thread: Thread, user: Any) -> list[Answer]:
     answers = list(
         Answer.objects.filter(thread=thread)
         .visible_to(user)
-        .select_related("author", "accepted_by", "verified_by", "endorsed_by")
+        .select_related("author", "accepted_by", "verified_by", "endorsed_by", "official_for")
         .in_reading_order()
     )
     voted: set[int] = set()

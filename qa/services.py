@@ -197,13 +197,15 @@ def answer_create(*, author: User, thread: Thread, body: str) -> Answer:
     _, body = _validate_text(body=body)
     _check_posting_limits(author, body)
     body_html = render_markdown(body)
+    # Who the author was when they wrote it: stays true if they later leave the brand.
+    speaks_for_brand = brand_permissions.is_rep(author, thread.brand)
     answer = Answer.objects.create(
         thread=thread,
         author=author,
         body=body,
         body_html=body_html,
-        # Who the author was when they wrote it: stays true if they later leave the brand.
-        is_official=brand_permissions.is_rep(author, thread.brand),
+        is_official=speaks_for_brand,
+        official_for=thread.brand if speaks_for_brand else None,
     )
     Revision.objects.create(answer=answer, number=1, body=body, body_html=body_html, editor=author)
     now = timezone.now()

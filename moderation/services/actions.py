@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -267,6 +267,11 @@ def thread_move(
         Brand.objects.filter(pk=thread.brand_id).update(thread_count=F("thread_count") - 1)
         Brand.objects.filter(pk=brand.pk).update(thread_count=F("thread_count") + 1)
     Thread.objects.filter(pk=thread.pk).update(brand=brand, product=product, version=None)
+    # Answers keep the brand their author spoke for (the badge names it), but only the new
+    # brand's own official answers count as its official response from now on.
+    Answer.objects.filter(thread=thread).update(
+        is_official=Case(When(official_for=brand, then=Value(True)), default=Value(False))
+    )
     Flag.objects.filter(thread=thread).update(brand=brand)
     Flag.objects.filter(answer__thread=thread).update(brand=brand)
     thread.brand, thread.product, thread.version = brand, product, None

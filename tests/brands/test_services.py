@@ -599,6 +599,33 @@ def test_ownership_left_behind_by_a_move_does_not_count(customer_thread, rep, ri
     assert (ownership.owner, ownership.brand) == (rival_rep, moved.brand)
 
 
+def test_a_moved_thread_keeps_each_badge_true_to_the_brand_it_was_written_for(
+    official, customer_thread, customer_answer, rep, rival, rival_rep, staff
+):
+    official_answer = AnswerFactory(thread=customer_thread, author=rep, body="Update to 2.1.1.")
+    rival_answer = AnswerFactory(thread=customer_thread, author=rival_rep, body="Not ours.")
+    assert rival_answer.official_for is None  # a rep of another brand is a customer here
+    moderation_services.thread_move(
+        actor=staff, thread=customer_thread, brand=rival, product=None, reason="Wrong brand."
+    )
+    official_answer.refresh_from_db()
+    rival_answer.refresh_from_db()
+    customer_answer.refresh_from_db()
+    # Still Hoshino's official answer; no longer an official response from Kumo.
+    assert (official_answer.official_for, official_answer.is_official) == (official, False)
+    assert not rival_answer.is_official and rival_answer.official_for is None
+    assert not customer_answer.is_official and customer_answer.official_for is None
+    later = AnswerFactory(thread=Thread.objects.get(pk=customer_thread.pk), author=rival_rep)
+    assert (later.is_official, later.official_for) == (True, rival)
+    moved_back = Thread.objects.get(pk=customer_thread.pk)
+    moderation_services.thread_move(
+        actor=staff, thread=moved_back, brand=official, product=None, reason="Oops."
+    )
+    official_answer.refresh_from_db()
+    later.refresh_from_db()
+    assert official_answer.is_official and not later.is_official
+
+
 def test_brand_members_can_never_hide_delete_move_or_edit_a_customers_post(
     customer_thread, customer_answer, rep, brand_admin, other_customer
 ):

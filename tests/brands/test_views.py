@@ -17,11 +17,14 @@ from brands.models import (
     BrandClaim,
     CustomerNote,
     Invitation,
+    Membership,
     ProductVersion,
     ThreadOwnership,
 )
+from moderation import services as moderation_services
 from moderation.models import AuditLogEntry
 from qa.models import Thread
+from tests.brands.conftest import fresh
 from tests.brands.factories import BrandFactory, ProductFactory
 from tests.community.factories import UserFactory
 from tests.qa.factories import AnswerFactory, ThreadFactory
@@ -97,6 +100,24 @@ def test_official_and_recommended_badges(client, customer_thread, customer_answe
     services.version_publish(actor=rep, product=z5, name="2.1")
     page = _text(client.get(customer_thread.get_absolute_url()))
     assert "May be outdated for 2.1" in page
+
+
+def test_badges_stay_true_after_a_rep_leaves_and_the_thread_moves(
+    client, official, brand_admin, customer_thread, customer_answer, rep, rival, staff
+):
+    AnswerFactory(thread=customer_thread, author=rep, body="Firmware 2.1.1 fixes it.")
+    services.membership_revoke(
+        actor=brand_admin, membership=Membership.objects.get(user=rep), reason="Left."
+    )
+    AnswerFactory(thread=customer_thread, author=fresh(rep), body="Speaking for myself now.")
+    page = _text(client.get(customer_thread.get_absolute_url()))
+    assert page.count("Official answer · Hoshino Camera") == 1  # the one written as a rep
+    moderation_services.thread_move(
+        actor=staff, thread=customer_thread, brand=rival, product=None, reason="Wrong brand."
+    )
+    page = _text(client.get(customer_thread.get_absolute_url()))
+    assert page.count("Official answer · Hoshino Camera") == 1
+    assert "Official answer · Kumo Mobile" not in page  # Kumo never said it
 
 
 def test_taking_ownership_by_post(login, customer_thread, rep):
@@ -272,8 +293,6 @@ def test_the_inbox_of_an_unknown_brand_is_404(login, rep):
 
 def test_inbox_query_count_is_the_same_for_5_or_50_threads(client, settings, rep, official, rival):
     settings.SODAN_THREADS_PER_PAGE = 50
-    from brands.models import Membership
-
     client.force_login(rep)
     Membership.objects.create(brand=rival, user=UserFactory(), role="rep")
     small_rep = UserFactory()
