@@ -39,6 +39,7 @@ from qa.models import (
 
 from . import content
 from .content import AnswerSpec, Person, ThreadSpec
+from .feedback import load_feedback
 from .moderation import delete_moderation, load_moderation
 from .ownership import load_ownership
 from .themes import load_themes
@@ -464,6 +465,7 @@ def load_demo_content(*, report: Report) -> LoadSummary:
         )
     load_moderation(users=users, brands=brands, report=report)
     load_ownership(users=users, brands=brands, now=now, report=report)
+    load_feedback(users=users, brands=brands, now=now, report=report)
     load_themes(users=users, brands=brands, report=report)
     return LoadSummary(now=now, counts=demo_counts())
 
