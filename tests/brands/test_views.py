@@ -23,6 +23,7 @@ from brands.models import (
 )
 from moderation import services as moderation_services
 from moderation.models import AuditLogEntry
+from qa import services as qa_services
 from qa.models import Thread
 from tests.brands.conftest import fresh
 from tests.brands.factories import BrandFactory, ProductFactory
@@ -292,31 +293,28 @@ def test_the_inbox_of_an_unknown_brand_is_404(login, rep):
 
 
 def test_inbox_query_count_is_the_same_for_5_or_50_threads(client, settings, rep, official, rival):
+    """Every tab, with threads owned, answered officially, endorsed and solved on the page."""
     settings.SODAN_THREADS_PER_PAGE = 50
-    client.force_login(rep)
-    Membership.objects.create(brand=rival, user=UserFactory(), role="rep")
     small_rep = UserFactory()
-    counts = []
-    for brand, n in ((rival, 5), (official, 50)):
-        Membership.objects.get_or_create(
-            brand=brand, user=rep if brand == official else small_rep, defaults={"role": "rep"}
-        )
+    Membership.objects.create(brand=rival, user=small_rep, role="rep")
+    counts = {}
+    for brand, member, n in ((rival, small_rep, 5), (official, rep, 50)):
         product = ProductFactory(brand=brand)
         for i in range(n):
             thread = ThreadFactory(brand=brand, product=product if i % 2 else None)
             if i % 3 == 0:
-                AnswerFactory(thread=thread)
-    client.force_login(small_rep)
-    for tab in ("unowned", "awaiting"):
-        counts.append(
-            _count_queries(client, reverse("brands:inbox", args=[rival.slug]) + f"?tab={tab}")
-        )
-    client.force_login(rep)
-    for tab in ("unowned", "awaiting"):
-        counts.append(
-            _count_queries(client, reverse("brands:inbox", args=[official.slug]) + f"?tab={tab}")
-        )
-    assert counts[0] == counts[2] and counts[1] == counts[3]
+                answer = AnswerFactory(thread=thread)
+                qa_services.answer_accept(actor=thread.author, answer=answer)
+            elif i % 3 == 1:
+                services.thread_take(actor=member, thread=thread)
+                AnswerFactory(thread=thread, author=member)
+                services.answer_endorse(actor=member, answer=AnswerFactory(thread=thread))
+        client.force_login(member)
+        for tab in ("unowned", "mine", "awaiting", "solved"):
+            url = reverse("brands:inbox", args=[brand.slug]) + f"?tab={tab}"
+            counts[brand.slug, tab] = _count_queries(client, url)
+    for tab in ("unowned", "mine", "awaiting", "solved"):
+        assert counts[rival.slug, tab] == counts[official.slug, tab], tab
 
 
 # --- Customer card ------------------------------------------------------------------------------
