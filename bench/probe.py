@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_settings
 
 from .load import Population
 
@@ -115,8 +115,15 @@ def query_counts(
         _fetch(member, "thread_user", "GET", small.get_absolute_url()),
         _fetch(member, "thread_user_hot", "GET", hot.get_absolute_url()),
         _fetch(anonymous, "brand_list", "GET", f"/b/{big_brand}/"),
-        _fetch(anonymous, "brand_list_small", "GET", f"/b/{population.brands[-1][0]}/"),
-        _fetch(anonymous, "brand_list_me_too", "GET", f"/b/{big_brand}/?sort=me_too"),
+    ]
+    # The lists' rendering, past the anonymous page cache (a first visit, or a change).
+    with override_settings(SODAN_PAGE_CACHE=False):
+        probes += [
+            _fetch(anonymous, "brand_list_render", "GET", f"/b/{big_brand}/"),
+            _fetch(anonymous, "brand_list_small", "GET", f"/b/{population.brands[-1][0]}/"),
+            _fetch(anonymous, "brand_list_me_too", "GET", f"/b/{big_brand}/?sort=me_too"),
+        ]
+    probes += [
         _fetch(member, "brand_list_user", "GET", f"/b/{big_brand}/"),
     ]
     if search_available:

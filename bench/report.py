@@ -31,7 +31,8 @@ def targets(result: dict) -> list[dict]:
     for name, limit_key in (
         ("thread_anon_render", "thread"),
         ("thread_user", "thread"),
-        ("brand_list", "list"),
+        ("brand_list_render", "list"),
+        ("brand_list_me_too", "list"),
         ("brand_list_user", "list"),
     ):
         if name in q:
@@ -85,7 +86,8 @@ def markdown(result: dict) -> str:
         f"{meta['threads']:,} threads, {meta['answers']:,} answers, "
         f"{meta['helpful_votes']:,} helpful votes, {meta['users']:,} members; "
         f"{meta['cores']} cores, gunicorn {meta['workers']} sync workers, "
-        f"wrk {meta['connections']} connections, {meta['duration']} s per scenario; "
+        f"wrk {meta['connections']} connections ({meta['cores']} for search, posting and "
+        f"voting, whose targets are latencies), {meta['duration']} s per scenario; "
         f"PostgreSQL {meta['postgres']}; cache: {meta['cache']}.",
         "",
         "| scenario | req/s | × floor | p50 ms | p95 ms | p99 ms | p95 × floor | errors "
