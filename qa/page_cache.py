@@ -39,6 +39,11 @@ def _thread_version_key(thread_id: int) -> str:
     return f"sodan:page:v:thread:{thread_id}"
 
 
+def site_version() -> str:
+    """The site-wide version, for other caches that must drop with it (the host map)."""
+    return cache.get(SITE_VERSION_KEY) or "0"
+
+
 def _bump(key: str) -> None:
     cache.set(key, secrets.token_hex(6), timeout=None)
 

@@ -14,6 +14,7 @@ from django.db.models import Case, Q, QuerySet, When
 from django.urls import reverse
 
 from brands.models import Brand
+from qa import page_cache
 from qa.models import Thread
 
 from .contrast import muted_for
@@ -129,7 +130,9 @@ class BrandSite:
 
 
 def host_cache_key(hostname: str) -> str:
-    return f"sodan:host:{hostname}"
+    # The cached brand carries its status and name: a claim approved, or anything else
+    # that bumps the site version, must show on its domain at once.
+    return f"sodan:host:{page_cache.site_version()}:{hostname}"
 
 
 def served_site(hostname: str) -> BrandSite | None:

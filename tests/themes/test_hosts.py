@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from brands.models import Brand
 from moderation.models import AuditLogEntry
+from qa import page_cache
 from tests.brands.factories import BrandFactory, MembershipFactory
 from tests.community.factories import UserFactory
 from tests.qa.factories import AnswerFactory, ThreadFactory
@@ -63,6 +64,7 @@ def test_the_brand_host_says_whether_the_community_is_official(client, brand, se
     assert "Community-run (unofficial)" in page  # a community-run brand never looks official
     brand.status = Brand.Status.OFFICIAL
     brand.save(update_fields=["status"])
+    page_cache.site_changed()  # as an approved claim does
     page = _get(client, "/").content.decode()
     assert 'class="badge badge-official">Official<' in page and "unofficial" not in page
 
