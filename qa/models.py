@@ -132,6 +132,13 @@ class Thread(models.Model):
             ),
             models.Index(fields=["brand", "visibility", "status"], name="thread_brand_status"),
             models.Index(fields=["author", "-created_at"], name="thread_author"),
+            # What a brand's list shows and counts (ThreadQuerySet.listed): the page count
+            # becomes an index-only scan instead of reading every thread of a big brand.
+            models.Index(
+                fields=["brand", "-created_at"],
+                condition=models.Q(visibility="published", duplicate_of__isnull=True),
+                name="thread_brand_listed",
+            ),
         ]
         verbose_name = _("thread")
         verbose_name_plural = _("threads")
