@@ -383,6 +383,24 @@ def test_me_too_with_cohort_via_htmx(login, other_customer, thread):
     assert MeToo.objects.get().platform == "Android 16"
 
 
+@pytest.mark.parametrize("htmx", [True, False])
+def test_a_too_long_version_changes_nothing_and_comes_back_with_the_error(
+    login, other_customer, thread, htmx
+):
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    response = login(other_customer).post(
+        reverse("qa:me_too", args=[thread.pk]),
+        {"version": "9" * 51, "platform": "Android 16"},
+        **headers,
+    )
+    page = response.content.decode()
+    assert response.status_code == (200 if htmx else 400)
+    assert not MeToo.objects.exists()
+    assert "at most 50 characters" in page
+    assert 'value="Android 16"' in page  # what they typed is kept
+    assert '<details class="cohort" open>' in page
+
+
 def test_accept_and_undo(login, customer, answer, thread):
     client = login(customer)
     client.post(reverse("qa:accept", args=[answer.pk]))
