@@ -1,13 +1,19 @@
-"""Whole-page cache of thread pages for anonymous readers, with exact invalidation.
+"""Whole-page cache of thread pages and brand thread lists for anonymous readers, with
+exact invalidation.
 
 Most readers of a support community are anonymous visitors arriving from a search
-engine, and they all see the same page. We keep the rendered HTML in the cache under a
-key that includes version numbers:
+engine, and they all see the same page. We keep the rendered HTML in the cache stamped
+with version numbers, and serve it only while they are still current:
 
 - the thread's version, bumped by every write that changes what its page shows (new or
   edited answer, vote, me-too, acceptance, moderation, verification, ownership, …);
+- the brand's list version, bumped with it (whatever shows on a thread page can show in
+  the list) and when a thread arrives in or leaves the brand;
 - a site-wide version, bumped by changes that touch many pages (a display name, a brand's
   look).
+
+A hit costs one cache round trip (versions and page together) and, in the views, one small
+query that the thread is still published.
 
 Bumping happens inside the writing transaction and again after it commits, so a page
 rendered from data that was about to change can never be served under the new version.
@@ -126,25 +132,29 @@ def serve_brand_threads(
 def _serve(
     request: HttpRequest, name: str, version_key: str, render: Callable[[dict], HttpResponse]
 ) -> HttpResponse:
-    versions = cache.get_many([version_key, SITE_VERSION_KEY])
-    for key in (version_key, SITE_VERSION_KEY):
-        if key not in versions:
-            cache.add(key, secrets.token_hex(6), timeout=None)
-            versions[key] = cache.get(key)
     language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
     # A brand's own domain shows the page in its own header and links (themes.middleware).
-    host = request.get_host()
-    page_key = (
-        f"sodan:page:{name}:{language}:{host}:{versions[version_key]}:{versions[SITE_VERSION_KEY]}"
-    )
-    html = cache.get(page_key)
+    page_key = f"sodan:page:{name}:{language}:{request.get_host()}"
+    # One round trip: the versions and the stored page, which carries the versions it was
+    # rendered under and is served only while they are still the current ones.
+    found = cache.get_many([version_key, SITE_VERSION_KEY, page_key])
+    for key in (version_key, SITE_VERSION_KEY):
+        if key not in found:
+            cache.add(key, secrets.token_hex(6), timeout=None)
+            found[key] = cache.get(key)
+    stamp = f"{found[version_key]}:{found[SITE_VERSION_KEY]}"
+    stored = found.get(page_key)
     state = "hit"
-    if html is None:
+    if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == stamp:
+        html = stored[1]
+    else:
+        # The versions were read before rendering: a change committed meanwhile has bumped
+        # them, so this page is stored under a stamp that no longer matches.
         response = render({"csp_nonce": NONCE_MARK, "csrf_token": CSRF_MARK})
         if response.status_code != 200 or response.streaming:
             return response
         html = response.content.decode()
-        cache.set(page_key, html, PAGE_TTL)
+        cache.set(page_key, (stamp, html), PAGE_TTL)
         state = "miss"
     response = HttpResponse(
         html.replace(NONCE_MARK, str(request.csp_nonce)).replace(CSRF_MARK, get_token(request)),
