@@ -47,6 +47,10 @@ QUERY_PROBES = {
 LATENCY_SCENARIOS = {"search", "post_answer", "vote"}
 LOGGED_IN_MEMBERS = 20  # allauth allows 30 logins a minute from one address
 WARMUP_SECONDS = 5
+# Pages served from the anonymous page cache are measured after a longer warm-up, so the
+# cache holds the popular pages as it does on a site that has been up for a while (the
+# Zipf tail still misses; the hit rate is reported).
+CACHED_SCENARIOS = {"thread_anon", "brand_list"}
 
 
 class GeneratedOnly(Exception):
@@ -229,7 +233,10 @@ def _run(args, env, database_url, cache_url, broker_url, port, timings, wall) ->
                 if status not in expected:
                     raise BenchError(f"{key}: the first request answered {status} {location}")
             sampler.phase = f"{key}-warmup"
-            load.run_wrk(srv.base_url, plan, seconds=WARMUP_SECONDS, connections=conns)
+            warmup = (
+                max(WARMUP_SECONDS, args.duration) if key in CACHED_SCENARIOS else WARMUP_SECONDS
+            )
+            load.run_wrk(srv.base_url, plan, seconds=warmup, connections=conns)
             sampler.phase = key
             rows_before = _answer_rows() if key == "post_answer" else 0
             raw = load.run_wrk(srv.base_url, plan, seconds=args.duration, connections=conns)
@@ -239,7 +246,7 @@ def _run(args, env, database_url, cache_url, broker_url, port, timings, wall) ->
                 figures["answers_written"] = _answer_rows() - rows_before
             _say(
                 f"{SCENARIOS[key]}: {figures['rps']:,.0f} req/s, p95 {figures['p95_ms']} ms, "
-                f"{figures['errors']} errors"
+                f"{figures['errors']} errors, cache hits {figures['cache_hit_rate']:.0%}"
             )
             return {"key": key, "label": SCENARIOS[key], **figures}
 

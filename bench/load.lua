@@ -39,13 +39,20 @@ function request()
   return reqs[i]
 end
 
+cache_hits = 0
+
 function response(status, headers, body)
   statuses[status] = (statuses[status] or 0) + 1
+  if headers["X-Sodan-Cache"] == "hit" then
+    cache_hits = cache_hits + 1
+  end
 end
 
 function done(summary, latency, requests)
   local merged = {}
+  local hits = 0
   for _, t in ipairs(threads) do
+    hits = hits + (t:get("cache_hits") or 0)
     local s = t:get("statuses") or {}
     for code, count in pairs(s) do
       merged[code] = (merged[code] or 0) + count
@@ -60,10 +67,10 @@ function done(summary, latency, requests)
     'BENCH-JSON {"requests": %d, "duration_us": %d, "bytes": %d, ' ..
     '"errors": {"connect": %d, "read": %d, "write": %d, "status": %d, "timeout": %d}, ' ..
     '"latency_us": {"mean": %.1f, "max": %d, "p50": %d, "p90": %d, "p95": %d, "p99": %d, ' ..
-    '"p999": %d}, "statuses": {%s}}\n',
+    '"p999": %d}, "cache_hits": %d, "statuses": {%s}}\n',
     summary.requests, summary.duration, summary.bytes,
     e.connect, e.read, e.write, e.status, e.timeout,
     latency.mean, latency.max, latency:percentile(50), latency:percentile(90),
-    latency:percentile(95), latency:percentile(99), latency:percentile(99.9),
+    latency:percentile(95), latency:percentile(99), latency:percentile(99.9), hits,
     table.concat(parts, ", ")))
 end

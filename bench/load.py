@@ -210,6 +210,8 @@ def figures(raw: dict, expected: frozenset[int]) -> dict:
         "statuses": {str(k): v for k, v in sorted(statuses.items())},
         "socket_errors": sockets,
         "bytes_per_response": round(raw["bytes"] / requests) if requests else 0,
+        # Share of responses the anonymous page cache answered (X-Sodan-Cache: hit).
+        "cache_hit_rate": round(raw.get("cache_hits", 0) / requests, 3) if requests else 0.0,
     }
 
 

@@ -91,8 +91,8 @@ def markdown(result: dict) -> str:
         f"PostgreSQL {meta['postgres']}; cache: {meta['cache']}.",
         "",
         "| scenario | req/s | × floor | p50 ms | p95 ms | p99 ms | p95 × floor | errors "
-        "| queries/req |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| queries/req | cache hits |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for s in result["scenarios"]:
         queries = s.get("queries")
@@ -101,10 +101,11 @@ def markdown(result: dict) -> str:
         lines.append(
             f"| {s['label']} | {s['rps']:,.0f} | {s['ratio']:.2f} | {s['p50_ms']} "
             f"| {s['p95_ms']} | {s['p99_ms']} | {s['p95_ratio']:.1f} "
-            f"| {s['errors']} ({s['error_rate']:.2%}) | {'' if queries is None else queries} |"
+            f"| {s['errors']} ({s['error_rate']:.2%}) | {'' if queries is None else queries} "
+            f"| {s.get('cache_hit_rate', 0):.0%} |"
         )
     for s in result.get("unavailable", []):
-        lines.append(f"| {s['label']} | not available | | | | | | | |")
+        lines.append(f"| {s['label']} | not available | | | | | | | | |")
     memory = result.get("memory")
     if memory:
         lines += [
