@@ -164,6 +164,7 @@ def _run(args, env, database_url, cache_url, broker_url, port, timings, wall) ->
         if not generate.holds_tier(tier):
             raise BenchError(f"--reuse-data: the database does not hold tier {tier.name}")
         _say(f"reusing the tier {tier.name} data already in the database")
+        generate.vacuum_analyze()  # earlier runs' writes, and any index a migration added
     else:
         _say(f"generating tier {tier.name}")
         started = time.perf_counter()

@@ -123,10 +123,28 @@ def markdown(result: dict) -> str:
             f"{soak['figures']['errors']} errors): worker memory {m['start_mib_per_worker']} → "
             f"{m['end_mib_per_worker']} MiB ({m['growth_percent']:+.1f}%).",
         ]
+    lines += ["", "```", *text_chart(result), "```"]
     lines += ["", "| target | measured | met |", "|---|---:|:---:|"]
     for row in result["targets"]:
         lines.append(f"| {row['target']} | {row['value']} | {'yes' if row['met'] else 'no'} |")
     return "\n".join(lines) + "\n"
+
+
+def text_chart(result: dict, width: int = 40) -> list[str]:
+    """The SVG chart's bars as text, for the Markdown table: req/s as a share of the floor,
+    `|` marking the target."""
+    rows = [s for s in result["scenarios"] if s["key"] != "floor"]
+    label_width = max(len(s["label"]) for s in rows)
+    lines = [f"{'req/s ÷ floor':<{label_width}}  0%{' ' * (width - 6)}100%"]
+    for s in rows:
+        filled = min(width, round(s["ratio"] * width))
+        bar = ["█"] * filled + ["·"] * (width - filled)
+        target = RPS_TARGETS.get(s["key"])
+        if target is not None:
+            bar[min(width - 1, round(target * width))] = "|"
+        note = f" (target {target:.0%})" if target is not None else ""
+        lines.append(f"{s['label']:<{label_width}}  {''.join(bar)} {s['ratio']:.1%}{note}")
+    return lines
 
 
 def svg_chart(result: dict) -> str:
