@@ -434,4 +434,8 @@ def _commit() -> str:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except BenchError as refusal:
+        print(refusal.args[0], file=sys.stderr)
+        sys.exit(2)
