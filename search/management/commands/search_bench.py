@@ -1,7 +1,7 @@
 """Search benchmark (not a test): load threads with answers, index them, and time queries.
 
-    DATABASE_URL=sqlite:////tmp/search-bench.sqlite3 python manage.py migrate
-    DATABASE_URL=sqlite:////tmp/search-bench.sqlite3 python manage.py search_bench
+    DATABASE_URL=sqlite:///bench-results/search.sqlite3 python manage.py migrate
+    DATABASE_URL=sqlite:///bench-results/search.sqlite3 python manage.py search_bench
     DATABASE_URL=postgres://…/search_bench python manage.py search_bench
 
 Prints index throughput and p50/p95/p99 query latency for the database backend in use,
