@@ -50,10 +50,6 @@ def site_version() -> str:
     return cache.get(SITE_VERSION_KEY) or "0"
 
 
-def _bump(key: str) -> None:
-    cache.set(key, secrets.token_hex(6), timeout=None)
-
-
 def _brand_version_key(brand_id: int) -> str:
     return f"sodan:page:v:brand:{brand_id}"
 
@@ -69,13 +65,17 @@ def thread_changed(thread_id: int, *, brand_id: int | None = None) -> None:
     keys = [_thread_version_key(thread_id)]
     if brand_id is not None:
         keys.append(_brand_version_key(brand_id))
-    _bump_all(keys)
-    transaction.on_commit(lambda: _bump_all(keys))
+    _invalidate(keys)
 
 
 def brand_threads_changed(brand_id: int) -> None:
     """Invalidate one brand's cached thread lists (a thread arrived or left)."""
-    keys = [_brand_version_key(brand_id)]
+    _invalidate([_brand_version_key(brand_id)])
+
+
+def _invalidate(keys: list[str]) -> None:
+    """New versions now, for this transaction's own reads, and again once it commits, so a
+    page rendered by another request from the old rows meanwhile is never served."""
     _bump_all(keys)
     transaction.on_commit(lambda: _bump_all(keys))
 
@@ -86,8 +86,7 @@ def _bump_all(keys: list[str]) -> None:
 
 def site_changed() -> None:
     """Invalidate every cached page (rare changes that show on many pages)."""
-    _bump(SITE_VERSION_KEY)
-    transaction.on_commit(lambda: _bump(SITE_VERSION_KEY))
+    _invalidate([SITE_VERSION_KEY])
 
 
 def cacheable(request: HttpRequest, *, allow_query: bool = False) -> bool:

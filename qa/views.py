@@ -330,21 +330,21 @@ def answer_vote(request: HttpRequest, pk: int) -> HttpResponse:
 def thread_me_too(request: HttpRequest, pk: int) -> HttpResponse:
     thread = _visible_thread(request, pk)
     form = MeTooForm(request.POST)
-    if not form.is_valid():
+    if form.is_valid():
+        said = services.thread_me_too_toggle(user=request.user, thread=thread, **form.cleaned_data)
+        if not request.htmx:
+            return redirect(thread)
+        thread.refresh_from_db(fields=["me_too_count"])
+        form = MeTooForm()
+    elif request.htmx:
         # Nothing changes; what they typed comes back with the error beside the field.
-        if request.htmx:
-            said = selectors.viewer_said_me_too(thread=thread, user=request.user)
-            context = {"thread": thread, "said_me_too": said, "can_me_too": True}
-            return render(request, "qa/_me_too.html", {**context, "me_too_form": form})
+        said = selectors.viewer_said_me_too(thread=thread, user=request.user)
+    else:
         return _render_thread(request, thread, None, 400, {"me_too_form": form})
-    said = services.thread_me_too_toggle(user=request.user, thread=thread, **form.cleaned_data)
-    if not request.htmx:
-        return redirect(thread)
-    thread.refresh_from_db(fields=["me_too_count"])
     return render(
         request,
         "qa/_me_too.html",
-        {"thread": thread, "said_me_too": said, "can_me_too": True, "me_too_form": MeTooForm()},
+        {"thread": thread, "said_me_too": said, "can_me_too": True, "me_too_form": form},
     )
 
 
