@@ -35,8 +35,9 @@ from .models import IndexOutbox
 logger = logging.getLogger(__name__)
 
 MAX_QUERY_CHARS = 200
-# Results a person can page through; past that, better words beat more pages.
-MAX_RESULTS = 1000
+# Results a person can page through; past that, better words beat more pages. The
+# database backend ranks only this many candidates (search.backends.database).
+MAX_RESULTS = 500
 # Snippets are cut from the start of the question and of the first answers: bounded work
 # per result, whatever the length of the posts.
 SNIPPET_SOURCE_CHARS = 400
@@ -140,6 +141,7 @@ class SearchPage:
     page: int = 1
     per_page: int = 20
     matched_all_terms: bool = True
+    total_exact: bool = True  # False: at least `total` threads match (the count stopped)
     truncated: bool = False
     unavailable: bool = False  # the search service failed; the page says so
 
@@ -215,6 +217,7 @@ def threads_search(
                 has_verified=has_verified,
                 offset=(number - 1) * per_page,
                 limit=per_page,
+                max_results=MAX_RESULTS,
             )
         )
 
@@ -233,6 +236,7 @@ def threads_search(
     result_page.page = number
     result_page.total = results.total
     result_page.matched_all_terms = results.matched_all_terms
+    result_page.total_exact = results.total_exact
     ids = [hit.thread_id for hit in results.hits]
     by_id = Thread.objects.listed().select_related("brand", "product", "author").in_bulk(ids)
     answers = _answers_for_snippets(ids)

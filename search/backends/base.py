@@ -22,12 +22,22 @@ class SearchQuery:
     has_verified: bool = False
     offset: int = 0
     limit: int = 20
+    # How deep a person can page (search.services.MAX_RESULTS): a backend may rank only
+    # this many candidates, so no page past it is ever asked for.
+    max_results: int = 1000
+
+
+# The fields a thread is searched in, for SearchHit.fields.
+TITLE, BODY, ANSWERS = "title", "body", "answers"
 
 
 @dataclass(frozen=True)
 class SearchHit:
     thread_id: int
     score: float
+    # Which of TITLE, BODY and ANSWERS hold a query term, when the backend knows (None:
+    # unknown). Snippets are only analysed in those; the others are shown as they start.
+    fields: frozenset[str] | None = None
 
 
 @dataclass
@@ -35,6 +45,8 @@ class SearchResults:
     hits: list[SearchHit] = field(default_factory=list)
     total: int = 0
     matched_all_terms: bool = True
+    # False when the backend stopped counting: at least `total` threads match.
+    total_exact: bool = True
 
 
 class SearchBackendError(Exception):

@@ -4,8 +4,10 @@ morphemes in normalised form, stemmed English), so both rank the same way: title
 question over answers (field weights), multiplied by the thread's stored boost (solved,
 verified, official and shared threads rise; search.documents.ThreadDoc.rank_boost).
 
-The final score is computed in SQL, so any page of any result set is one indexed query
-with OFFSET/LIMIT, and the total comes with it."""
+The final score is computed in SQL, so any page of any result set is one query with
+OFFSET/LIMIT, and the total comes with it. On PostgreSQL that query ranks a bounded set
+of candidates and counts up to COUNT_LIMIT, so a common word costs about what a rare one
+does (DatabaseBackend._postgres_ranked)."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from django.db import connection, transaction
 from ..analysis import ngram_pieces
 from ..documents import ThreadDoc
 from ..models import ThreadDocument
-from .base import SearchHit, SearchQuery, SearchResults
+from .base import ANSWERS, BODY, TITLE, SearchHit, SearchQuery, SearchResults
 
 MAX_POSITION = 16383  # PostgreSQL's limit for lexeme positions
 MAX_POSITIONS_PER_TERM = 256  # and for positions of one lexeme
@@ -26,6 +28,14 @@ MAX_POSITIONS_PER_TERM = 256  # and for positions of one lexeme
 # class, in the order D, C, B, A (answers are C, the question B, the title A).
 SQLITE_WEIGHTS = "10.0, 4.0, 1.0"
 POSTGRES_WEIGHTS = "{0.1, 0.25, 0.5, 1.0}"
+# The title's lexemes (weight A) of the tsvector, as indexed by migration 0004: the first,
+# small set of candidates for ranking on PostgreSQL.
+TITLE_LEXEMES = "ts_filter(d.search_vector, '{a}')"
+FIELDS = (TITLE, BODY, ANSWERS)  # in the order of the weights A, B, C
+# PostgreSQL counts matches exactly up to this many; past it the page says "1,000+".
+COUNT_LIMIT = 1000
+# Candidates ranked for similar threads (only the best few are shown).
+SIMILAR_CANDIDATES = 200
 
 
 def _fts5_phrase(term: str) -> str:
@@ -147,8 +157,8 @@ class DatabaseBackend:
 
     # --- reading --------------------------------------------------------------------
 
-    def _filters(self, query: SearchQuery) -> tuple[str, list]:
-        clauses, params = [], []
+    def _filters(self, query: SearchQuery) -> tuple[str, dict]:
+        clauses, params = [], {}
         for column, value in (
             ("brand_id", query.brand_id),
             ("product_id", query.product_id),
@@ -156,38 +166,13 @@ class DatabaseBackend:
             ("status", query.status or None),
         ):
             if value is not None:
-                clauses.append(f"d.{column} = %s")
-                params.append(value)
+                clauses.append(f"d.{column} = %({column})s")
+                params[column] = value
         if query.has_official:
             clauses.append("d.has_official")
         if query.has_verified:
             clauses.append("d.has_verified")
         return "".join(f" AND {c}" for c in clauses), params
-
-    def _matches(self, mode: str, words: tuple[str, ...]) -> tuple[str, str, list]:
-        """(FROM … WHERE, score expression, parameters) for one way of matching:
-        every term ("all"), any term ("any"), or every word as a substring ("ngram")."""
-        if self.vendor == "sqlite":
-            if mode == "ngram":
-                table, score = "search_ngram", "-bm25(search_ngram)"
-            else:
-                # bm25() is negative, lower is better: negated, higher is better.
-                table, score = "search_fts", f"-bm25(search_fts, {SQLITE_WEIGHTS})"
-            match = (" OR " if mode == "any" else " ").join(_fts5_phrase(w) for w in words)
-            source = (
-                f"FROM {table} JOIN search_threaddocument d ON d.thread_id = {table}.rowid "
-                f"WHERE {table} MATCH %s"
-            )
-            return source, f"{score} * d.boost", [match]
-        if mode == "ngram":
-            # Lower-cased on both sides, so LIKE (which the trigram index serves) will do.
-            likes = " AND ".join(["d.ngram_text LIKE %s"] * len(words))
-            patterns = ["%" + _like_escape(w) + "%" for w in words]
-            return f"FROM search_threaddocument d WHERE {likes}", "d.boost", patterns
-        match = (" & " if mode == "all" else " | ").join(_ts_lexeme(w) for w in words)
-        score = f"ts_rank('{POSTGRES_WEIGHTS}', d.search_vector, %s::tsquery) * d.boost"
-        source = "FROM search_threaddocument d WHERE d.search_vector @@ %s::tsquery"
-        return source, score, [match, match]
 
     def _ranked(
         self,
@@ -195,62 +180,196 @@ class DatabaseBackend:
         *,
         mode: str,
         where: str,
-        params: list,
+        params: dict,
         offset: int,
         limit: int,
+        window: int,
         count: bool = True,
-    ) -> tuple[list[SearchHit], int]:
-        """One page of matches by final score, and the number of matches."""
-        source, score, match_params = self._matches(mode, words)
-        source += where
+    ) -> SearchResults:
+        """One page of matches by final score, and how many there are. `mode`: every
+        term ("all"), any term ("any"), or every word as a substring ("ngram")."""
         if self.vendor == "sqlite":
-            page_sql = (
-                f"SELECT d.thread_id, {score} AS score {source} "
-                "ORDER BY score DESC, d.thread_id DESC LIMIT %s OFFSET %s"
+            return self._sqlite_ranked(
+                words,
+                mode=mode,
+                where=where,
+                params=params,
+                offset=offset,
+                limit=limit,
+                count=count,
             )
+        page = {**params, "offset": offset, "limit": limit, "count_limit": COUNT_LIMIT}
+        if mode == "ngram":
+            return self._postgres_ngram(words, where=where, params=page)
+        return self._postgres_ranked(words, mode=mode, where=where, params=page, window=window)
+
+    def _sqlite_ranked(
+        self,
+        words: tuple[str, ...],
+        *,
+        mode: str,
+        where: str,
+        params: dict,
+        offset: int,
+        limit: int,
+        count: bool,
+    ) -> SearchResults:
+        """FTS5 scores every match with bm25(), which is quick enough there; the count is
+        exact."""
+        if mode == "ngram":
+            table, score = "search_ngram", "-bm25(search_ngram)"
         else:
-            # The ranked rows are narrow (no tsvector), so the count over them is cheap
-            # and comes with the page: one query.
-            page_sql = (
-                f"WITH m AS MATERIALIZED (SELECT d.thread_id, {score} AS score {source}) "  # noqa: S608
-                "SELECT thread_id, score, COUNT(*) OVER () "
-                "FROM m ORDER BY score DESC, thread_id DESC LIMIT %s OFFSET %s"
-            )
+            # bm25() is negative, lower is better: negated, higher is better.
+            table, score = "search_fts", f"-bm25(search_fts, {SQLITE_WEIGHTS})"
+        match = (" OR " if mode == "any" else " ").join(_fts5_phrase(w) for w in words)
+        source = (
+            f"FROM {table} JOIN search_threaddocument d ON d.thread_id = {table}.rowid "
+            f"WHERE {table} MATCH %(match)s{where}"
+        )
+        params = {**params, "match": match, "limit": limit, "offset": offset}
         # Only constants and the filter clauses (columns named here, values as parameters)
-        # are interpolated above.
+        # are interpolated.
+        page_sql = (
+            f"SELECT d.thread_id, {score} * d.boost AS score {source} "
+            "ORDER BY score DESC, d.thread_id DESC LIMIT %(limit)s OFFSET %(offset)s"
+        )
         with connection.cursor() as cursor:
-            cursor.execute(page_sql, [*match_params, *params, limit, offset])
+            cursor.execute(page_sql, params)
             rows = cursor.fetchall()
-            if self.vendor == "postgresql":
-                total = rows[0][2] if rows else 0
-            elif not count or (offset == 0 and len(rows) < limit):
+            if not count or (offset == 0 and len(rows) < limit):
                 total = len(rows)
             else:
                 # FTS5's bm25() cannot share a query with a window function: count apart.
-                cursor.execute(f"SELECT COUNT(*) {source}", [*match_params, *params])
+                cursor.execute(f"SELECT COUNT(*) {source}", params)
                 total = cursor.fetchone()[0]
         hits = [SearchHit(thread_id=row[0], score=float(row[1])) for row in rows]
-        return hits, total
+        return SearchResults(hits=hits, total=total)
+
+    def _postgres_ranked(
+        self, words: tuple[str, ...], *, mode: str, where: str, params: dict, window: int
+    ) -> SearchResults:
+        """ts_rank reads the whole tsvector of every row it scores, so scoring every match
+        of a common word costs a tenth of a second at 100,000 threads. Only a bounded set
+        of candidates is scored:
+
+        1. `title`: the threads with the terms in their title (a GIN index of the title's
+           lexemes: few rows, since titles are short), those with the highest boost first.
+        2. `found`: the first matches anywhere, at most COUNT_LIMIT + 1 of them in index
+           order, which give the count ("1,000+" past the limit); skipped when the title
+           matches alone pass the limit.
+        3. The candidates: the title matches, then other found matches by boost, `window`
+           in all (as many as a person can page through), scored with ts_rank × boost.
+
+        The title's weight dominates ts_rank, so the best-scored threads are among the
+        title matches whenever there are enough of them; with few title matches, every
+        match is a candidate as long as there are no more than COUNT_LIMIT.
+        """
+        joiner = " & " if mode == "all" else " | "
+        params = {
+            **params,
+            "match": joiner.join(_ts_lexeme(w) for w in words),
+            # Which fields hold any term, for the snippets (SearchHit.fields).
+            "any": " | ".join(_ts_lexeme(w) for w in words),
+            "window": window,
+        }
+        sql = f"""
+WITH title AS MATERIALIZED (
+    SELECT d.thread_id, d.boost, COUNT(*) OVER () AS matches
+    FROM search_threaddocument d
+    WHERE {TITLE_LEXEMES} @@ %(match)s::tsquery{where}
+    ORDER BY d.boost DESC, d.thread_id DESC
+    LIMIT %(window)s
+), found AS MATERIALIZED (
+    SELECT d.thread_id, d.boost
+    FROM search_threaddocument d
+    WHERE d.search_vector @@ %(match)s::tsquery{where}
+        AND (SELECT COALESCE(MAX(matches), 0) FROM title) <= %(count_limit)s
+    LIMIT %(count_limit)s + 1
+), candidates AS (
+    SELECT thread_id FROM title
+    UNION ALL (
+        SELECT thread_id FROM found
+        WHERE thread_id NOT IN (SELECT thread_id FROM title)
+        ORDER BY boost DESC, thread_id DESC
+        LIMIT %(window)s - (SELECT COUNT(*) FROM title)
+    )
+), page AS (
+    SELECT d.thread_id,
+        ts_rank('{POSTGRES_WEIGHTS}', d.search_vector, %(match)s::tsquery) * d.boost AS score
+    FROM candidates c JOIN search_threaddocument d ON d.thread_id = c.thread_id
+    ORDER BY score DESC, d.thread_id DESC
+    LIMIT %(limit)s OFFSET %(offset)s
+)
+SELECT p.thread_id, p.score,
+    ts_filter(d.search_vector, '{{a}}') @@ %(any)s::tsquery,
+    ts_filter(d.search_vector, '{{b}}') @@ %(any)s::tsquery,
+    ts_filter(d.search_vector, '{{c}}') @@ %(any)s::tsquery,
+    GREATEST((SELECT COUNT(*) FROM found), (SELECT COALESCE(MAX(matches), 0) FROM title))
+FROM page p JOIN search_threaddocument d ON d.thread_id = p.thread_id
+ORDER BY p.score DESC, p.thread_id DESC
+"""  # noqa: S608 - only constants and the filter clauses (values as parameters)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        hits = [
+            SearchHit(
+                thread_id=row[0],
+                score=float(row[1]),
+                fields=frozenset(f for f, hit in zip(FIELDS, row[2:5], strict=True) if hit),
+            )
+            for row in rows
+        ]
+        return _counted(hits, rows[0][5] if rows else 0)
+
+    def _postgres_ngram(self, words: tuple[str, ...], *, where: str, params: dict) -> SearchResults:
+        """Substring matches, by boost alone (there is no text score to compute); counted
+        up to COUNT_LIMIT like the others."""
+        # Lower-cased on both sides, so LIKE (which the trigram index serves) will do.
+        likes = " AND ".join(f"d.ngram_text LIKE %(like{n})s" for n in range(len(words)))
+        params = {**params, **{f"like{n}": f"%{_like_escape(w)}%" for n, w in enumerate(words)}}
+        sql = f"""
+WITH found AS MATERIALIZED (
+    SELECT d.thread_id, d.boost FROM search_threaddocument d
+    WHERE {likes}{where}
+    LIMIT %(count_limit)s + 1
+)
+SELECT thread_id, boost, (SELECT COUNT(*) FROM found) FROM found
+ORDER BY boost DESC, thread_id DESC
+LIMIT %(limit)s OFFSET %(offset)s
+"""  # noqa: S608 - only constants and the filter clauses (values as parameters)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        hits = [SearchHit(thread_id=row[0], score=float(row[1])) for row in rows]
+        return _counted(hits, rows[0][2] if rows else 0)
 
     def search(self, query: SearchQuery) -> SearchResults:
         if not query.terms:
             return SearchResults()
         where, params = self._filters(query)
-        page = {"where": where, "params": params, "offset": query.offset, "limit": query.limit}
-        hits, total = self._ranked(query.terms, mode="all", **page)
-        if total:
-            return SearchResults(hits=hits, total=total)
+        page = {
+            "where": where,
+            "params": params,
+            "offset": query.offset,
+            "limit": query.limit,
+            "window": query.max_results,
+        }
+        results = self._ranked(query.terms, mode="all", **page)
+        if results.total:
+            return results
         # No thread has every term: look for the words as substrings (a word cut short
         # while typing, or split differently), then for threads with some of the terms.
         words = tuple(ngram_pieces(query.text))
         if words:
-            hits, total = self._ranked(words, mode="ngram", **page)
-            if total:
-                return SearchResults(hits=hits, total=total, matched_all_terms=False)
+            results = self._ranked(words, mode="ngram", **page)
+            if results.total:
+                results.matched_all_terms = False
+                return results
         if len(query.terms) == 1:
             return SearchResults()
-        hits, total = self._ranked(query.terms, mode="any", **page)
-        return SearchResults(hits=hits, total=total, matched_all_terms=False)
+        results = self._ranked(query.terms, mode="any", **page)
+        results.matched_all_terms = False
+        return results
 
     def similar(
         self,
@@ -263,11 +382,25 @@ class DatabaseBackend:
     ) -> list[SearchHit]:
         if not terms:
             return []
-        where, params = " AND d.brand_id = %s", [brand_id]
+        where, params = " AND d.brand_id = %(brand_id)s", {"brand_id": brand_id}
         if exclude_id is not None:
-            where += " AND d.thread_id <> %s"
-            params.append(exclude_id)
-        hits, _total = self._ranked(
-            terms, mode="any", where=where, params=params, offset=0, limit=limit, count=False
+            where += " AND d.thread_id <> %(exclude_id)s"
+            params["exclude_id"] = exclude_id
+        results = self._ranked(
+            terms,
+            mode="any",
+            where=where,
+            params=params,
+            offset=0,
+            limit=limit,
+            window=max(limit, SIMILAR_CANDIDATES),
+            count=False,
         )
-        return hits
+        return results.hits
+
+
+def _counted(hits: list[SearchHit], total: int) -> SearchResults:
+    """Past COUNT_LIMIT the count stops: at least that many."""
+    if total > COUNT_LIMIT:
+        return SearchResults(hits=hits, total=COUNT_LIMIT, total_exact=False)
+    return SearchResults(hits=hits, total=total)

@@ -1,0 +1,107 @@
+"""The PostgreSQL side of the database backend: a bounded set of ranked candidates and a
+count that stops (search.backends.database). The limits are lowered here so a handful of
+threads exercise them."""
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from qa import services as qa_services
+from search import services
+from search.backends import database
+from tests.community.factories import UserFactory
+from tests.qa.factories import AnswerFactory, ThreadFactory
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.postgres,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL"),
+]
+
+
+@pytest.fixture
+def count_limit(monkeypatch):
+    monkeypatch.setattr(database, "COUNT_LIMIT", 3)
+    return 3
+
+
+def shared(thread, times):
+    for user in UserFactory.create_batch(times):
+        qa_services.thread_me_too_toggle(user=user, thread=thread)
+
+
+def test_the_count_stops_past_the_limit(brand, count_limit):
+    for n in range(5):
+        thread = ThreadFactory(brand=brand, title=f"Other thing {n}", body="x")
+        AnswerFactory(thread=thread, body="Try the tripod mount.")
+    ThreadFactory(brand=brand, title="Tripod mount loose", body="x")
+    services.outbox_process()
+    page = services.threads_search(text="tripod")
+    assert (page.total, page.total_exact) == (count_limit, False)
+    # The title match, and others from the first matches found (the count's).
+    assert page.items[0].thread.title == "Tripod mount loose"
+    assert len(page.items) == count_limit + 1
+
+
+def test_an_exact_count_up_to_the_limit(brand, count_limit):
+    for n in range(3):
+        ThreadFactory(brand=brand, title=f"Tripod plate {n}", body="x")
+    services.outbox_process()
+    page = services.threads_search(text="tripod")
+    assert (page.total, page.total_exact) == (3, True)
+
+
+def test_title_matches_fill_the_window_before_other_matches(brand, count_limit, monkeypatch):
+    """With more title matches than a person can page through, the candidates are the
+    title matches with the highest boost; a thread with the word only in an answer is not
+    ranked, however shared it is."""
+    monkeypatch.setattr(services, "MAX_RESULTS", 4)
+    in_answer = ThreadFactory(brand=brand, title="Camera wobbles", body="x")
+    AnswerFactory(thread=in_answer, body="Use a tripod.")
+    shared(in_answer, 5)
+    titles = [ThreadFactory(brand=brand, title=f"Tripod leg {n}", body="x") for n in range(5)]
+    shared(titles[4], 1)
+    services.outbox_process()
+    first = services.threads_search(text="tripod", per_page=2)
+    second = services.threads_search(text="tripod", page=2, per_page=2)
+    shown = [i.thread.pk for i in first.items + second.items]
+    assert shown[0] == titles[4].pk  # the most shared title match
+    assert in_answer.pk not in shown and len(set(shown)) == 4
+    assert (first.total, first.total_exact, first.num_pages) == (count_limit, False, 2)
+
+
+def test_few_title_matches_leave_room_for_the_others(brand):
+    in_answer = ThreadFactory(brand=brand, title="Camera wobbles", body="x")
+    AnswerFactory(thread=in_answer, body="Use a tripod.")
+    in_body = ThreadFactory(brand=brand, title="Loose plate", body="My tripod is loose.")
+    in_title = ThreadFactory(brand=brand, title="Tripod mount loose", body="x")
+    services.outbox_process()
+    page = services.threads_search(text="tripod")
+    assert [i.thread.pk for i in page.items] == [in_title.pk, in_body.pk, in_answer.pk]
+    assert (page.total, page.total_exact) == (3, True)
+
+
+def test_hits_say_which_fields_hold_a_term(brand):
+    thread = ThreadFactory(brand=brand, title="Tripod mount loose", body="Nothing here")
+    AnswerFactory(thread=thread, body="Tighten the mount screw.")
+    services.outbox_process()
+    from search.backends import SearchQuery, get_backend
+
+    (hit,) = get_backend().search(SearchQuery(terms=("tripod", "screw"), text="tripod screw")).hits
+    assert hit.fields == {"title", "answers"}
+
+
+def test_similar_threads_rank_candidates_of_the_brand(brand):
+    first = ThreadFactory(brand=brand, title="Tripod mount loose", body="x")
+    ThreadFactory(brand=brand, title="Strap ring broke", body="x")
+    services.outbox_process()
+    similar = services.threads_similar(brand_id=brand.pk, text="loose tripod mount")
+    assert [t.pk for t in similar] == [first.pk]
+
+
+def test_the_page_says_when_the_count_stopped(client, brand, count_limit):
+    for n in range(5):
+        ThreadFactory(brand=brand, title=f"Tripod leg {n}", body="x")
+    services.outbox_process()
+    html = client.get(reverse("search:search"), {"q": "tripod"}).content.decode()
+    assert "More than 3 threads found" in html
