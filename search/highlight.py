@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from .analysis import tokens_with_terms
+from .analysis import LATIN_RUN, normalize, tokens_with_terms
 
 ELLIPSIS = "…"
 
@@ -62,3 +62,18 @@ def highlight(text: str, terms: set[str], *, width: int = 160) -> Snippet:
         pieces.append(escape(ELLIPSIS))
     html = format_html_join("", "{}", ((piece,) for piece in pieces))
     return Snippet(html=html, matched=first is not None)
+
+
+def leading(text: str, *, width: int = 160) -> Snippet:
+    """About `width` characters from the start of a text known to hold no query term, as
+    highlight() shows it, without analysing it: cut at `width`, or at the end of a Latin
+    word running across it."""
+    text = normalize(text)
+    if len(text) <= width:
+        return Snippet(html=escape(text.replace("\n", " ")), matched=False)
+    cut = width
+    word = LATIN_RUN.match(text, cut - 1) if text[cut - 1].isascii() else None
+    if word is not None:
+        cut = word.end()
+    html = format_html("{}{}", text[:cut].replace("\n", " "), ELLIPSIS)
+    return Snippet(html=html, matched=False)

@@ -14,22 +14,22 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from dataclasses import dataclass, field
 from html import unescape
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.html import strip_tags
 
 from qa.models import Answer, Thread, Visibility
 
 from .analysis import analyze_query
 from .backends import SearchQuery, get_backend
-from .backends.base import SearchBackendError
+from .backends.base import ANSWERS, BODY, TITLE, SearchBackendError, SearchHit
 from .documents import build_documents
-from .highlight import Snippet, highlight
+from .highlight import Snippet, highlight, leading
 from .models import IndexOutbox
 
 logger = logging.getLogger(__name__)
@@ -38,6 +38,11 @@ MAX_QUERY_CHARS = 200
 # Results a person can page through; past that, better words beat more pages. The
 # database backend ranks only this many candidates (search.backends.database).
 MAX_RESULTS = 500
+# What the result list reads of each thread.
+LISTED_FIELDS = (
+    "title", "slug", "type", "status", "answer_count", "body_html", "brand__name",
+    "product__name",
+)  # fmt: skip
 # Snippets are cut from the start of the question and of the first answers: bounded work
 # per result, whatever the length of the posts.
 SNIPPET_SOURCE_CHARS = 400
@@ -159,23 +164,61 @@ class SearchPage:
         return self.page > 1
 
 
+# A tag of sanitized HTML (quoted attribute values may hold ">"), or one cut off at the end.
+_TAG = re.compile(r"""<(?:[^>"']|"[^"]*"|'[^']*')*(?:>|$)""")
+
+
 def _plain(html: str, limit: int) -> str:
-    """Text of stored, sanitized HTML (no Markdown rendering at query time)."""
-    return unescape(strip_tags(html[: limit * 3]))[:limit]
+    """Text of stored, sanitized HTML (no Markdown rendering at query time). The tags are
+    dropped with a regular expression rather than an HTML parser (a fifth of the page's
+    time with twenty results): the HTML is the sanitizer's own output, and the text is
+    escaped again when shown."""
+    return unescape(_TAG.sub("", html[: limit * 3]))[:limit]
+
+
+# The first answers of each thread in reading order (search.services' snippets), as the
+# start of their HTML. Plain SQL that both databases run: the ORM takes longer to build
+# this window query than the database takes to run it (1.3 ms against 0.3 ms).
+ANSWER_STARTS_SQL = """
+SELECT thread_id, SUBSTR(body_html, 1, %s) FROM (
+    SELECT thread_id, body_html, ROW_NUMBER() OVER (
+        PARTITION BY thread_id
+        ORDER BY accepted_at DESC NULLS LAST, verified_at DESC NULLS LAST,
+            helpful_count DESC, created_at, id
+    ) AS place
+    FROM {table}
+    WHERE visibility = %s AND thread_id IN ({ids})
+) first_answers
+WHERE place <= %s
+ORDER BY thread_id, place
+"""
 
 
 def _answers_for_snippets(thread_ids: list[int]) -> dict[int, list[str]]:
-    """The first answers of each thread in reading order (accepted first), as HTML."""
+    """The first SNIPPET_ANSWERS published answers of each thread, in reading order
+    (Answer.objects.in_reading_order: accepted first), as the start of their HTML."""
     answers: dict[int, list[str]] = {}
-    for thread_id, body_html in (
-        Answer.objects.filter(thread_id__in=thread_ids, visibility=Visibility.PUBLISHED)
-        .in_reading_order()
-        .values_list("thread_id", "body_html")
-    ):
-        own = answers.setdefault(thread_id, [])
-        if len(own) < SNIPPET_ANSWERS:
-            own.append(body_html)
+    if not thread_ids:
+        return answers
+    sql = ANSWER_STARTS_SQL.format(
+        table=Answer._meta.db_table, ids=", ".join(["%s"] * len(thread_ids))
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [SNIPPET_SOURCE_CHARS * 3, Visibility.PUBLISHED, *thread_ids, SNIPPET_ANSWERS],
+        )
+        for thread_id, start in cursor.fetchall():
+            answers.setdefault(thread_id, []).append(start)
     return answers
+
+
+def _snippet(text: str, wanted: set[str], field: str, hit: SearchHit, width: int = 160) -> Snippet:
+    """The text around its first match; where the backend knows no term is (SearchHit.fields),
+    its start, without analysing it (the Japanese analyser is most of the snippets' time)."""
+    if hit.fields is not None and field not in hit.fields:
+        return leading(text, width=width)
+    return highlight(text, wanted, width=width)
 
 
 def threads_search(
@@ -237,25 +280,33 @@ def threads_search(
     result_page.total = results.total
     result_page.matched_all_terms = results.matched_all_terms
     result_page.total_exact = results.total_exact
-    ids = [hit.thread_id for hit in results.hits]
-    by_id = Thread.objects.listed().select_related("brand", "product", "author").in_bulk(ids)
-    answers = _answers_for_snippets(ids)
+    by_id = (
+        Thread.objects.listed()
+        .select_related("brand", "product")
+        .only(*LISTED_FIELDS)
+        .in_bulk([hit.thread_id for hit in results.hits])
+    )
+    # Answers are only read for threads where the backend may have matched them.
+    answers = _answers_for_snippets(
+        [h.thread_id for h in results.hits if h.fields is None or ANSWERS in h.fields]
+    )
     wanted = set(terms)
-    for thread_id in ids:
-        thread = by_id.get(thread_id)
+    for hit in results.hits:
+        thread = by_id.get(hit.thread_id)
         if thread is None:  # hidden since it was indexed: never shown
             continue
         answer_snippet = None
-        for answer_html in answers.get(thread_id, []):
+        for answer_html in answers.get(hit.thread_id, []):
             marked = highlight(_plain(answer_html, SNIPPET_SOURCE_CHARS), wanted)
             if marked.matched:
                 answer_snippet = marked
                 break
+        body = _plain(thread.body_html, SNIPPET_SOURCE_CHARS)
         result_page.items.append(
             SearchResultItem(
                 thread=thread,
-                title=highlight(thread.title, wanted, width=300),
-                snippet=highlight(_plain(thread.body_html, SNIPPET_SOURCE_CHARS), wanted),
+                title=_snippet(thread.title, wanted, TITLE, hit, width=300),
+                snippet=_snippet(body, wanted, BODY, hit),
                 answer_snippet=answer_snippet,
             )
         )

@@ -166,6 +166,28 @@ def test_highlighting_marks_matches_in_title_body_and_answers(brand):
     assert "<b>" not in item.answer_snippet.html  # text only, escaped
 
 
+def test_answer_snippet_comes_from_the_first_answers_in_reading_order(brand):
+    thread = ThreadFactory(brand=brand, title="Shutter sticks", body="x")
+    AnswerFactory(thread=thread, body="Nothing to do with it.")
+    AnswerFactory(thread=thread, body="Me neither.")
+    accepted = AnswerFactory(thread=thread, body="Clean the shutter blades <b>gently</b>.")
+    services.outbox_process()
+    assert search("shutter").items[0].answer_snippet is None  # only in the third answer
+    qa_services.answer_accept(actor=thread.author, answer=accepted)
+    services.outbox_process()
+    snippet = search("shutter").items[0].answer_snippet
+    assert snippet.html == "Clean the <mark>shutter</mark> blades gently. "  # text only
+
+
+def test_a_question_without_the_words_shows_its_start(brand):
+    body = "Every morning the lens fogs up. " * 10
+    ThreadFactory(brand=brand, title="Tripod mount loose", body=body)
+    services.outbox_process()
+    item = search("tripod").items[0]
+    assert item.snippet.html.startswith("Every morning the lens fogs up.")
+    assert item.snippet.html.endswith("…") and not item.snippet.matched
+
+
 def test_pagination(brand):
     for n in range(25):
         ThreadFactory(brand=brand, title=f"Lens fog {n}", body="Fog inside the lens")
