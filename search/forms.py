@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
@@ -14,30 +15,48 @@ class PlainSelect(forms.Select):
     """A select whose options are written in Python, not one template render per option.
 
     With a hundred brands the template-rendered options took a large share of the search
-    page's time (the benchmark's tier M); the HTML is the same.
+    page's time (the benchmark's tier M), and so did building Django's option dicts; the
+    HTML is the same.
     """
 
     def render(self, name, value, attrs=None, renderer=None) -> SafeString:
-        widget = self.get_context(name, value, attrs)["widget"]
+        chosen = self.format_value(value)[:1]  # a single select: at most one is selected
         options = format_html_join(
             "",
             '<option value="{}"{}>{}</option>',
             (
-                (option["value"], " selected" if option["selected"] else "", option["label"])
-                for _group, choices, _index in widget["optgroups"]
-                for option in choices
+                (option, " selected" if str(option) in chosen else "", label)
+                for option, label in self.choices
             ),
         )
-        return format_html(
-            '<select name="{}"{}>{}</select>', name, flatatt(widget["attrs"]), options
-        )
+        attrs = self.build_attrs(self.attrs, attrs)
+        return format_html('<select name="{}"{}>{}</select>', name, flatatt(attrs), options)
+
+
+class SlugNameIterator(ModelChoiceIterator):
+    """(slug, name) pairs read as values: no model instance per option, and one plain query
+    instead of a server-side cursor (ModelChoiceIterator's queryset.iterator())."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from self.queryset.values_list(self.field.to_field_name, "name")
+
+    def __len__(self) -> int:
+        return self.queryset.count() + (self.field.empty_label is not None)
+
+
+class SlugChoiceField(forms.ModelChoiceField):
+    """A brand or a product chosen by slug, shown by name."""
+
+    iterator = SlugNameIterator
 
 
 class SearchForm(forms.Form):
     """Every field is optional and forgiving: a bad value is ignored, never a 500."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=10_000)
-    brand = forms.ModelChoiceField(
+    brand = SlugChoiceField(
         label=_("Brand"),
         queryset=Brand.objects.all(),
         required=False,
@@ -45,7 +64,7 @@ class SearchForm(forms.Form):
         empty_label=_("All brands"),
         widget=PlainSelect,
     )
-    product = forms.ModelChoiceField(
+    product = SlugChoiceField(
         label=_("Product"),
         queryset=Product.objects.none(),
         required=False,
@@ -54,10 +73,16 @@ class SearchForm(forms.Form):
         widget=PlainSelect,
     )
     type = forms.ChoiceField(
-        label=_("Type"), choices=[("", _("All types")), *Thread.Type.choices], required=False
+        label=_("Type"),
+        choices=[("", _("All types")), *Thread.Type.choices],
+        required=False,
+        widget=PlainSelect,
     )
     status = forms.ChoiceField(
-        label=_("Status"), choices=[("", _("Any status")), *Thread.Status.choices], required=False
+        label=_("Status"),
+        choices=[("", _("Any status")), *Thread.Status.choices],
+        required=False,
+        widget=PlainSelect,
     )
     official = forms.BooleanField(label=_("Has an official answer"), required=False)
     verified = forms.BooleanField(label=_("Has a verified answer"), required=False)

@@ -148,3 +148,17 @@ def test_a_search_service_outage_gives_a_friendly_page(client, brand, monkeypatc
     assert "not available right now" in response.content.decode()
     similar = client.get(reverse("search:similar", args=[brand.slug]), {"title": "battery"})
     assert similar.status_code == 200
+
+
+def test_filters_keep_what_was_chosen(client, indexed, brand):
+    from tests.brands.factories import ProductFactory
+
+    product = ProductFactory(brand=brand, name="Z5", slug="z5")
+    html = client.get(
+        reverse("search:search"),
+        {"q": "battery", "brand": brand.slug, "product": "z5", "status": "solved"},
+    ).content.decode()
+    assert f'<option value="{brand.slug}" selected>{brand.name}</option>' in html
+    assert f'<option value="{product.slug}" selected>Z5</option>' in html
+    assert '<option value="solved" selected>' in html
+    assert '<option value="" selected>All types</option>' in html
