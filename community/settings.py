@@ -134,12 +134,27 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Prepared statements: PostgreSQL plans a query once per connection instead of on
+    # every request (planning the thread page's joins took longer than running them).
+    # Needs parameters bound on the server. Set DATABASE_PREPARED_STATEMENTS=0 behind a
+    # pooler in transaction mode (PgBouncer), which cannot keep statements per client.
+    # https://docs.djangoproject.com/en/5.2/ref/databases/#server-side-parameters-binding
+    if env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            server_side_binding=True, prepare_threshold=5
+        )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ------------------------------------------------------------------------------
 # A real cache backend always: allauth's and Sodan's rate limits count in it.
 # Local memory per process by default, Redis in production (CACHE_URL=redis://...).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://sodan")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # Django's backend, sharing one Redis client instead of building one per call.
+    CACHES["default"]["BACKEND"] = "community.cache.RedisCache"
+# Sessions are read from the cache and written through to the database: a signed-in
+# page pays no query for its session (the database copy survives a cache flush).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Celery -----------------------------------------------------------------------------
 # https://docs.celeryq.dev/en/stable/django/first-steps-with-django.html
@@ -277,8 +292,10 @@ SODAN_MAX_BODY_CHARS: int = env.int("SODAN_MAX_BODY_CHARS", default=20_000)
 SODAN_MAX_REQUEST_BYTES: int = env.int("SODAN_MAX_REQUEST_BYTES", default=512 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = SODAN_MAX_REQUEST_BYTES
 SODAN_THREADS_PER_PAGE: int = env.int("SODAN_THREADS_PER_PAGE", default=20)
-# Cache whole thread pages for anonymous readers (qa/page_cache.py).
+# Cache thread pages and brand thread lists, invalidated exactly by every change they show
+# (qa/page_cache.py, qa/thread_page.py); how long an unchanged page may stay.
 SODAN_PAGE_CACHE: bool = env.bool("SODAN_PAGE_CACHE", default=True)
+SODAN_PAGE_CACHE_SECONDS: int = env.int("SODAN_PAGE_CACHE_SECONDS", default=24 * 60 * 60)
 # The benchmark's floor (bench/floor.py): a bare view at /_bench/floor/, served only when
 # `python -m bench` starts the server with this set. Never set it on a real site.
 SODAN_BENCH_FLOOR: bool = env.bool("SODAN_BENCH_FLOOR", default=False)
