@@ -1,5 +1,6 @@
 """Root URLs. Wagtail's page tree serves everything not matched before it (home,
-guidelines), so it comes last."""
+guidelines), so it comes last. The Q&A pages come first: they are most of the traffic,
+and none of their patterns overlaps another app's (each of those has a segment more)."""
 
 from django.conf import settings
 from django.conf.urls.static import static
@@ -9,13 +10,13 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 
 urlpatterns = [
+    path("", include("qa.urls")),  # threads and brand thread lists
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("brands.urls")),  # brands/, b/<slug>/claim/, staff/claims/, …
     path("", include("community.urls")),
-    path("", include("qa.urls")),
     path("", include("moderation.urls")),
     path("", include("search.urls")),
     path("", include("themes.urls")),  # theme, domains, widget, sitemaps
