@@ -37,6 +37,18 @@ class BrandAdmin(admin.ModelAdmin):
     readonly_fields = ("thread_count",)
     inlines = [ProductInline]
 
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        from qa import page_cache  # its slug may come back as another brand's
+
+        page_cache.site_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        from qa import page_cache
+
+        page_cache.site_changed()
+
     def save_model(self, request, obj, form, change):
         if "status" in form.changed_data and obj.is_official and not obj.official_since:
             obj.official_since = timezone.now()
