@@ -53,6 +53,12 @@ def remember_brand_role(user: Any, brand_id: int, role: str | None) -> None:
     hints[brand_id] = frozenset({role}) if role else frozenset()
 
 
+def remember_brand_roles(user: Any, roles: dict[int, frozenset[str]]) -> None:
+    """Record every active brand role of the person, read by a query the page made anyway
+    (qa.selectors.thread_viewer_facts)."""
+    user._sodan_brand_roles = dict(roles)
+
+
 def forget_brand_roles(user: Any) -> None:
     """Drop what this request remembered, after a membership of this person changed."""
     for attribute in ("_sodan_brand_roles", "_sodan_brand_role_hints"):

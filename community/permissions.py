@@ -26,6 +26,12 @@ def is_verified(user: Any) -> bool:
     return cached
 
 
+def remember_verified(user: Any, verified: bool) -> None:
+    """Record whether the person has a verified address, read by a query the page made
+    anyway (qa.selectors.thread_viewer_facts), so the checks ask nothing more."""
+    user._sodan_verified = verified
+
+
 def participation_refusal(user: Any) -> str | None:
     """Why this person may not ask, answer, vote, press me too or flag; None if they may."""
     if not getattr(user, "is_authenticated", False):

@@ -27,6 +27,11 @@ def _appointments(user: Any) -> tuple[bool, frozenset[int]]:
     return cached
 
 
+def remember_appointments(user: Any, *, is_global: bool, brand_ids: frozenset[int]) -> None:
+    """Record the person's appointments, read by a query the page made anyway."""
+    user._sodan_moderation = (is_global, frozenset(brand_ids))
+
+
 def is_moderator(user: Any) -> bool:
     """Moderates somewhere (used to show the moderator's tools)."""
     if not getattr(user, "is_authenticated", False):

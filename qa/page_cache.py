@@ -1,48 +1,56 @@
-"""Whole-page cache of thread pages and brand thread lists for anonymous readers, with
-exact invalidation.
+"""Cached pages with exact invalidation: thread pages (qa/thread_page.py) and brand
+thread lists.
 
 Most readers of a support community are anonymous visitors arriving from a search
-engine, and they all see the same page. We keep the rendered HTML in the cache stamped
-with version numbers, and serve it only while they are still current:
+engine, and they all see the same page; signed-in customers see the same page too, but for
+a few parts of their own. We keep rendered HTML in the cache stamped with version numbers,
+and serve it only while they are still current:
 
 - the thread's version, bumped by every write that changes what its page shows (new or
   edited answer, vote, me-too, acceptance, moderation, verification, ownership, …);
 - the brand's list version, bumped with it (whatever shows on a thread page can show in
   the list) and when a thread arrives in or leaves the brand;
 - a site-wide version, bumped by changes that touch many pages (a display name, a brand's
-  look).
+  look, name or address).
 
-A hit costs one cache round trip (versions and page together) and, in the views, one small
-query that the thread is still published.
+Bumping happens inside the writing transaction and again after it commits, and a page is
+stored under the versions read *before* its data was, so a page rendered from rows that
+were about to change can never be served under the new versions. A hit asks the database
+nothing: one cache round trip brings the versions and the page together. Because every
+change is exact, pages may stay for a day (`SODAN_PAGE_CACHE_SECONDS`); dates on them are
+written as dates and shown as "3 hours ago" by the browser.
 
-Bumping happens inside the writing transaction and again after it commits, so a page
-rendered from data that was about to change can never be served under the new version.
-Nothing personal is cached: only requests without a session or pending messages use the
-cache, and the per-request CSP nonce and CSRF token are put into the cached HTML as it is
-served.
+Nothing personal is cached: the per-request CSP nonce and CSRF token are put into the
+cached HTML as it is served, and the parts of a page that differ per viewer are filled in
+per request (qa/thread_page.py).
 """
 
 from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
+from django.utils.translation import get_language
 
 NONCE_MARK = "__sodan_csp_nonce__"
 CSRF_MARK = "__sodan_csrf_token__"
 SITE_VERSION_KEY = "sodan:page:v:site"
-# Short enough that "5 minutes ago" style dates stay roughly right; long enough for hot
-# threads to be served from the cache nearly always.
-PAGE_TTL = 300
+# Marks with what the cache answered (the benchmark counts the hits).
+CACHE_HEADER = "X-Sodan-Cache"
 
 
 def _thread_version_key(thread_id: int) -> str:
     return f"sodan:page:v:thread:{thread_id}"
+
+
+def _brand_version_key(brand_id: int) -> str:
+    return f"sodan:page:v:brand:{brand_id}"
 
 
 def site_version() -> str:
@@ -50,8 +58,7 @@ def site_version() -> str:
     return cache.get(SITE_VERSION_KEY) or "0"
 
 
-def _brand_version_key(brand_id: int) -> str:
-    return f"sodan:page:v:brand:{brand_id}"
+# --- Invalidation --------------------------------------------------------------------------
 
 
 def thread_changed(thread_id: int, *, brand_id: int | None = None) -> None:
@@ -73,6 +80,11 @@ def brand_threads_changed(brand_id: int) -> None:
     _invalidate([_brand_version_key(brand_id)])
 
 
+def site_changed() -> None:
+    """Invalidate every cached page (rare changes that show on many pages)."""
+    _invalidate([SITE_VERSION_KEY])
+
+
 def _invalidate(keys: list[str]) -> None:
     """New versions now, for this transaction's own reads, and again once it commits, so a
     page rendered by another request from the old rows meanwhile is never served."""
@@ -84,38 +96,108 @@ def _bump_all(keys: list[str]) -> None:
     cache.set_many({key: secrets.token_hex(6) for key in keys}, timeout=None)
 
 
-def site_changed() -> None:
-    """Invalidate every cached page (rare changes that show on many pages)."""
-    _invalidate([SITE_VERSION_KEY])
+# --- Who may be served from the cache ------------------------------------------------------
+
+
+def shareable(request: HttpRequest) -> bool:
+    """Whether this request's page may be assembled from a shared rendering: a plain GET
+    of the page's own address (a query string, a theme preview or an htmx request gets
+    a page rendered for it)."""
+    return (
+        settings.SODAN_PAGE_CACHE
+        and request.method == "GET"
+        and not request.GET
+        and not request.headers.get("HX-Request")
+    )
 
 
 def cacheable(request: HttpRequest, *, allow_query: bool = False) -> bool:
-    """Whether this request may be answered from (and stored in) the page cache."""
+    """Whether this request may get (and store) a whole cached page: an anonymous visitor
+    without a session or pending messages, who may see nothing of their own."""
     if not settings.SODAN_PAGE_CACHE or request.method != "GET":
         return False
     if request.user.is_authenticated or (request.GET and not allow_query):
         return False
-    # A session or a pending message means this visitor may see something of their own.
     return settings.SESSION_COOKIE_NAME not in request.COOKIES and "messages" not in request.COOKIES
 
 
-def serve_thread_page(
-    request: HttpRequest, thread_id: int, render: Callable[[dict], HttpResponse]
-) -> HttpResponse:
-    """Serve the anonymous thread page from the cache, or render, store and serve it.
+# --- Reading and writing ---------------------------------------------------------------------
 
-    `render(marks)` renders the page with `marks` added to its context: for a cacheable
-    request, placeholders stand in for the per-request CSP nonce and CSRF token.
-    """
-    if not cacheable(request):
-        return render({})
-    return _serve(request, f"thread:{thread_id}", _thread_version_key(thread_id), render)
+
+def page_key(name: str, request: HttpRequest) -> str:
+    """A page's key: a brand's own domain shows it in its own header and links
+    (themes.middleware), and each language has its own rendering."""
+    return f"sodan:page:{name}:{get_language()}:{request.get_host()}"
+
+
+def lookup(version_key: str, *keys: str) -> tuple[str, dict[str, Any]]:
+    """The current stamp (the versions a page must have been rendered under) and those of
+    `keys` stored under it, in one cache round trip."""
+    found = cache.get_many([version_key, SITE_VERSION_KEY, *keys])
+    for key in (version_key, SITE_VERSION_KEY):
+        if key not in found:
+            cache.add(key, secrets.token_hex(6), timeout=None)
+            found[key] = cache.get(key)
+    stamp = f"{found[version_key]}:{found[SITE_VERSION_KEY]}"
+    current = {}
+    for key in keys:
+        stored = found.get(key)
+        if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == stamp:
+            current[key] = stored[1]
+    return stamp, current
+
+
+def lookup_one(key: str, stamp: str) -> Any:
+    """One more stored value, if it was stored under `stamp`."""
+    stored = cache.get(key)
+    if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == stamp:
+        return stored[1]
+    return None
+
+
+def store(key: str, stamp: str, value: Any) -> None:
+    cache.set(key, (stamp, value), settings.SODAN_PAGE_CACHE_SECONDS)
+
+
+def respond(request: HttpRequest, html: str, state: str) -> HttpResponse:
+    """Serve cached HTML with this request's CSP nonce and CSRF token put in."""
+    if CSRF_MARK in html:
+        html = html.replace(CSRF_MARK, get_token(request))
+    response = HttpResponse(
+        html.replace(NONCE_MARK, str(request.csp_nonce)), content_type="text/html; charset=utf-8"
+    )
+    response[CACHE_HEADER] = state
+    return response
+
+
+MARKS = {"csp_nonce": NONCE_MARK, "csrf_token": CSRF_MARK}
+
+
+# --- Thread pages ------------------------------------------------------------------------------
+
+
+def thread_keys(thread_id: int, request: HttpRequest) -> tuple[str, str, str]:
+    """(version key, the shared rendering's key, the anonymous page's key)."""
+    return (
+        _thread_version_key(thread_id),
+        page_key(f"thread:{thread_id}", request),
+        page_key(f"thread-anon:{thread_id}", request),
+    )
+
+
+# --- Brand thread lists --------------------------------------------------------------------
+
+# Brand slugs seen by this process, so a cached list needs no query to find its brand.
+# A brand's slug changes (or a brand goes) only through the admin, which bumps the site
+# version: the pages stored under the old slug then no longer match.
+_brand_ids: dict[str, int] = {}
 
 
 def serve_brand_threads(
-    request: HttpRequest, brand_id: int, render: Callable[[dict], HttpResponse]
+    request: HttpRequest, brand_slug: str, render: Callable[[dict], HttpResponse]
 ) -> HttpResponse:
-    """The same for a brand's thread list; its filters, sort and page are part of the key.
+    """A brand's thread list for anonymous readers; its filters, sort and page are part of
+    the key. `render(marks)` finds the brand (404 if there is none) and renders the list.
 
     The list's version is bumped by every change to one of the brand's threads
     (`thread_changed`), so a hidden thread leaves the cached list at once.
@@ -125,39 +207,31 @@ def serve_brand_threads(
     query = request.GET.urlencode() if len(request.GET) else ""
     if len(query) > 200:  # an odd address is rendered, not stored
         return render({})
-    return _serve(request, f"brand:{brand_id}:{query}", _brand_version_key(brand_id), render)
+    key = page_key(f"brand:{brand_slug}:{query}", request)
+    brand_id = _brand_ids.get(brand_slug)
+    if brand_id is not None:
+        _stamp, found = lookup(_brand_version_key(brand_id), key)
+        if key in found:
+            return respond(request, found[key], "hit")
+    # A miss: find the brand afresh (a slug seen before may since belong to another), read
+    # the versions, and only then the list's rows.
+    brand_id = _brand_id(brand_slug)
+    if brand_id is None:
+        _brand_ids.pop(brand_slug, None)
+        return render({})  # answers 404
+    _brand_ids[brand_slug] = brand_id
+    stamp, found = lookup(_brand_version_key(brand_id), key)
+    if key in found:
+        return respond(request, found[key], "hit")
+    response = render(MARKS)
+    if response.status_code != 200 or response.streaming:
+        return response
+    html = response.content.decode()
+    store(key, stamp, html)
+    return respond(request, html, "miss")
 
 
-def _serve(
-    request: HttpRequest, name: str, version_key: str, render: Callable[[dict], HttpResponse]
-) -> HttpResponse:
-    language = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
-    # A brand's own domain shows the page in its own header and links (themes.middleware).
-    page_key = f"sodan:page:{name}:{language}:{request.get_host()}"
-    # One round trip: the versions and the stored page, which carries the versions it was
-    # rendered under and is served only while they are still the current ones.
-    found = cache.get_many([version_key, SITE_VERSION_KEY, page_key])
-    for key in (version_key, SITE_VERSION_KEY):
-        if key not in found:
-            cache.add(key, secrets.token_hex(6), timeout=None)
-            found[key] = cache.get(key)
-    stamp = f"{found[version_key]}:{found[SITE_VERSION_KEY]}"
-    stored = found.get(page_key)
-    state = "hit"
-    if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == stamp:
-        html = stored[1]
-    else:
-        # The versions were read before rendering: a change committed meanwhile has bumped
-        # them, so this page is stored under a stamp that no longer matches.
-        response = render({"csp_nonce": NONCE_MARK, "csrf_token": CSRF_MARK})
-        if response.status_code != 200 or response.streaming:
-            return response
-        html = response.content.decode()
-        cache.set(page_key, (stamp, html), PAGE_TTL)
-        state = "miss"
-    response = HttpResponse(
-        html.replace(NONCE_MARK, str(request.csp_nonce)).replace(CSRF_MARK, get_token(request)),
-        content_type="text/html; charset=utf-8",
-    )
-    response["X-Sodan-Cache"] = state
-    return response
+def _brand_id(slug: str) -> int | None:
+    from brands.models import Brand
+
+    return Brand.objects.filter(slug=slug).values_list("pk", flat=True).first()

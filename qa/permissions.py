@@ -99,3 +99,17 @@ def can_accept(user: Any, answer: Answer) -> bool:
 
 def can_me_too(user: Any, thread: Thread) -> bool:
     return _allowed(check_can_me_too, user, thread)
+
+
+def can_flag(user: Any, post: Thread | Answer) -> bool:
+    """Anyone who may take part may flag someone else's post (the flag form says the rest)."""
+    return can_ask(user) and post.author_id != user.pk
+
+
+def answer_refusal(user: Any, thread: Thread) -> str:
+    """Why this person can't answer in this thread, in words; empty if they can."""
+    try:
+        check_can_answer(user, thread)
+    except PermissionDenied as refusal:
+        return str(refusal)
+    return ""

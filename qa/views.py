@@ -6,10 +6,12 @@ update in place (the same views answer with a fragment).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,7 +26,7 @@ from moderation import selectors as moderation_selectors
 from moderation.permissions import moderates
 from moderation.ratelimit import RateLimited
 
-from . import page_cache, permissions, selectors, services
+from . import page_cache, permissions, selectors, services, thread_page
 from .forms import AnswerForm, AskForm, MeTooForm, ThreadEditForm, ThreadFilterForm
 from .models import Answer, Thread
 
@@ -48,15 +50,6 @@ def _visible_thread(request: HttpRequest, pk: int) -> Thread:
     return thread
 
 
-def _answer_refusal(user, thread: Thread) -> str:
-    """Why this viewer can't answer here, in words (empty if they can)."""
-    try:
-        permissions.check_can_answer(user, thread)
-    except PermissionDenied as refusal:
-        return str(refusal)
-    return ""
-
-
 def _visible_answer(request: HttpRequest, pk: int) -> Answer:
     return get_object_or_404(
         Answer.objects.visible_to(request.user).select_related("thread__brand", "author"),
@@ -66,11 +59,14 @@ def _visible_answer(request: HttpRequest, pk: int) -> Answer:
 
 
 def brand_threads(request: HttpRequest, brand_slug: str) -> HttpResponse:
-    brand = get_object_or_404(Brand, slug=brand_slug)
-    # Anonymous readers get the list from the page cache (qa/page_cache.py); it is
-    # invalidated by every change to one of the brand's threads.
+    # Anonymous readers get the list from the page cache (qa/page_cache.py), with no query;
+    # it is invalidated by every change to one of the brand's threads.
     return page_cache.serve_brand_threads(
-        request, brand.pk, lambda marks: _render_brand_threads(request, brand, marks)
+        request,
+        brand_slug,
+        lambda marks: _render_brand_threads(
+            request, get_object_or_404(Brand, slug=brand_slug), marks
+        ),
     )
 
 
@@ -149,19 +145,12 @@ def thread_detail(
     answer_form: AnswerForm | None = None,
     status: int = 400,
 ) -> HttpResponse:
-    if answer_form is None and page_cache.cacheable(request):
-        # Anonymous readers: one small query says whether the cached page may be served
-        # (published, not a duplicate, canonical address); the full thread with its
-        # ownership and feedback joins is loaded only when the page has to be rendered.
-        row = Thread.objects.visible().filter(pk=pk).values_list("slug", "duplicate_of_id").first()
-        if row is not None and row == (slug, None):
-            return page_cache.serve_thread_page(
-                request,
-                pk,
-                lambda marks: _render_thread(
-                    request, _visible_thread(request, pk), None, 200, marks
-                ),
-            )
+    if answer_form is None:
+        # Most readers' pages are assembled from the thread's shared rendering in the cache,
+        # with no query for anonymous visitors (qa/thread_page.py).
+        cached = thread_page.serve(request, pk, slug)
+        if cached is not None:
+            return cached
     thread = _visible_thread(request, pk)
     if thread.duplicate_of_id and answer_form is None:
         messages.info(request, _("That thread was closed as a duplicate of this one."))
@@ -169,8 +158,10 @@ def thread_detail(
     if slug != thread.slug and answer_form is None:
         return redirect(thread, permanent=True)
     if answer_form is None:
-        return page_cache.serve_thread_page(
-            request, thread.pk, lambda marks: _render_thread(request, thread, None, 200, marks)
+        return thread_page.render(
+            request,
+            thread,
+            lambda viewer, extra: _render_thread(request, thread, None, 200, extra, viewer=viewer),
         )
     return _render_thread(request, thread, answer_form, status, {})
 
@@ -181,16 +172,18 @@ def _render_thread(
     answer_form: AnswerForm | None,
     status: int,
     extra: dict,
+    viewer: Any = None,
 ) -> HttpResponse:
-    answers = selectors.thread_answers(thread=thread, user=request.user)
-    user = request.user
+    """The thread page as `viewer` (by default the person asking) sees it."""
+    user = request.user if viewer is None else viewer
+    answers = selectors.thread_answers(thread=thread, user=user)
     can_participate = permissions.can_ask(user)
     most_helpful = max((a.helpful_count for a in answers), default=0)
     for answer in answers:
         answer.viewer_can_vote = permissions.can_vote(user, answer)
         answer.viewer_can_edit = permissions.can_edit_answer(user, answer)
         answer.viewer_can_accept = permissions.can_accept(user, answer)
-        answer.viewer_can_flag = can_participate and answer.author_id != user.pk
+        answer.viewer_can_flag = permissions.can_flag(user, answer)
         answer.is_most_helpful = most_helpful > 0 and answer.helpful_count == most_helpful
         if answer.visibility != "published":
             answer.removal_reason = moderation_selectors.removal_reason(answer)
@@ -203,8 +196,8 @@ def _render_thread(
             "answers": answers,
             "answer_form": answer_form or AnswerForm(),
             "can_answer": can_participate and thread.visibility == "published",
-            "answer_refusal": _answer_refusal(user, thread),
-            "can_flag": can_participate and thread.author_id != user.pk,
+            "answer_refusal": permissions.answer_refusal(user, thread),
+            "can_flag": permissions.can_flag(user, thread),
             "can_moderate": moderates(user, thread.brand),
             "has_verified_answer": any(a.is_verified for a in answers),
             "removal_reason": (

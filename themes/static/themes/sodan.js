@@ -11,6 +11,33 @@
     }
   });
 
+  // Dates on cached pages are written as dates; show them as "3 hours ago" in the page's
+  // language, keeping the date itself as the tooltip.
+  var UNITS = [["year", 31536000], ["month", 2592000], ["week", 604800], ["day", 86400],
+               ["hour", 3600], ["minute", 60]];
+  function relativeTimes(root) {
+    if (!window.Intl || !Intl.RelativeTimeFormat) { return; }
+    var format = new Intl.RelativeTimeFormat(document.documentElement.lang || "en",
+                                             { numeric: "auto" });
+    var now = Date.now();
+    (root || document).querySelectorAll("time[data-relative]").forEach(function (time) {
+      var when = Date.parse(time.getAttribute("datetime"));
+      if (isNaN(when)) { return; }
+      var seconds = Math.round((when - now) / 1000);
+      var text = format.format(0, "second");
+      for (var i = 0; i < UNITS.length; i++) {
+        if (Math.abs(seconds) >= UNITS[i][1]) {
+          text = format.format(Math.trunc(seconds / UNITS[i][1]), UNITS[i][0]);
+          break;
+        }
+      }
+      if (!time.title) { time.title = time.textContent.trim(); }
+      time.textContent = text;
+    });
+  }
+  relativeTimes(document);
+  document.addEventListener("htmx:afterSwap", function (event) { relativeTimes(event.target); });
+
   // htmx does not swap error responses: show the reason the server gave (a 403 says why).
   function showToast(text) {
     var toast = document.getElementById("toast");

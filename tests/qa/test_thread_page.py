@@ -1,0 +1,238 @@
+"""Thread pages assembled from the shared rendering are the pages each viewer would get
+rendered for them, ask the database next to nothing, and show every change at once."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from moderation import services as moderation_services
+from moderation.models import ModeratorAppointment
+from qa import services
+from tests.brands.factories import BrandFactory, MembershipFactory
+from tests.community.factories import UserFactory
+from tests.qa.factories import AnswerFactory
+
+pytestmark = pytest.mark.django_db
+
+CACHE = "X-Sodan-Cache"
+
+
+def _normalised(html: str) -> str:
+    """The page without what differs on every response: the CSRF token and CSP nonce."""
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', 'name="csrfmiddlewaretoken"', html)
+    html = re.sub(r'"X-CSRFToken": "[^"]+"', '"X-CSRFToken": ""', html)
+    return re.sub(r'nonce="[^"]+"', 'nonce=""', html)
+
+
+def _assembled_and_rendered(client, settings, thread, user=None):
+    """(the page from the shared rendering, the page rendered for this viewer alone)."""
+    if user is not None:
+        client.force_login(user)
+    url = thread.get_absolute_url()
+    client.get(url)  # stores the shared rendering
+    assembled = client.get(url)
+    assert assembled[CACHE] == "hit"
+    settings.SODAN_PAGE_CACHE = False
+    rendered = client.get(url)
+    assert CACHE not in rendered
+    settings.SODAN_PAGE_CACHE = True
+    return _normalised(assembled.content.decode()), _normalised(rendered.content.decode())
+
+
+@pytest.fixture
+def busy_thread(thread, customer, other_customer):
+    """A thread with an accepted answer, the asker's own answer, votes and a me too."""
+    helpful = AnswerFactory(thread=thread, author=other_customer, body="Hold the reset key.")
+    AnswerFactory(thread=thread, author=customer, body="Update: it came back after a week.")
+    services.answer_accept(actor=customer, answer=helpful)
+    voter = UserFactory(username="voter", display_name="Voter")
+    services.answer_vote_toggle(user=voter, answer=helpful)
+    services.thread_me_too_toggle(user=voter, thread=thread)
+    thread.refresh_from_db()
+    return thread
+
+
+@pytest.mark.parametrize(
+    "who",
+    [
+        "anonymous",
+        "asker",
+        "answerer",
+        "voter",
+        "stranger",
+        "unverified",
+        "suspended",
+        "rep of another brand",
+        "moderator of another brand",
+    ],
+)
+def test_the_assembled_page_is_the_page_rendered_for_that_viewer(
+    client, settings, busy_thread, customer, other_customer, who
+):
+    users = {
+        "anonymous": None,
+        "asker": customer,
+        "answerer": other_customer,
+        "voter": lambda: type(customer).objects.get(username="voter"),
+        "stranger": UserFactory,
+        "unverified": lambda: UserFactory(verified=False),
+    }
+    if who == "suspended":
+        moderator = UserFactory()
+        ModeratorAppointment.objects.create(user=moderator)
+        user = UserFactory()
+        moderation_services.member_suspend(moderator=moderator, member=user, days=3, reason="Rude")
+    elif who == "rep of another brand":
+        user = MembershipFactory(brand=BrandFactory(), role="rep").user
+    elif who == "moderator of another brand":
+        user = UserFactory()
+        ModeratorAppointment.objects.create(user=user, brand=BrandFactory())
+    else:
+        user = users[who]() if callable(users[who]) else users[who]
+    assembled, rendered = _assembled_and_rendered(client, settings, busy_thread, user)
+    assert assembled == rendered
+
+
+def test_the_assembled_page_shows_what_the_viewer_may_do(client, busy_thread, customer):
+    client.force_login(customer)
+    client.get(busy_thread.get_absolute_url())
+    page = client.get(busy_thread.get_absolute_url())
+    html = page.content.decode()
+    assert page[CACHE] == "hit"
+    assert "Undo accept" in html  # the asker's accept buttons
+    assert customer.public_name in html
+    assert 'name="body"' in html  # the answer form
+
+
+def test_a_voter_sees_their_vote_pressed_and_others_do_not(client, busy_thread):
+    voter = type(busy_thread.author).objects.get(username="voter")
+    client.force_login(voter)
+    client.get(busy_thread.get_absolute_url())
+    assert 'aria-pressed="true"' in client.get(busy_thread.get_absolute_url()).content.decode()
+    client.force_login(UserFactory())
+    html = client.get(busy_thread.get_absolute_url()).content.decode()
+    assert 'aria-pressed="true"' not in html
+    assert "Voter" not in html.split('class="site-nav"')[1].split("</nav>")[0]
+
+
+def test_a_signed_in_reader_costs_two_queries_whatever_the_answers(client, thread):
+    AnswerFactory.create_batch(40, thread=thread)
+    client.force_login(UserFactory())
+    client.get(thread.get_absolute_url())
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(thread.get_absolute_url())
+    assert response[CACHE] == "hit"
+    # Their user, and everything about them on this thread; the session comes from the cache.
+    assert len(ctx.captured_queries) == 2
+
+
+def test_an_anonymous_reader_costs_no_query(client, thread):
+    reader = UserFactory(display_name="Ada Reader")
+    client.force_login(reader)  # a signed-in reader stores the shared rendering first
+    client.get(thread.get_absolute_url())
+    client.logout()
+    with CaptureQueriesContext(connection) as ctx:
+        first = client.get(thread.get_absolute_url())
+        second = client.get(thread.get_absolute_url())
+    assert first[CACHE] == second[CACHE] == "hit"
+    assert ctx.captured_queries == []
+    assert "Ada Reader" not in first.content.decode()
+    assert "Log in" in first.content.decode()
+
+
+@pytest.mark.parametrize("role", ["rep", "admin", "product"])
+def test_the_brands_people_get_their_own_page_with_their_tools(client, brand, thread, role):
+    member = MembershipFactory(brand=brand, role=role).user
+    client.get(thread.get_absolute_url())  # anonymous: the shared rendering is stored
+    client.force_login(member)
+    page = client.get(thread.get_absolute_url())
+    assert CACHE not in page
+    assert "Only Hoshino Camera's team sees these tools." in page.content.decode()
+
+
+def test_a_moderator_of_the_brand_gets_their_own_page_with_moderation_links(
+    client, brand, thread, answer
+):
+    moderator = UserFactory()
+    ModeratorAppointment.objects.create(user=moderator, brand=brand)
+    client.get(thread.get_absolute_url())
+    client.force_login(moderator)
+    page = client.get(thread.get_absolute_url())
+    assert CACHE not in page
+    assert "Moderate" in page.content.decode()
+
+
+def test_the_author_of_a_hidden_answer_still_sees_it(client, thread, answer, other_customer):
+    moderator = UserFactory()
+    ModeratorAppointment.objects.create(user=moderator)
+    moderation_services.post_hide(actor=moderator, post=answer, reason="Off topic")
+    client.get(thread.get_absolute_url())
+    client.force_login(other_customer)
+    html = client.get(thread.get_absolute_url()).content.decode()
+    assert "Only you can see this answer" in html
+    client.force_login(UserFactory())
+    assert answer.body not in client.get(thread.get_absolute_url()).content.decode()
+
+
+def test_a_hidden_thread_is_404_at_once_for_signed_in_readers(client, thread):
+    reader = UserFactory()
+    client.force_login(reader)
+    client.get(thread.get_absolute_url())
+    moderator = UserFactory()
+    ModeratorAppointment.objects.create(user=moderator)
+    moderation_services.post_hide(actor=moderator, post=thread, reason="Spam")
+    assert client.get(thread.get_absolute_url()).status_code == 404
+
+
+def test_a_locked_thread_tells_signed_in_readers_why_they_cannot_answer(client, thread):
+    moderator = UserFactory()
+    ModeratorAppointment.objects.create(user=moderator)
+    moderation_services.thread_lock(actor=moderator, thread=thread, reason="Resolved")
+    client.force_login(UserFactory())
+    client.get(thread.get_absolute_url())
+    page = client.get(thread.get_absolute_url())
+    assert page[CACHE] == "hit"
+    assert "locked this thread" in page.content.decode()
+
+
+def test_messages_show_on_an_assembled_page(client, thread, customer):
+    from qa.models import Thread
+
+    duplicate = Thread.objects.create(
+        brand=thread.brand, author=customer, type="question", title="Cap stuck", slug="cap-stuck"
+    )
+    moderator = UserFactory()
+    ModeratorAppointment.objects.create(user=moderator)
+    moderation_services.thread_close_as_duplicate(
+        actor=moderator, thread=duplicate, original=thread, reason="Same question"
+    )
+    client.force_login(UserFactory())
+    client.get(thread.get_absolute_url())  # the original's shared rendering is stored
+    page = client.get(duplicate.get_absolute_url(), follow=True)
+    assert "That thread was closed as a duplicate of this one." in page.content.decode()
+    assert page[CACHE] == "hit"
+
+
+def test_a_customer_who_is_suspended_meanwhile_is_told_at_once(client, thread):
+    reader = UserFactory()
+    client.force_login(reader)
+    client.get(thread.get_absolute_url())
+    moderator = UserFactory()
+    ModeratorAppointment.objects.create(user=moderator)
+    moderation_services.member_suspend(moderator=moderator, member=reader, days=2, reason="Spam")
+    html = client.get(thread.get_absolute_url()).content.decode()
+    assert "Your account is suspended until" in html
+    assert 'name="body"' not in html
+
+
+def test_dates_are_written_as_dates_for_the_browser_to_show_as_relative(client, thread):
+    thread.created_at = timezone.now() - timedelta(days=3)
+    thread.save(update_fields=["created_at"])
+    html = client.get(thread.get_absolute_url()).content.decode()
+    stamp = re.search(r'<time datetime="([^"]+)" data-relative>([^<]+)</time>', html)
+    assert stamp is not None
+    assert "ago" not in stamp.group(2)
