@@ -22,6 +22,26 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+@pytest.fixture(autouse=True)
+def _site_pages(request):
+    """Browser tests are transactional: each ends with a flush, which empties the tables the
+    data migrations filled (the home and guidelines pages) and gives content types new ids.
+    Each builds those pages first, and leaves no stale content-type ids behind. (Reloading
+    a serialized database instead collides with the content types Wagtail's page models
+    look up while they are being reloaded, in the second such test of a process.)"""
+    if "browser" not in request.keywords:
+        yield
+        return
+    from django.contrib.contenttypes.models import ContentType
+
+    from themes.services import site_pages_ensure
+
+    request.getfixturevalue("transactional_db")
+    site_pages_ensure()
+    yield
+    ContentType.objects.clear_cache()
+
+
 @pytest.fixture(scope="session")
 def browser():
     # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make

@@ -13,7 +13,7 @@ from tests.qa.factories import AnswerFactory, ThreadFactory
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 
