@@ -187,6 +187,45 @@ def run_wrk(
     raise BenchError(f"wrk gave no figures: {completed.stdout[-500:]} {completed.stderr[-500:]}")
 
 
+def warm(base_url: str, plan: list[Request], *, connections: int, label: str) -> dict:
+    """Read every distinct page of a plan once, anonymously, so the page cache holds what
+    it holds on a site that has been up a while: every page read since it last changed
+    (pages stay until they change or a day passes). Returns how many and how long."""
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tqdm import tqdm
+
+    _local(base_url)
+    paths = list(dict.fromkeys(path for method, path, _, _ in plan if method == "GET"))
+    opener = urllib.request.build_opener(_NoRedirect)
+
+    def fetch(path: str) -> int:
+        try:
+            with opener.open(f"{base_url}{path}", timeout=60) as response:
+                response.read()
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(connections) as pool:
+        statuses = list(
+            tqdm(
+                pool.map(fetch, paths),
+                total=len(paths),
+                desc=f"warming {label}",
+                unit="page",
+                leave=False,
+            )
+        )
+    return {
+        "pages": len(paths),
+        "seconds": round(time.perf_counter() - started, 1),
+        "errors": sum(1 for status in statuses if status != 200),
+    }
+
+
 def figures(raw: dict, expected: frozenset[int]) -> dict:
     """Requests per second, latency in ms, and errors: socket errors plus any response
     whose status is not what the scenario expects (a 403, a 429, a 500, a stray redirect)."""

@@ -106,6 +106,17 @@ def markdown(result: dict) -> str:
         )
     for s in result.get("unavailable", []):
         lines.append(f"| {s['label']} | not available | | | | | | | | |")
+    warmed = [s for s in result["scenarios"] if s.get("warmed")]
+    if warmed:
+        parts = ", ".join(
+            f"{s['label']} {s['warmed']['pages']:,} pages in {s['warmed']['seconds']} s"
+            for s in warmed
+        )
+        lines += [
+            "",
+            "Cached scenarios start from a warm page cache, as on a site that has been up a "
+            f"while: every distinct page of the plan was read once before measuring ({parts}).",
+        ]
     memory = result.get("memory")
     if memory:
         lines += [
