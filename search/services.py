@@ -37,7 +37,7 @@ logger = logging.getLogger(__name__)
 MAX_QUERY_CHARS = 200
 # Results a person can page through; past that, better words beat more pages. The
 # database backend ranks only this many candidates (search.backends.database).
-MAX_RESULTS = 500
+MAX_RESULTS = 300
 # What the result list reads of each thread.
 LISTED_FIELDS = (
     "title", "slug", "type", "status", "answer_count", "body_html", "brand__name",
