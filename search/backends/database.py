@@ -32,8 +32,8 @@ POSTGRES_WEIGHTS = "{0.1, 0.25, 0.5, 1.0}"
 # small set of candidates for ranking on PostgreSQL.
 TITLE_LEXEMES = "ts_filter(d.search_vector, '{a}')"
 FIELDS = (TITLE, BODY, ANSWERS)  # in the order of the weights A, B, C
-# PostgreSQL counts matches exactly up to this many; past it the page says "1,000+".
-COUNT_LIMIT = 1000
+# PostgreSQL counts matches exactly up to this many; past it the page says "More than 500".
+COUNT_LIMIT = 500
 # Candidates ranked for similar threads (only the best few are shown).
 SIMILAR_CANDIDATES = 200
 
@@ -254,8 +254,8 @@ class DatabaseBackend:
 
         1. `title`: the threads with the terms in their title (a GIN index of the title's
            lexemes: few rows, since titles are short), those with the highest boost first.
-        2. `found`: the first matches anywhere, at most COUNT_LIMIT + 1 of them in index
-           order, which give the count ("1,000+" past the limit); skipped when the title
+        2. `found`: the first matches anywhere, at most COUNT_LIMIT + 1 of them in table
+           order, which give the count ("More than 500" past it); skipped when the title
            matches alone pass the limit.
         3. The candidates: the title matches, then other found matches by boost, `window`
            in all (as many as a person can page through), scored with ts_rank × boost.
