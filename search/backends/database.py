@@ -34,8 +34,6 @@ TITLE_LEXEMES = "ts_filter(d.search_vector, '{a}')"
 FIELDS = (TITLE, BODY, ANSWERS)  # in the order of the weights A, B, C
 # PostgreSQL counts matches exactly up to this many; past it the page says "More than 500".
 COUNT_LIMIT = 500
-# Candidates ranked for similar threads (only the best few are shown).
-SIMILAR_CANDIDATES = 200
 
 
 def _fts5_phrase(term: str) -> str:
@@ -183,11 +181,13 @@ class DatabaseBackend:
         params: dict,
         offset: int,
         limit: int,
-        window: int,
+        window: int | None,
         count: bool = True,
     ) -> SearchResults:
         """One page of matches by final score, and how many there are. `mode`: every
-        term ("all"), any term ("any"), or every word as a substring ("ngram")."""
+        term ("all"), any term ("any"), or every word as a substring ("ngram").
+        `window`: how many candidates PostgreSQL ranks; None ranks every match (and does
+        not count them)."""
         if self.vendor == "sqlite":
             return self._sqlite_ranked(
                 words,
@@ -201,6 +201,8 @@ class DatabaseBackend:
         page = {**params, "offset": offset, "limit": limit, "count_limit": COUNT_LIMIT}
         if mode == "ngram":
             return self._postgres_ngram(words, where=where, params=page)
+        if window is None:
+            return self._postgres_every_match(words, mode=mode, where=where, params=page)
         return self._postgres_ranked(words, mode=mode, where=where, params=page, window=window)
 
     def _sqlite_ranked(
@@ -321,6 +323,28 @@ ORDER BY p.score DESC, p.thread_id DESC
         ]
         return _counted(hits, rows[0][5] if rows else 0)
 
+    def _postgres_every_match(
+        self, words: tuple[str, ...], *, mode: str, where: str, params: dict
+    ) -> SearchResults:
+        """Every match scored: for similar threads, where the query is a title or a whole
+        thread (up to 16 terms, any of them), the candidates by title and boost would
+        miss the threads sharing the most words; the brand bounds the work."""
+        joiner = " & " if mode == "all" else " | "
+        params = {**params, "match": joiner.join(_ts_lexeme(w) for w in words)}
+        sql = f"""
+SELECT d.thread_id,
+    ts_rank('{POSTGRES_WEIGHTS}', d.search_vector, %(match)s::tsquery) * d.boost AS score
+FROM search_threaddocument d
+WHERE d.search_vector @@ %(match)s::tsquery{where}
+ORDER BY score DESC, d.thread_id DESC
+LIMIT %(limit)s OFFSET %(offset)s
+"""  # noqa: S608 - only constants and the filter clauses (values as parameters)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        hits = [SearchHit(thread_id=row[0], score=float(row[1])) for row in rows]
+        return SearchResults(hits=hits, total=len(hits))
+
     def _postgres_ngram(self, words: tuple[str, ...], *, where: str, params: dict) -> SearchResults:
         """Substring matches, by boost alone (there is no text score to compute); counted
         up to COUNT_LIMIT like the others."""
@@ -393,7 +417,7 @@ LIMIT %(limit)s OFFSET %(offset)s
             params=params,
             offset=0,
             limit=limit,
-            window=max(limit, SIMILAR_CANDIDATES),
+            window=None,
             count=False,
         )
         return results.hits
