@@ -116,9 +116,11 @@ def cacheable(request: HttpRequest, *, allow_query: bool = False) -> bool:
     without a session or pending messages, who may see nothing of their own."""
     if not settings.SODAN_PAGE_CACHE or request.method != "GET":
         return False
-    if request.user.is_authenticated or (request.GET and not allow_query):
+    if request.GET and not allow_query:
         return False
-    return settings.SESSION_COOKIE_NAME not in request.COOKIES and "messages" not in request.COOKIES
+    if settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES:
+        return False
+    return not request.user.is_authenticated  # without a session, nobody is signed in
 
 
 # --- Reading and writing ---------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -85,14 +86,21 @@ class ThreadViewerFacts:
     unread_notifications: int
 
 
+FACT_COLUMNS = ("fact_kind", "fact_number", "fact_role", "fact_slug", "fact_name")
+
+
+@lru_cache(maxsize=4)
 def _viewer_facts_sql() -> str:
-    """One UNION of small indexed lookups: (kind, number, text, text, text) rows."""
+    """One UNION of small indexed lookups, a row per fact: (kind, number, role, slug, name).
+    Parameters: user, thread, thread, user, thread, user, "published", then user four times."""
     vote, answer, me_too = (HelpfulVote._meta.db_table, Answer._meta.db_table, MeToo._meta.db_table)
     membership, brand = Membership._meta.db_table, Brand._meta.db_table
     appointment = ModeratorAppointment._meta.db_table
     email, notification = EmailAddress._meta.db_table, Notification._meta.db_table
+    kind, number, role, slug, name = FACT_COLUMNS
     return (
-        f"SELECT 'vote', v.answer_id, NULL, NULL, NULL FROM {vote} v "  # noqa: S608 - names only
+        f"SELECT 'vote' AS {kind}, v.answer_id AS {number}, NULL AS {role}, "  # noqa: S608
+        f"NULL AS {slug}, NULL AS {name} FROM {vote} v "  # (table and column names only)
         f"JOIN {answer} a ON a.id = v.answer_id WHERE v.user_id = %s AND a.thread_id = %s "
         f"UNION ALL SELECT 'me_too', 1, NULL, NULL, NULL FROM {me_too} "
         "WHERE thread_id = %s AND user_id = %s "
@@ -109,17 +117,71 @@ def _viewer_facts_sql() -> str:
     )
 
 
+def _facts_params(user_id: Any, thread_id: int) -> list[Any]:
+    return [user_id, thread_id, thread_id, user_id, thread_id, user_id, Visibility.PUBLISHED] + [
+        user_id
+    ] * 4
+
+
 def thread_viewer_facts(*, user: Any, thread_id: int) -> ThreadViewerFacts:
     """Everything per person on a thread page, in one query: their votes and me too here,
     whether they have hidden answers here, their brand roles and moderator appointments,
-    a verified address, unread notifications. A signed-in reader's page, assembled from
-    the shared rendering (qa/thread_page.py), asks the database nothing else but their
-    session's user."""
-    params = [user.pk, thread_id, thread_id, user.pk, thread_id, user.pk, Visibility.PUBLISHED]
-    params += [user.pk] * 4
+    a verified address, unread notifications."""
     with connection.cursor() as cursor:
-        cursor.execute(_viewer_facts_sql(), params)
+        cursor.execute(_viewer_facts_sql(), _facts_params(user.pk, thread_id))
+        return _facts(cursor.fetchall())
+
+
+def signed_in_reader(*, user_id: Any, thread_id: int) -> tuple[Any, ThreadViewerFacts | None]:
+    """The reader's user row and their facts on this thread (`thread_viewer_facts`), in
+    one query: a signed-in reader's page assembled from the thread's shared rendering
+    (qa/thread_page.py) then asks the database nothing else. (None, None) if there is no
+    such user. The caller checks the session against the user, as Django's auth would."""
+    from community.models import User
+
+    fields = User._meta.concrete_fields
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _signed_in_reader_sql(connection.vendor), [*_facts_params(user_id, thread_id), user_id]
+        )
         rows = cursor.fetchall()
+    if not rows:
+        return None, None
+    values = list(rows[0][: len(fields)])
+    for index, (column, converters) in enumerate(_user_converters(connection.vendor)):
+        for convert in converters:
+            values[index] = convert(values[index], column, connection)
+    user = User.from_db(connection.alias, [field.attname for field in fields], values)
+    return user, _facts(row[len(fields) :] for row in rows if row[len(fields)] is not None)
+
+
+@lru_cache(maxsize=4)
+def _signed_in_reader_sql(vendor: str) -> str:
+    from community.models import User
+
+    quote = connection.ops.quote_name
+    columns = ", ".join(f"u.{quote(field.column)}" for field in User._meta.concrete_fields)
+    facts = ", ".join(f"f.{column}" for column in FACT_COLUMNS)
+    return (
+        f"SELECT {columns}, {facts} FROM {User._meta.db_table} u "  # noqa: S608 - names only
+        f"LEFT JOIN ({_viewer_facts_sql()}) f ON 1 = 1 WHERE u.{quote(User._meta.pk.column)} = %s"
+    )
+
+
+@lru_cache(maxsize=4)
+def _user_converters(vendor: str) -> list[tuple[Any, list]]:
+    """The ORM's converters for each column of the user row (SQLite keeps dates as text)."""
+    from community.models import User
+
+    converters = []
+    for field in User._meta.concrete_fields:
+        column = field.get_col(User._meta.db_table)
+        found = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+        converters.append((column, found))
+    return converters
+
+
+def _facts(rows: Any) -> ThreadViewerFacts:
     voted: set[int] = set()
     roles: dict[int, set[str]] = {}
     teams: dict[int, tuple[str, str]] = {}

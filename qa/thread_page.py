@@ -32,11 +32,16 @@ from functools import lru_cache
 from types import SimpleNamespace
 from typing import Any
 
+from django.conf import settings
+from django.contrib import auth
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages import get_messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import get_template
 from django.urls import get_urlconf, reverse
+from django.utils.crypto import constant_time_compare
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
@@ -104,6 +109,10 @@ class Viewer:
     said_me_too: bool = False
     unread_notifications: int = 0
     teams: tuple[dict[str, str], ...] = ()
+    # What the slots' HTML depends on besides the viewer: the language and the address
+    # scheme (a brand's own domain) of this request.
+    language: str = field(default_factory=get_language)
+    urlconf: str | None = field(default_factory=get_urlconf)
     _answer_rights: dict[bool, tuple[bool, bool, bool, bool]] = field(default_factory=dict)
 
     def answer_rights(self, author_id: int) -> tuple[bool, bool, bool, bool]:
@@ -207,7 +216,6 @@ def render(
 def _viewer(request: HttpRequest, rendering: Rendering) -> Viewer | None:
     """The viewer, if the shared rendering is their page; None if they have powers here
     (the brand's people, its moderators, staff) or a hidden post of their own on it."""
-    user = request.user
     thread = SimpleNamespace(
         pk=rendering.thread_id,
         author_id=rendering.author_id,
@@ -217,11 +225,15 @@ def _viewer(request: HttpRequest, rendering: Rendering) -> Viewer | None:
         duplicate_of_id=None,
         locked_at=rendering.locked_at,
     )
-    if not user.is_authenticated:
-        return Viewer(request=request, user=user, thread=thread)
+    facts = _signed_in_reader(request, rendering.thread_id)
+    if not request.user.is_authenticated:
+        return Viewer(request=request, user=request.user, thread=thread)
+    # The user itself rather than the lazy wrapper around it: the slots ask it a lot.
+    user = getattr(request, "_cached_user", request.user)
     if user.is_staff or not user.is_active:
         return None
-    facts = selectors.thread_viewer_facts(user=user, thread_id=rendering.thread_id)
+    if facts is None:
+        facts = selectors.thread_viewer_facts(user=user, thread_id=rendering.thread_id)
     if (
         facts.has_hidden_answers
         or facts.brand_roles.get(rendering.brand_id)
@@ -244,6 +256,37 @@ def _viewer(request: HttpRequest, rendering: Rendering) -> Viewer | None:
         unread_notifications=facts.unread_notifications,
         teams=facts.teams,
     )
+
+
+def _signed_in_reader(request: HttpRequest, thread_id: int) -> selectors.ThreadViewerFacts | None:
+    """Load the session's user together with their facts on this thread, in one query, and
+    make them the request's user; None (and Django's own loading later) in any case but the
+    plain one.
+
+    It accepts the user exactly when django.contrib.auth.get_user would without changing
+    anything: the session names a listed backend, which lets the user in (active), and
+    the session's hash matches the user's current one. Anything else (no session, a hash
+    made with an old secret, a changed password, a removed backend) is left to Django,
+    which logs out or re-keys the session as it always does.
+    """
+    if hasattr(request, "_cached_user") or settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return None
+    session = request.session
+    try:
+        user_id = get_user_model()._meta.pk.to_python(session[auth.SESSION_KEY])
+        backend_path = session[auth.BACKEND_SESSION_KEY]
+        session_hash = session[auth.HASH_SESSION_KEY]
+    except (KeyError, ValidationError):
+        return None
+    if backend_path not in settings.AUTHENTICATION_BACKENDS:
+        return None
+    user, facts = selectors.signed_in_reader(user_id=user_id, thread_id=thread_id)
+    if user is None or not auth.load_backend(backend_path).user_can_authenticate(user):
+        return None
+    if not session_hash or not constant_time_compare(session_hash, user.get_session_auth_hash()):
+        return None
+    request._cached_user = user  # where AuthenticationMiddleware's lazy user looks first
+    return facts
 
 
 # --- Filling the slots --------------------------------------------------------------------
@@ -302,8 +345,9 @@ def _variant(kind: str, flags: tuple, language: str, urlconf: str | None) -> str
     raise ValueError(f"no variant for {kind}")
 
 
-def _shared_variant(kind: str, flags: tuple, object_id: int) -> str:
-    return _variant(kind, flags, get_language(), get_urlconf()).replace(SENTINEL, str(object_id))
+def _shared_variant(viewer: Viewer, kind: str, flags: tuple, object_id: int) -> str:
+    html = _variant(kind, flags, viewer.language, viewer.urlconf)
+    return html.replace(SENTINEL, str(object_id))
 
 
 def _nav(viewer: Viewer, args: tuple[str, ...]) -> str:
@@ -317,8 +361,8 @@ def _nav(viewer: Viewer, args: tuple[str, ...]) -> str:
         viewer.unread_notifications,
         is_moderator_for_navigation(user),
         teams,
-        get_language(),
-        get_urlconf(),
+        viewer.language,
+        viewer.urlconf,
     )
 
 
@@ -351,7 +395,7 @@ def _signed_in_nav(
 def _notices(viewer: Viewer, args: tuple[str, ...]) -> str:
     user, messages = viewer.user, get_messages(viewer.request)
     if not messages and not (user.is_authenticated and user.is_suspended):
-        return _no_notices(get_language())
+        return _no_notices(viewer.language)
     return _render("includes/_notices.html", {"user": user, "messages": messages})
 
 
@@ -363,19 +407,19 @@ def _no_notices(language: str) -> str:
 def _thread_actions(viewer: Viewer, args: tuple[str, ...]) -> str:
     user, thread = viewer.user, viewer.thread
     flags = (permissions.can_edit_thread(user, thread), permissions.can_flag(user, thread))
-    return _shared_variant("thread_actions", flags, thread.pk)
+    return _shared_variant(viewer, "thread_actions", flags, thread.pk)
 
 
 def _me_too_form(viewer: Viewer, args: tuple[str, ...]) -> str:
     flags = (permissions.can_me_too(viewer.user, viewer.thread), viewer.said_me_too)
-    return _shared_variant("me_too_form", flags, viewer.thread.pk)
+    return _shared_variant(viewer, "me_too_form", flags, viewer.thread.pk)
 
 
 def _answer_form(viewer: Viewer, args: tuple[str, ...]) -> str:
     user, thread = viewer.user, viewer.thread
     refusal = permissions.answer_refusal(user, thread)
     if not refusal:
-        return _shared_variant("answer_form", (), thread.pk)
+        return _shared_variant(viewer, "answer_form", (), thread.pk)
     context = {"can_answer": participation_refusal(user) is None, "answer_refusal": refusal}
     context |= {"user": user, "request": viewer.request, "thread": thread}
     return _render("qa/_answer_form.html", context)
@@ -384,13 +428,14 @@ def _answer_form(viewer: Viewer, args: tuple[str, ...]) -> str:
 def _vote(viewer: Viewer, args: tuple[str, ...]) -> str:
     answer_id, author_id = int(args[0]), int(args[1])
     can_vote = viewer.answer_rights(author_id)[0]
-    return _shared_variant("vote", (can_vote, answer_id in viewer.voted), answer_id)
+    return _shared_variant(viewer, "vote", (can_vote, answer_id in viewer.voted), answer_id)
 
 
 def _answer_actions(viewer: Viewer, args: tuple[str, ...]) -> str:
     answer_id, author_id, accepted = int(args[0]), int(args[1]), args[2] == "True"
     _can_vote, can_accept, can_edit, can_flag = viewer.answer_rights(author_id)
-    return _shared_variant("answer_actions", (accepted, can_accept, can_edit, can_flag), answer_id)
+    flags = (accepted, can_accept, can_edit, can_flag)
+    return _shared_variant(viewer, "answer_actions", flags, answer_id)
 
 
 SLOTS: dict[str, Callable[[Viewer, tuple[str, ...]], str]] = {
