@@ -133,7 +133,7 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
     # Prepared statements: PostgreSQL plans a query once per connection instead of on
     # every request (planning the thread page's joins took longer than running them).
     # Needs parameters bound on the server. Set DATABASE_PREPARED_STATEMENTS=0 behind a
