@@ -35,3 +35,7 @@ class RedisCache(DjangoRedisCache):
     def __init__(self, server: str, params: dict) -> None:
         super().__init__(server, params)
         self._class = RedisCacheClient
+
+    def validate_key(self, key: str) -> None:
+        """Django checks every key, character by character, against memcached's rules
+        (length, control characters) and only warns; Redis has no such rules."""

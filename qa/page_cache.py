@@ -40,6 +40,7 @@ from django.utils.translation import get_language
 
 NONCE_MARK = "__sodan_csp_nonce__"
 CSRF_MARK = "__sodan_csrf_token__"
+_NONCE_MARK_BYTES, _CSRF_MARK_BYTES = NONCE_MARK.encode(), CSRF_MARK.encode()
 SITE_VERSION_KEY = "sodan:page:v:site"
 # Marks with what the cache answered (the benchmark counts the hits).
 CACHE_HEADER = "X-Sodan-Cache"
@@ -113,14 +114,13 @@ def shareable(request: HttpRequest) -> bool:
 
 def cacheable(request: HttpRequest, *, allow_query: bool = False) -> bool:
     """Whether this request may get (and store) a whole cached page: an anonymous visitor
-    without a session or pending messages, who may see nothing of their own."""
+    without a session or pending messages, who may see nothing of their own. (Without a
+    session cookie nobody is signed in: sessions are Sodan's only way in.)"""
     if not settings.SODAN_PAGE_CACHE or request.method != "GET":
         return False
     if request.GET and not allow_query:
         return False
-    if settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES:
-        return False
-    return not request.user.is_authenticated  # without a session, nobody is signed in
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES and "messages" not in request.COOKIES
 
 
 # --- Reading and writing ---------------------------------------------------------------------
@@ -129,7 +129,11 @@ def cacheable(request: HttpRequest, *, allow_query: bool = False) -> bool:
 def page_key(name: str, request: HttpRequest) -> str:
     """A page's key: a brand's own domain shows it in its own header and links
     (themes.middleware), and each language has its own rendering."""
-    return f"sodan:page:{name}:{get_language()}:{request.get_host()}"
+    return f"sodan:page:{name}:{_language_and_host(request)}"
+
+
+def _language_and_host(request: HttpRequest) -> str:
+    return f"{get_language()}:{request.get_host()}"
 
 
 def lookup(version_key: str, *keys: str) -> tuple[str, dict[str, Any]]:
@@ -161,13 +165,14 @@ def store(key: str, stamp: str, value: Any) -> None:
     cache.set(key, (stamp, value), settings.SODAN_PAGE_CACHE_SECONDS)
 
 
-def respond(request: HttpRequest, html: str, state: str) -> HttpResponse:
-    """Serve cached HTML with this request's CSP nonce and CSRF token put in."""
-    if CSRF_MARK in html:
-        html = html.replace(CSRF_MARK, get_token(request))
-    response = HttpResponse(
-        html.replace(NONCE_MARK, str(request.csp_nonce)), content_type="text/html; charset=utf-8"
-    )
+def respond(request: HttpRequest, page: str | bytes, state: str) -> HttpResponse:
+    """Serve cached HTML (whole pages are kept encoded) with this request's CSP nonce and
+    CSRF token put in."""
+    body = page.encode() if isinstance(page, str) else page
+    if _CSRF_MARK_BYTES in body:
+        body = body.replace(_CSRF_MARK_BYTES, get_token(request).encode())
+    body = body.replace(_NONCE_MARK_BYTES, str(request.csp_nonce).encode())
+    response = HttpResponse(body, content_type="text/html; charset=utf-8")
     response[CACHE_HEADER] = state
     return response
 
@@ -180,10 +185,11 @@ MARKS = {"csp_nonce": NONCE_MARK, "csrf_token": CSRF_MARK}
 
 def thread_keys(thread_id: int, request: HttpRequest) -> tuple[str, str, str]:
     """(version key, the shared rendering's key, the anonymous page's key)."""
+    variant = _language_and_host(request)
     return (
         _thread_version_key(thread_id),
-        page_key(f"thread:{thread_id}", request),
-        page_key(f"thread-anon:{thread_id}", request),
+        f"sodan:page:thread:{thread_id}:{variant}",
+        f"sodan:page:thread-anon:{thread_id}:{variant}",
     )
 
 
@@ -228,9 +234,8 @@ def serve_brand_threads(
     response = render(MARKS)
     if response.status_code != 200 or response.streaming:
         return response
-    html = response.content.decode()
-    store(key, stamp, html)
-    return respond(request, html, "miss")
+    store(key, stamp, response.content)
+    return respond(request, response.content, "miss")
 
 
 def _brand_id(slug: str) -> int | None:

@@ -158,10 +158,10 @@ def serve(request: HttpRequest, thread_id: int, slug: str) -> HttpResponse | Non
     viewer = _viewer(request, rendering)
     if viewer is None:
         return None
-    html = fill(rendering, viewer)
+    page = fill(rendering, viewer).encode()
     if whole:
-        page_cache.store(anonymous_key, stamp, (slug, html))
-    return page_cache.respond(request, html, "hit")
+        page_cache.store(anonymous_key, stamp, (slug, page))
+    return page_cache.respond(request, page, "hit")
 
 
 def render(
@@ -207,10 +207,10 @@ def render(
     )
     _version_key, shared_key, anonymous_key = page_cache.thread_keys(thread.pk, request)
     page_cache.store(shared_key, stamp, rendering)
-    html = fill(rendering, viewer)
+    page = fill(rendering, viewer).encode()
     if page_cache.cacheable(request):
-        page_cache.store(anonymous_key, stamp, (thread.slug, html))
-    return page_cache.respond(request, html, "miss")
+        page_cache.store(anonymous_key, stamp, (thread.slug, page))
+    return page_cache.respond(request, page, "miss")
 
 
 def _viewer(request: HttpRequest, rendering: Rendering) -> Viewer | None:
