@@ -204,11 +204,17 @@ def knowledge_search(query: str, *, brand: Brand | None = None, limit: int = 5) 
         if page is None:
             return []
         articles = articles.descendant_of(page)
+    # The full-text search costs milliseconds even over nothing; most brands have no
+    # articles, and asking first is an indexed lookup.
+    if not articles.exists():
+        return []
     return list(articles.search(query)[:limit])
 
 
 def article_brands(articles: list[KnowledgeArticlePage]) -> dict[int, Brand]:
     """Each article's brand, in one query (for result lists that name the brand)."""
+    if not articles:
+        return {}
     pages = BrandHomePage.objects.filter(brand__isnull=False).select_related("brand")
     by_path = {page.path: page.brand for page in pages}
     step = BrandHomePage.steplen
