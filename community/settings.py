@@ -153,8 +153,9 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     # Django's backend, sharing one Redis client instead of building one per call.
     CACHES["default"]["BACKEND"] = "community.cache.RedisCache"
 # Sessions are read from the cache and written through to the database: a signed-in
-# page pays no query for its session (the database copy survives a cache flush).
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# page pays no query for its session (the database copy survives a cache flush), and a
+# thread page reads it in the same cache round trip as the page (community/sessions.py).
+SESSION_ENGINE = "community.sessions"
 
 # --- Celery -----------------------------------------------------------------------------
 # https://docs.celeryq.dev/en/stable/django/first-steps-with-django.html

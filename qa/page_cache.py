@@ -32,7 +32,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
@@ -136,10 +136,14 @@ def _language_and_host(request: HttpRequest) -> str:
     return f"{get_language()}:{request.get_host()}"
 
 
-def lookup(version_key: str, *keys: str) -> tuple[str, dict[str, Any]]:
+def lookup(version_key: str, *keys: str, session: Any = None) -> tuple[str, dict[str, Any]]:
     """The current stamp (the versions a page must have been rendered under) and those of
-    `keys` stored under it, in one cache round trip."""
-    found = cache.get_many([version_key, SITE_VERSION_KEY, *keys])
+    `keys` stored under it, in one cache round trip; with `session` (not loaded yet, of
+    community.sessions), the session's data comes in the same round trip."""
+    session_key = _session_prefetch_key(session)
+    found = cache.get_many([version_key, SITE_VERSION_KEY, *keys, *filter(None, [session_key])])
+    if session_key:
+        session.prefetched(found.get(session_key))
     for key in (version_key, SITE_VERSION_KEY):
         if key not in found:
             cache.add(key, secrets.token_hex(6), timeout=None)
@@ -151,6 +155,14 @@ def lookup(version_key: str, *keys: str) -> tuple[str, dict[str, Any]]:
         if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == stamp:
             current[key] = stored[1]
     return stamp, current
+
+
+def _session_prefetch_key(session: Any) -> str | None:
+    if session is None or hasattr(session, "_session_cache"):  # none, or already loaded
+        return None
+    if getattr(session, "_cache", None) is not caches[DEFAULT_CACHE_ALIAS]:  # another cache
+        return None
+    return getattr(session, "prefetch_key", None)
 
 
 def lookup_one(key: str, stamp: str) -> Any:

@@ -150,7 +150,8 @@ def serve(request: HttpRequest, thread_id: int, slug: str) -> HttpResponse | Non
             return page_cache.respond(request, page[1], "hit")
         rendering = page_cache.lookup_one(shared_key, stamp)
     else:
-        stamp, found = page_cache.lookup(version_key, shared_key)
+        # A signed-in reader's session comes in the same round trip as the page.
+        stamp, found = page_cache.lookup(version_key, shared_key, session=request.session)
         request._sodan_thread_stamp = stamp
         rendering = found.get(shared_key)
     if rendering is None or rendering.slug != slug:

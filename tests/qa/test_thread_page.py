@@ -266,3 +266,16 @@ def test_a_session_from_a_backend_no_longer_listed_reads_as_anonymous(client, se
     client.get(thread.get_absolute_url())
     settings.AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
     assert "Ada Reader" not in client.get(thread.get_absolute_url()).content.decode()
+
+
+def test_a_session_missing_from_the_cache_is_read_from_the_database(client, thread):
+    from django.core.cache import cache
+
+    reader = UserFactory(display_name="Ada Reader")
+    client.force_login(reader)
+    client.get(thread.get_absolute_url())
+    cache.clear()  # a restarted cache: the session survives in the database
+    client.get(thread.get_absolute_url())
+    page = client.get(thread.get_absolute_url())
+    assert page[CACHE] == "hit"
+    assert "Ada Reader" in page.content.decode()
