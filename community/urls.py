@@ -5,6 +5,7 @@ from . import views
 app_name = "community"
 
 urlpatterns = [
+    path("language/<str:code>/", views.language_switch, name="language"),
     path("u/<str:username>/", views.profile, name="profile"),
     path("settings/profile/", views.profile_edit, name="profile_edit"),
     path("notifications/", views.notifications, name="notifications"),

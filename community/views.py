@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from qa.models import Answer, Thread
 
@@ -92,3 +94,30 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
 
         return redirect(mention_url(notification.dedupe_key) or "community:notifications")
     return redirect(target.get_absolute_url() if target else "community:notifications")
+
+
+@require_safe
+def language_switch(request: HttpRequest, code: str) -> HttpResponse:
+    """Show Sodan in another language and go back to the page: the language cookie, set as
+    Django's own set_language sets it. A link rather than a form, so a page for someone
+    who is not signed in holds no CSRF token and sets no cookie, and can be served whole
+    from the cache; what a forged link could change is only that visitor's language."""
+    if code not in dict(settings.LANGUAGES):
+        raise Http404(_("Sodan is in English and Japanese."))
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response

@@ -314,6 +314,10 @@ def _variant(kind: str, flags: tuple, language: str, urlconf: str | None) -> str
     per process (the language and the address scheme it was rendered under are part of
     the key). No person's data goes in: the CSRF token is a mark replaced when served."""
     csrf = page_cache.CSRF_MARK
+    if kind == "body":
+        (signed_in,) = flags
+        user = SimpleNamespace(is_authenticated=signed_in)
+        return _render("includes/_body_attributes.html", {"user": user, "csrf_token": csrf})
     if kind == "vote":
         can_vote, voted = flags
         answer = SimpleNamespace(pk=SENTINEL_ID, viewer_can_vote=can_vote, voted_by_viewer=voted)
@@ -349,6 +353,11 @@ def _variant(kind: str, flags: tuple, language: str, urlconf: str | None) -> str
 def _shared_variant(viewer: Viewer, kind: str, flags: tuple, object_id: int) -> str:
     html = _variant(kind, flags, viewer.language, viewer.urlconf)
     return html.replace(SENTINEL, str(object_id))
+
+
+def _body(viewer: Viewer, args: tuple[str, ...]) -> str:
+    # The CSRF token for htmx, for those who can post; an anonymous page holds none.
+    return _variant("body", (viewer.user.is_authenticated,), viewer.language, viewer.urlconf)
 
 
 def _nav(viewer: Viewer, args: tuple[str, ...]) -> str:
@@ -440,6 +449,7 @@ def _answer_actions(viewer: Viewer, args: tuple[str, ...]) -> str:
 
 
 SLOTS: dict[str, Callable[[Viewer, tuple[str, ...]], str]] = {
+    "body": _body,
     "nav": _nav,
     "notices": _notices,
     "thread_actions": _thread_actions,

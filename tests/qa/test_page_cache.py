@@ -28,20 +28,38 @@ def test_second_anonymous_view_is_a_hit_with_no_query(client, thread):
     assert len(ctx.captured_queries) == 0  # any change bumps the version the page is under
 
 
-def test_a_hit_carries_this_requests_nonce_and_a_working_csrf_token(client, brand, thread):
+def test_a_hit_carries_this_requests_nonce_and_no_csrf_token(client, brand, thread):
     _get(client, thread)
     response = _get(client, thread)
     html = response.content.decode()
     nonce = response["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]
     assert f'<style nonce="{nonce}">' in html
     assert "__sodan" not in html
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
-    client.cookies["csrftoken"] = response.cookies["csrftoken"].value
+    # Nothing on an anonymous page posts, so it holds no token and sets no cookie.
+    assert "csrfmiddlewaretoken" not in html and "X-CSRFToken" not in html
+    assert "csrftoken" not in response.cookies
+
+
+def test_a_signed_in_readers_page_holds_a_working_csrf_token(client, thread, other_customer):
+    _get(client, thread)
+    client.force_login(other_customer)
+    html = _get(client, thread).content.decode()
+    token = re.search(r'"X-CSRFToken": "([^"]+)"', html).group(1)
     client.handler.enforce_csrf_checks = True
-    switched = client.post(
-        "/i18n/setlang/", {"language": "ja", "next": "/", "csrfmiddlewaretoken": token}
+    answered = client.post(
+        f"/t/{thread.pk}/-/answer/",
+        {"body": "Works with the token from the page", "csrfmiddlewaretoken": token},
     )
+    assert answered.status_code == 302
+
+
+def test_the_language_links_switch_an_anonymous_page(client, thread):
+    english = _get(client, thread).content.decode()
+    link = re.search(r'<a href="(/language/ja/\?next=[^"]+)"', english).group(1)
+    switched = client.get(link.replace("&amp;", "&"))
     assert switched.status_code == 302
+    assert switched["Location"] == thread.get_absolute_url()
+    assert 'lang="ja"' in _get(client, thread).content.decode()
 
 
 def test_new_answer_shows_at_once(client, thread, other_customer):

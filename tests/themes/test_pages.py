@@ -25,11 +25,26 @@ def test_pages_follow_the_browser_language(client):
 
 
 def test_language_can_be_switched(client):
-    response = client.post("/i18n/setlang/", {"language": "ja", "next": "/brands/"})
+    response = client.get("/language/ja/", {"next": "/brands/"})
     assert response.status_code == 302
+    assert response["Location"] == "/brands/"
     page = client.get("/brands/", HTTP_ACCEPT_LANGUAGE="en")
     assert b'lang="ja"' in page.content
     assert "ブランド".encode() in page.content
+    assert b'<a href="/language/en/?next=/brands/"' in page.content
+
+
+def test_switching_language_goes_back_only_to_this_site(client):
+    response = client.get("/language/ja/", {"next": "https://evil.example/"})
+    assert response["Location"] == "/"
+
+
+def test_an_unknown_language_is_404(client):
+    assert client.get("/language/fr/", {"next": "/"}).status_code == 404
+
+
+def test_switching_language_changes_nothing_on_a_post(client):
+    assert client.post("/language/ja/", {"next": "/"}).status_code == 405
 
 
 def test_home_lists_recently_solved_threads(client):

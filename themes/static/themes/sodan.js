@@ -3,14 +3,6 @@
   "use strict";
   document.documentElement.classList.add("js");
 
-  // Submit the language switcher as soon as a language is picked.
-  document.addEventListener("change", function (event) {
-    var target = event.target;
-    if (target && target.classList && target.classList.contains("auto-submit") && target.form) {
-      target.form.submit();
-    }
-  });
-
   // Dates on cached pages are written as dates; show them as "3 hours ago" in the page's
   // language, keeping the date itself as the tooltip.
   var UNITS = [["year", 31536000], ["month", 2592000], ["week", 604800], ["day", 86400],
