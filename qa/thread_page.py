@@ -7,10 +7,10 @@ account links, notices and messages, whether they may edit or flag, their vote a
 the accept button for the asker, and the answer form. So the page is rendered once per
 version (`render`, as an anonymous reader would see it, with a marker where each slot
 goes) and cached; each request then fills the slots for its own viewer (`serve`) with the
-same small templates the full page includes. A signed-in reader's page costs their
-session's user and one query for everything about them on this thread
-(qa.selectors.thread_viewer_facts); an anonymous visitor's costs no query at all, and is
-also kept whole.
+same small templates the full page includes. A signed-in reader's page costs one query,
+for their user together with everything about them on this thread
+(qa.selectors.signed_in_reader), and their session comes in the page's own cache round
+trip; an anonymous visitor's costs no query at all, and is also kept whole.
 
 Everyone else — the brand's own people, moderators of the brand, staff, and anyone whose
 hidden post is on the thread — gets the page rendered for them, uncached.
