@@ -212,3 +212,17 @@ def test_a_thread_hidden_in_the_django_admin_is_404_at_once(client, rf, thread):
     request.user = staff
     ThreadAdmin(type(thread), admin.site).save_model(request, thread, form=None, change=True)
     assert _get(client, thread).status_code == 404
+
+
+def test_a_cached_brand_list_costs_no_query(client, brand, thread):
+    assert _list(client, brand)["X-Sodan-Cache"] == "miss"
+    with CaptureQueriesContext(connection) as ctx:
+        response = _list(client, brand)
+    assert response["X-Sodan-Cache"] == "hit"
+    assert ctx.captured_queries == []
+    assert thread.title in response.content.decode()
+
+
+def test_an_unknown_brand_list_is_404_even_after_a_known_one(client, brand):
+    _list(client, brand)
+    assert client.get("/b/no-such-brand/").status_code == 404
