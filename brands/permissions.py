@@ -55,7 +55,7 @@ def remember_brand_role(user: Any, brand_id: int, role: str | None) -> None:
 
 def remember_brand_roles(user: Any, roles: dict[int, frozenset[str]]) -> None:
     """Record every active brand role of the person, read by a query the page made anyway
-    (qa.selectors.thread_viewer_facts)."""
+    (qa.selectors: a thread page's facts about its reader)."""
     user._sodan_brand_roles = dict(roles)
 
 

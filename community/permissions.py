@@ -28,7 +28,8 @@ def is_verified(user: Any) -> bool:
 
 def remember_verified(user: Any, verified: bool) -> None:
     """Record whether the person has a verified address, read by a query the page made
-    anyway (qa.selectors.thread_viewer_facts), so the checks ask nothing more."""
+    anyway (qa.selectors: a thread page's facts about its reader), so the checks ask
+    nothing more."""
     user._sodan_verified = verified
 
 

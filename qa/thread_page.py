@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import lru_cache
 from types import SimpleNamespace
@@ -46,7 +46,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
 from brands.permissions import remember_brand_roles
-from community.permissions import participation_refusal, remember_verified
+from community.permissions import remember_verified
 from moderation.permissions import is_moderator_for_navigation, remember_appointments
 
 from . import page_cache, permissions, selectors
@@ -180,7 +180,8 @@ def render(
         or thread.duplicate_of_id is not None
     ):
         return render_page(request.user, {})
-    rendering_facts = Rendering(
+    # The thread's facts first (who may do what), the rendering's text once it exists.
+    rendering = Rendering(
         parts=(),
         thread_id=thread.pk,
         slug=thread.slug,
@@ -188,7 +189,7 @@ def render(
         author_id=thread.author_id,
         locked_at=thread.locked_at,
     )
-    viewer = _viewer(request, rendering_facts)
+    viewer = _viewer(request, rendering)
     if viewer is None:
         return render_page(request.user, {})
     shared = SharedPage()
@@ -198,14 +199,7 @@ def render(
     )
     if response.status_code != 200 or response.streaming:
         return response
-    rendering = Rendering(
-        parts=shared.split(response.content.decode()),
-        thread_id=thread.pk,
-        slug=thread.slug,
-        brand_id=thread.brand_id,
-        author_id=thread.author_id,
-        locked_at=thread.locked_at,
-    )
+    rendering = replace(rendering, parts=shared.split(response.content.decode()))
     _version_key, shared_key, anonymous_key = page_cache.thread_keys(thread.pk, request)
     page_cache.store(shared_key, stamp, rendering)
     page = fill(rendering, viewer).encode()
@@ -430,7 +424,7 @@ def _answer_form(viewer: Viewer, args: tuple[str, ...]) -> str:
     refusal = permissions.answer_refusal(user, thread)
     if not refusal:
         return _shared_variant(viewer, "answer_form", (), thread.pk)
-    context = {"can_answer": participation_refusal(user) is None, "answer_refusal": refusal}
+    context = {"can_answer": permissions.can_ask(user), "answer_refusal": refusal}
     context |= {"user": user, "request": viewer.request, "thread": thread}
     return _render("qa/_answer_form.html", context)
 
