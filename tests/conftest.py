@@ -91,3 +91,15 @@ def committed(django_capture_on_commit_callbacks):
         return django_capture_on_commit_callbacks(execute=True)
 
     return _committed
+
+
+@pytest.fixture
+def redis_server():
+    """A throwaway redis-server of this test's own (tests/servers.py): stop, start and
+    restart it to see what Sodan does when Redis goes away."""
+    from tests.servers import REDIS_SERVER, SKIP_REASON, RedisServer
+
+    if REDIS_SERVER is None:
+        pytest.skip(SKIP_REASON)
+    with RedisServer() as server:
+        yield server
