@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8000
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test install serve lint format messages check-deploy worker beat clean bench bench-search
+.PHONY: demo test install services serve lint format messages check-deploy worker beat clean bench bench-search
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Sodan needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -28,6 +28,11 @@ demo: $(STAMP)
 ## Run the whole test suite (browser tests skip when chromium is absent)
 test: $(STAMP)
 	$(PY) -m pytest -n auto --dist loadfile $(PYTEST_ARGS)
+
+## Install (from Debian, when missing) and start PostgreSQL on 127.0.0.1:5432 (trust for
+## local connections) and Redis on 127.0.0.1:6379; needs root or sudo; safe to run again
+services:
+	@bash deploy/services.sh
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
