@@ -34,7 +34,9 @@ Policy, identical in both engines:
   ``language-…`` class as produced for fenced code blocks;
 * no event handler, ``style``, ``target`` or user-supplied ``rel`` attribute survives;
 * every ``<a>`` gets ``rel="nofollow ugc noopener"``;
-* HTML comments are removed.
+* HTML comments are removed;
+* the page cache's marks (:data:`PAGE_MARK`) are stripped from the result, and
+  :func:`strip_page_marks` strips them from any other text people write before it is stored.
 """
 
 from __future__ import annotations
@@ -57,8 +59,10 @@ __all__ = [
     "ALLOWED_URL_SCHEMES",
     "DEFAULT_ENGINE",
     "LINK_REL",
+    "PAGE_MARK",
     "SANITIZER_ENGINES",
     "clean_html",
+    "strip_page_marks",
 ]
 
 SANITIZER_ENGINES: tuple[str, ...] = ("nh3", "bleach")
@@ -279,6 +283,24 @@ def _configured_engine() -> str:
     return getattr(settings, "SANITIZER_ENGINE", DEFAULT_ENGINE) or DEFAULT_ENGINE
 
 
+# The shape of the marks where cached pages get each reader's CSP nonce and CSRF token
+# (qa.page_cache.Marks: "__sodan_csrf_<random>__"), of the fixed placeholders earlier
+# releases used ("__sodan_csrf_token__") and of the other per-request marks of the
+# thread page ("__sodan:submission-token__"). The cache replaces only the random marks of
+# its own rendering, which nobody can write in advance; text that looks like a mark is
+# removed anyway, so no post ever carries one.
+PAGE_MARK = re.compile(r"__sodan[_:][\w:-]*__")
+
+
+def strip_page_marks(text: str) -> str:
+    """The text without anything shaped like a page mark. Repeated until none is left:
+    removing one must not join its neighbours into another."""
+    while True:
+        text, found = PAGE_MARK.subn("", text)
+        if not found:
+            return text
+
+
 def clean_html(html: str, *, engine: str | None = None) -> str:
     """Sanitize an HTML fragment with the allow-list of this module.
 
@@ -291,4 +313,4 @@ def clean_html(html: str, *, engine: str | None = None) -> str:
     except KeyError:
         valid = ", ".join(repr(engine_name) for engine_name in SANITIZER_ENGINES)
         raise ValueError(f"Unknown sanitizer engine {name!r}; valid engines: {valid}.") from None
-    return cleaner(html)
+    return strip_page_marks(cleaner(html))

@@ -22,14 +22,19 @@ written as dates and shown as "3 hours ago" by the browser.
 
 Nothing personal is cached: the per-request CSP nonce and CSRF token are put into the
 cached HTML as it is served, and the parts of a page that differ per viewer are filled in
-per request (qa/thread_page.py).
+per request (qa/thread_page.py). They go only where the renderer put them: each rendering
+writes marks of its own, random (`Marks`), which are stored with it and replaced when it
+is served. A fixed placeholder would also be replaced inside what people wrote (an image
+address holding it would send every reader's token to another site); a random mark cannot
+be written in advance, and the placeholders' shapes are stripped from posts besides
+(moderation.sanitize.strip_page_marks).
 """
 
 from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
@@ -38,12 +43,32 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.translation import get_language
 
-NONCE_MARK = "__sodan_csp_nonce__"
-CSRF_MARK = "__sodan_csrf_token__"
-_NONCE_MARK_BYTES, _CSRF_MARK_BYTES = NONCE_MARK.encode(), CSRF_MARK.encode()
 SITE_VERSION_KEY = "sodan:page:v:site"
+# The shape of what is stored under a page's key; part of the key, so a release that
+# changes it never reads what an older one stored.
+PAGE_FORMAT = "m2"
 # Marks with what the cache answered (the benchmark counts the hits).
 CACHE_HEADER = "X-Sodan-Cache"
+
+
+class Marks(NamedTuple):
+    """Where one rendering put the CSP nonce and the CSRF token: new random text for each
+    rendering, kept with what is cached and replaced (a plain replace of each) when it is
+    served. Their shape is `PAGE_MARK` in moderation.sanitize, which strips it from posts."""
+
+    nonce: str
+    csrf: str
+
+    @classmethod
+    def new(cls) -> Marks:
+        return cls(
+            nonce=f"__sodan_nonce_{secrets.token_hex(16)}__",
+            csrf=f"__sodan_csrf_{secrets.token_hex(16)}__",
+        )
+
+    def context(self) -> dict[str, str]:
+        """Template context that makes the templates write the marks."""
+        return {"csp_nonce": self.nonce, "csrf_token": self.csrf}
 
 
 def _thread_version_key(thread_id: int) -> str:
@@ -129,7 +154,7 @@ def cacheable(request: HttpRequest, *, allow_query: bool = False) -> bool:
 def page_key(name: str, request: HttpRequest) -> str:
     """A page's key: a brand's own domain shows it in its own header and links
     (themes.middleware), and each language has its own rendering."""
-    return f"sodan:page:{name}:{_language_and_host(request)}"
+    return f"sodan:page:{PAGE_FORMAT}:{name}:{_language_and_host(request)}"
 
 
 def _language_and_host(request: HttpRequest) -> str:
@@ -177,19 +202,17 @@ def store(key: str, stamp: str, value: Any) -> None:
     cache.set(key, (stamp, value), settings.SODAN_PAGE_CACHE_SECONDS)
 
 
-def respond(request: HttpRequest, page: str | bytes, state: str) -> HttpResponse:
+def respond(request: HttpRequest, page: str | bytes, marks: Marks, state: str) -> HttpResponse:
     """Serve cached HTML (whole pages are kept encoded) with this request's CSP nonce and
-    CSRF token put in."""
+    CSRF token put in where the rendering's own `marks` are."""
     body = page.encode() if isinstance(page, str) else page
-    if _CSRF_MARK_BYTES in body:
-        body = body.replace(_CSRF_MARK_BYTES, get_token(request).encode())
-    body = body.replace(_NONCE_MARK_BYTES, str(request.csp_nonce).encode())
+    csrf = marks.csrf.encode()
+    if csrf in body:  # pages for visitors who are not signed in hold none
+        body = body.replace(csrf, get_token(request).encode())
+    body = body.replace(marks.nonce.encode(), str(request.csp_nonce).encode())
     response = HttpResponse(body, content_type="text/html; charset=utf-8")
     response[CACHE_HEADER] = state
     return response
-
-
-MARKS = {"csp_nonce": NONCE_MARK, "csrf_token": CSRF_MARK}
 
 
 # --- Thread pages ------------------------------------------------------------------------------
@@ -200,8 +223,8 @@ def thread_keys(thread_id: int, request: HttpRequest) -> tuple[str, str, str]:
     variant = _language_and_host(request)
     return (
         _thread_version_key(thread_id),
-        f"sodan:page:thread:{thread_id}:{variant}",
-        f"sodan:page:thread-anon:{thread_id}:{variant}",
+        f"sodan:page:{PAGE_FORMAT}:thread:{thread_id}:{variant}",
+        f"sodan:page:{PAGE_FORMAT}:thread-anon:{thread_id}:{variant}",
     )
 
 
@@ -232,7 +255,7 @@ def serve_brand_threads(
     if brand_id is not None:
         _stamp, found = lookup(_brand_version_key(brand_id), key)
         if key in found:
-            return respond(request, found[key], "hit")
+            return respond(request, *found[key], "hit")
     # A miss: find the brand afresh (a slug seen before may since belong to another), read
     # the versions, and only then the list's rows.
     brand_id = _brand_id(brand_slug)
@@ -242,12 +265,13 @@ def serve_brand_threads(
     _brand_ids[brand_slug] = brand_id
     stamp, found = lookup(_brand_version_key(brand_id), key)
     if key in found:
-        return respond(request, found[key], "hit")
-    response = render(MARKS)
+        return respond(request, *found[key], "hit")
+    marks = Marks.new()
+    response = render(marks.context())
     if response.status_code != 200 or response.streaming:
         return response
-    store(key, stamp, response.content)
-    return respond(request, response.content, "miss")
+    store(key, stamp, (response.content, marks))
+    return respond(request, response.content, marks, "miss")
 
 
 def _brand_id(slug: str) -> int | None:

@@ -29,9 +29,9 @@ from linkify_it.main import Match
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 
-from moderation.sanitize import clean_html
+from moderation.sanitize import clean_html, strip_page_marks
 
-__all__ = ["render_markdown", "render_plain_excerpt"]
+__all__ = ["post_text", "render_markdown", "render_plain_excerpt"]
 
 ELLIPSIS = "…"
 
@@ -104,6 +104,25 @@ _MARKDOWN = _build_markdown()
 def render_markdown(source: str) -> str:
     """Render Markdown to sanitized HTML, ready to store in ``body_html``."""
     return clean_html(_MARKDOWN.render(source))
+
+
+# Characters that show nothing on their own: format characters (zero-width space and
+# joiners, word joiner, BOM, bidi controls, tags), controls, separators, combining marks
+# with no letter to sit on, and the blank letters (Hangul fillers, the blank Braille cell).
+_BLANK_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp", "Mn", "Me", "Cn"})
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800\u180e")
+
+
+def post_text(text: str) -> str:
+    """A title or post as it is stored: without the page cache's marks (which nobody
+    writes on purpose) and surrounding whitespace, and empty when nothing in it would
+    show: a title of zero-width spaces is no title."""
+    text = strip_page_marks(text).strip()
+    if all(
+        char in _BLANK_LETTERS or unicodedata.category(char) in _BLANK_CATEGORIES for char in text
+    ):
+        return ""
+    return text
 
 
 def _is_cluster_continuation(char: str) -> bool:

@@ -28,7 +28,7 @@ from search import services as search_services
 
 from . import page_cache, permissions
 from .models import Answer, HelpfulVote, MeToo, Revision, Thread, ThreadSubscription
-from .rendering import body_html_link_count, render_markdown, render_plain_excerpt
+from .rendering import body_html_link_count, post_text, render_markdown, render_plain_excerpt
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -41,7 +41,7 @@ REPUTATION_ACCEPTED = 15
 def _validate_text(*, title: str | None = None, body: str) -> tuple[str | None, str]:
     errors: dict[str, list[str]] = {}
     if title is not None:
-        title = title.strip()
+        title = post_text(title)
         if not title:
             errors["title"] = [_("Give your thread a title.")]
         elif len(title) > settings.SODAN_MAX_TITLE_CHARS:
@@ -49,7 +49,7 @@ def _validate_text(*, title: str | None = None, body: str) -> tuple[str | None, 
                 _("The title is %(length)d characters long; the limit is %(limit)d.")
                 % {"length": len(title), "limit": settings.SODAN_MAX_TITLE_CHARS}
             ]
-    body = body.strip()
+    body = post_text(body)
     if not body:
         errors["body"] = [_("Write something here.")]
     elif len(body) > settings.SODAN_MAX_BODY_CHARS:

@@ -58,6 +58,9 @@ from .models import Thread, Visibility
 SENTINEL_ID = 918_273_645_546_372_819
 SENTINEL = str(SENTINEL_ID)
 _MARKER = "<!--sodan-slot:{token}:{name}:{args}-->"
+# Where the slots' HTML, kept per process, holds the CSRF token: put in place of the
+# rendering's own mark when a page is filled (page_cache.Marks).
+_SLOT_CSRF_MARK = page_cache.Marks.new().csrf
 
 
 @dataclass
@@ -91,6 +94,7 @@ class Rendering:
     """A thread page's shared rendering, as cached."""
 
     parts: tuple[str | tuple[str, tuple[str, ...]], ...]
+    marks: page_cache.Marks  # where its nonce and CSRF token go
     thread_id: int
     slug: str
     brand_id: int
@@ -147,7 +151,7 @@ def serve(request: HttpRequest, thread_id: int, slug: str) -> HttpResponse | Non
         request._sodan_thread_stamp = stamp
         page = found.get(anonymous_key)
         if page is not None and page[0] == slug:
-            return page_cache.respond(request, page[1], "hit")
+            return page_cache.respond(request, page[1], page[2], "hit")
         rendering = page_cache.lookup_one(shared_key, stamp)
     else:
         # A signed-in reader's session comes in the same round trip as the page.
@@ -161,8 +165,8 @@ def serve(request: HttpRequest, thread_id: int, slug: str) -> HttpResponse | Non
         return None
     page = fill(rendering, viewer).encode()
     if whole:
-        page_cache.store(anonymous_key, stamp, (slug, page))
-    return page_cache.respond(request, page, "hit")
+        page_cache.store(anonymous_key, stamp, (slug, page, rendering.marks))
+    return page_cache.respond(request, page, rendering.marks, "hit")
 
 
 def render(
@@ -183,6 +187,7 @@ def render(
     # The thread's facts first (who may do what), the rendering's text once it exists.
     rendering = Rendering(
         parts=(),
+        marks=page_cache.Marks.new(),
         thread_id=thread.pk,
         slug=thread.slug,
         brand_id=thread.brand_id,
@@ -195,7 +200,7 @@ def render(
     shared = SharedPage()
     anonymous = AnonymousUser()
     response = render_page(
-        anonymous, {"shared_page": shared, "user": anonymous, **page_cache.MARKS}
+        anonymous, {"shared_page": shared, "user": anonymous, **rendering.marks.context()}
     )
     if response.status_code != 200 or response.streaming:
         return response
@@ -204,8 +209,8 @@ def render(
     page_cache.store(shared_key, stamp, rendering)
     page = fill(rendering, viewer).encode()
     if page_cache.cacheable(request):
-        page_cache.store(anonymous_key, stamp, (thread.slug, page))
-    return page_cache.respond(request, page, "miss")
+        page_cache.store(anonymous_key, stamp, (thread.slug, page, rendering.marks))
+    return page_cache.respond(request, page, rendering.marks, "miss")
 
 
 def _viewer(request: HttpRequest, rendering: Rendering) -> Viewer | None:
@@ -288,13 +293,16 @@ def _signed_in_reader(request: HttpRequest, thread_id: int) -> selectors.ThreadV
 
 
 def fill(rendering: Rendering, viewer: Viewer) -> str:
+    """The page for this viewer, its CSRF token still the rendering's mark (replaced, with
+    the nonce's, as it is served)."""
     out = []
+    csrf = rendering.marks.csrf
     for part in rendering.parts:
         if isinstance(part, str):
             out.append(part)
         else:
             name, args = part
-            out.append(SLOTS[name](viewer, args))
+            out.append(SLOTS[name](viewer, args).replace(_SLOT_CSRF_MARK, csrf))
     return "".join(out)
 
 
@@ -307,7 +315,7 @@ def _variant(kind: str, flags: tuple, language: str, urlconf: str | None) -> str
     """A slot's HTML for one combination of rights, with SENTINEL for the id, rendered once
     per process (the language and the address scheme it was rendered under are part of
     the key). No person's data goes in: the CSRF token is a mark replaced when served."""
-    csrf = page_cache.CSRF_MARK
+    csrf = _SLOT_CSRF_MARK
     if kind == "body":
         (signed_in,) = flags
         user = SimpleNamespace(is_authenticated=signed_in)
@@ -391,7 +399,7 @@ def _signed_in_nav(
         "unread_notifications": unread,
         "show_moderation_link": moderation_link,
         "brand_navigation": [{"slug": slug, "name": name} for slug, name in teams],
-        "csrf_token": page_cache.CSRF_MARK,
+        "csrf_token": _SLOT_CSRF_MARK,
     }
     return _render("includes/_nav_viewer.html", context)
 
