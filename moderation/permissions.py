@@ -52,6 +52,37 @@ def moderates(user: Any, brand: Brand) -> bool:
     return not brand_roles(user, brand)
 
 
+def _brand_people_ids(brand: Brand) -> frozenset[int]:
+    """Everyone with an active role in the brand; one query per brand object (a page's
+    answers share their thread's brand)."""
+    cached = getattr(brand, "_sodan_people_ids", None)
+    if cached is None:
+        from brands.models import Membership
+
+        cached = frozenset(
+            Membership.objects.active().filter(brand_id=brand.pk).values_list("user_id", flat=True)
+        )
+        brand._sodan_people_ids = cached
+    return cached
+
+
+def edit_refusal(user: Any, brand: Brand, *, author_id: int, official: bool) -> str | None:
+    """Why this moderator of the brand may not edit this post of someone else's; None if
+    they may. A moderator appointed for the brand edits its customers' posts, but what the
+    brand's own people wrote (its reps, admins and product team, and its official answers)
+    only global moderators and staff may change: the brand's word is not the brand
+    moderator's to rewrite. Callers have checked `moderates` first."""
+    from django.utils.translation import gettext as _
+
+    if is_global_moderator(user):
+        return None
+    if official or author_id in _brand_people_ids(brand):
+        return _(
+            "This was written by %(brand)s's team: only global moderators and staff can edit it."
+        ) % {"brand": brand.name}
+    return None
+
+
 def moderation_refusal(user: Any, brand: Brand) -> str | None:
     """Why this person may not moderate this brand's posts; None if they may."""
     from django.utils.translation import gettext as _

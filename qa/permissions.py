@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from community.permissions import participation_refusal, require_participation
-from moderation.permissions import moderates
+from moderation.permissions import edit_refusal, moderates
 
 from .models import Answer, Thread
 
@@ -35,16 +35,29 @@ def check_can_answer(user: Any, thread: Thread) -> None:
 
 def check_can_edit_thread(user: Any, thread: Thread) -> None:
     require_participation(user)
-    if thread.author_id == user.pk or moderates(user, thread.brand):
+    if thread.author_id == user.pk:
+        return
+    if moderates(user, thread.brand):
+        _check_moderator_edit(user, thread.brand, author_id=thread.author_id, official=False)
         return
     raise PermissionDenied(_("Only the person who asked can edit this question."))
 
 
 def check_can_edit_answer(user: Any, answer: Answer) -> None:
     require_participation(user)
-    if answer.author_id == user.pk or moderates(user, answer.thread.brand):
+    if answer.author_id == user.pk:
+        return
+    brand = answer.thread.brand
+    if moderates(user, brand):
+        _check_moderator_edit(user, brand, author_id=answer.author_id, official=answer.is_official)
         return
     raise PermissionDenied(_("Only the person who wrote this answer can edit it."))
+
+
+def _check_moderator_edit(user: Any, brand: Any, *, author_id: int, official: bool) -> None:
+    reason = edit_refusal(user, brand, author_id=author_id, official=official)
+    if reason:
+        raise PermissionDenied(reason)
 
 
 def check_can_vote(user: Any, answer: Answer) -> None:
