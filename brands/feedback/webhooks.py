@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import http.client
 import ipaddress
 import json
 import socket
-import urllib.error
-import urllib.request
+import ssl
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -130,13 +130,6 @@ class SendResult:
     error: str = ""
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    """A webhook is answered where it was sent; following redirects could reach inside."""
-
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
-
-
 def allows_local() -> bool:
     """Development and tests may send to http:// and to this machine's own addresses."""
     return settings.SODAN_WEBHOOKS_ALLOW_LOCAL
@@ -151,62 +144,104 @@ def url_refusal(url: str) -> str:
     if parts.scheme == "http" and not allows_local():
         return _("Use an https:// address: the events are about your customers.")
     if not allows_local() and (
-        parts.hostname == "localhost" or _is_private(parts.hostname, resolve=False)
+        parts.hostname == "localhost" or _is_private_literal(parts.hostname)
     ):
         return _("Webhooks go to addresses on the internet, not to private networks.")
     return ""
 
 
-def _is_private(host: str, *, resolve: bool) -> bool:
-    addresses: list[str] = []
+def _is_private_literal(host: str) -> bool:
+    """Whether the host is written as an address, one that is not on the internet."""
     try:
-        addresses = [str(ipaddress.ip_address(host))]
-    except ValueError:
-        if not resolve:
-            return False
-        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
-        addresses = [str(info[4][0]) for info in infos]
-    for address in addresses:
-        ip = ipaddress.ip_address(address.split("%")[0])
-        if not ip.is_global or ip.is_multicast:
-            return True
-    return False
+        return _is_private(host)
+    except ValueError:  # a name: checked once resolved, when sending
+        return False
+
+
+def _is_private(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%")[0])
+    return not ip.is_global or ip.is_multicast
+
+
+def resolve(host: str, port: int) -> list[str]:
+    """Every address of the host for a TCP connection, in the resolver's order (an
+    address written in the URL comes back as it is). The one place a webhook's host name
+    is resolved."""
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
+
+
+class _CheckedAddressConnection(http.client.HTTPConnection):
+    """Connects to the addresses that were checked, never to what the name resolves to
+    by then: a name can answer a public address for the check and a private one a moment
+    later (DNS rebinding). The Host header stays the name's."""
+
+    def __init__(self, host: str, port: int, *, addresses: list[str], **kwargs: Any) -> None:
+        super().__init__(host, port, **kwargs)
+        self.addresses = addresses
+        self._create_connection = self._connect_checked
+
+    def _connect_checked(
+        self, address: tuple[str, int], timeout: Any, source_address: Any = None
+    ) -> socket.socket:
+        error: OSError = OSError(_("The address has no usable network address."))
+        for ip in self.addresses:
+            try:
+                return socket.create_connection((ip, address[1]), timeout, source_address)
+            except OSError as failed:
+                error = failed
+        raise error
+
+
+class _CheckedAddressHTTPSConnection(_CheckedAddressConnection, http.client.HTTPSConnection):
+    """The same over TLS: the server name sent and the certificate checked are the host
+    name's (http.client wraps the socket with server_hostname=host)."""
 
 
 def send(*, url: str, body: bytes, headers: dict[str, str], timeout: float) -> SendResult:
     """POST the body; never raises. A timeout, a refused connection or a 5xx/408/429 can
-    pass, so those are worth retrying; other answers are final."""
+    pass, so those are worth retrying; other answers are final.
+
+    The host name is resolved once; every address it has must be on the internet, and the
+    connection goes to those very addresses. Redirects are not followed (a webhook is
+    answered where it was sent; a redirect could reach inside), and no proxy is used."""
     refusal = url_refusal(url)
     if refusal:
         return SendResult(delivered=False, retryable=False, error=refusal)
-    host = urlsplit(url).hostname or ""
+    parts = urlsplit(url)
     try:
-        if not allows_local() and _is_private(host, resolve=True):
-            return SendResult(
-                delivered=False,
-                retryable=False,
-                error=_("The address resolves to a private network."),
-            )
-    except OSError as error:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        return SendResult(delivered=False, retryable=False, error=_("The port is not valid."))
+    host = parts.hostname or ""
+    try:
+        addresses = resolve(host, port)
+    except (OSError, UnicodeError) as error:
         return SendResult(delivered=False, retryable=True, error=f"DNS: {error}"[:500])
-    request = urllib.request.Request(  # noqa: S310 - scheme checked by url_refusal above
-        url,
-        data=body,
-        method="POST",
-        headers={"Content-Type": "application/json", "User-Agent": USER_AGENT, **headers},
-    )
-    opener = urllib.request.build_opener(_NoRedirects)
-    try:
-        with opener.open(request, timeout=timeout) as response:
-            code = response.status
-    except urllib.error.HTTPError as error:
-        code = error.code
-        retryable = code >= 500 or code in (408, 429)
+    if not allows_local() and any(_is_private(address) for address in addresses):
         return SendResult(
-            delivered=False, retryable=retryable, status_code=code, error=f"HTTP {code}"
+            delivered=False, retryable=False, error=_("The address resolves to a private network.")
         )
-    except (OSError, ValueError) as error:
+    if parts.scheme == "https":
+        connection: http.client.HTTPConnection = _CheckedAddressHTTPSConnection(
+            host, port, addresses=addresses, timeout=timeout, context=ssl.create_default_context()
+        )
+    else:
+        connection = _CheckedAddressConnection(host, port, addresses=addresses, timeout=timeout)
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    try:
+        connection.request(
+            "POST",
+            path,
+            body=body,
+            headers={"Content-Type": "application/json", "User-Agent": USER_AGENT, **headers},
+        )
+        code = connection.getresponse().status
+    except (OSError, ValueError, http.client.HTTPException) as error:
         return SendResult(delivered=False, retryable=True, error=str(error)[:500])
+    finally:
+        connection.close()
     if 200 <= code < 300:
         return SendResult(delivered=True, retryable=False, status_code=code)
-    return SendResult(delivered=False, retryable=False, status_code=code, error=f"HTTP {code}")
+    retryable = code >= 500 or code in (408, 429)
+    return SendResult(delivered=False, retryable=retryable, status_code=code, error=f"HTTP {code}")
