@@ -11,11 +11,12 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_safe
 
 from qa.models import Answer, Thread
 
 from . import services
+from .form_actions import form_action
 from .forms import ProfileForm
 from .models import Notification, User
 
@@ -74,8 +75,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
     return render(request, "community/notifications.html", {"page": page})
 
 
-@login_required
-@require_POST
+@form_action("community:notifications")
 def notifications_mark_read(request: HttpRequest) -> HttpResponse:
     services.notification_mark_read(user=request.user)
     return redirect("community:notifications")
@@ -121,3 +121,16 @@ def language_switch(request: HttpRequest, code: str) -> HttpResponse:
         samesite=settings.LANGUAGE_COOKIE_SAMESITE,
     )
     return response
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """Sodan's page for a form post that failed the CSRF check (CSRF_FAILURE_VIEW): what
+    happened in plain words and the way back to the page, where the text the person wrote
+    waits in their browser (qa/drafts.py). Django's reason is logged by the CSRF
+    middleware (django.security.csrf) and never shown."""
+    back = request.headers.get("Referer", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = "/"
+    return render(request, "403_csrf.html", {"back_url": back}, status=403)

@@ -84,6 +84,13 @@ class ActionForm(ReasonForm):
         queryset=Product.objects.select_related("brand"),
         required=False,
     )
+    # The open flags shown with the form, so a decision on flags another moderator decided
+    # meanwhile is refused (moderation.services.actions).
+    flags = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean_flags(self) -> list[int]:
+        value = self.cleaned_data.get("flags") or ""
+        return [int(part) for part in value.split(",") if part.strip().isdigit()]
 
     def clean(self):
         data = super().clean()

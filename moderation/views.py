@@ -9,10 +9,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from brands.models import Brand
+from community.form_actions import form_action
 from community.models import User
 from qa.models import Answer, Thread
 
@@ -136,7 +137,7 @@ def moderate(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 
 def _act(actor, post: Thread | Answer, data: dict) -> None:
-    action, reason = data["action"], data["reason"]
+    action, reason, flags = data["action"], data["reason"], data["flags"]
     simple = {
         "dismiss": services.post_dismiss_flags,
         "hide": services.post_hide,
@@ -144,21 +145,26 @@ def _act(actor, post: Thread | Answer, data: dict) -> None:
         "delete": services.post_delete,
     }
     if action in simple:
-        simple[action](actor=actor, post=post, reason=reason)
+        simple[action](actor=actor, post=post, reason=reason, flags=flags)
         return
     if not isinstance(post, Thread):
         raise ValidationError({"action": [_("Only threads can be locked, closed or moved.")]})
     if action == "lock":
-        services.thread_lock(actor=actor, thread=post, reason=reason)
+        services.thread_lock(actor=actor, thread=post, reason=reason, flags=flags)
     elif action == "unlock":
-        services.thread_unlock(actor=actor, thread=post, reason=reason)
+        services.thread_unlock(actor=actor, thread=post, reason=reason, flags=flags)
     elif action == "close_duplicate":
         services.thread_close_as_duplicate(
-            actor=actor, thread=post, original=data["original"], reason=reason
+            actor=actor, thread=post, original=data["original"], reason=reason, flags=flags
         )
     elif action == "move":
         services.thread_move(
-            actor=actor, thread=post, brand=data["brand"], product=data["product"], reason=reason
+            actor=actor,
+            thread=post,
+            brand=data["brand"],
+            product=data["product"],
+            reason=reason,
+            flags=flags,
         )
 
 
@@ -189,8 +195,7 @@ def rechecks(request: HttpRequest) -> HttpResponse:
     return render(request, "moderation/rechecks.html", {"page": page, "form": ReasonForm()})
 
 
-@login_required
-@require_POST
+@form_action(lambda request, pk: reverse("moderation:rechecks"))
 def recheck_decline(request: HttpRequest, pk: int) -> HttpResponse:
     verification = get_object_or_404(
         Verification.objects.select_related("answer__thread__brand"), pk=pk
@@ -235,8 +240,7 @@ def appeals(request: HttpRequest) -> HttpResponse:
     return render(request, "moderation/appeals.html", {"page": page, "form": AppealDecisionForm()})
 
 
-@login_required
-@require_POST
+@form_action(lambda request, pk: reverse("moderation:appeals"))
 def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
     appeal_ = get_object_or_404(Appeal, pk=pk)
     form = AppealDecisionForm(request.POST)

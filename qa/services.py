@@ -24,6 +24,7 @@ from community.models import User
 from moderation import services as moderation
 from moderation import tasks as moderation_tasks
 from moderation.ratelimit import links_allowed, rate_limit_hit
+from outbox.services import message_send
 from search import services as search_services
 
 from . import page_cache, permissions
@@ -90,7 +91,8 @@ def _thread_changed(thread_id: int) -> None:
 
 
 def _on_commit(task: Callable[..., Any], *args: Any) -> None:
-    transaction.on_commit(lambda: task.delay(*args))
+    """An outbox message in this transaction; delivered after commit (outbox.services)."""
+    message_send(task, *args)
 
 
 def _record_moderator_edit(*, actor: User, post: Thread | Answer, reason: str) -> None:

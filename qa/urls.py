@@ -14,6 +14,7 @@ urlpatterns = [
     path("t/<int:pk>/-/edit/", views.thread_edit, name="thread_edit"),
     path("t/<int:pk>/-/revisions/", views.thread_revisions, name="thread_revisions"),
     path("t/<int:pk>/-/me-too/", views.thread_me_too, name="me_too"),
+    path("a/<int:pk>/", views.answer_short, name="answer_short"),
     path("a/<int:pk>/edit/", views.answer_edit, name="answer_edit"),
     path("a/<int:pk>/revisions/", views.answer_revisions, name="answer_revisions"),
     path("a/<int:pk>/vote/", views.answer_vote, name="vote"),

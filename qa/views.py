@@ -17,16 +17,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from brands import selectors as brand_selectors
 from brands.feedback import selectors as feedback_selectors
 from brands.models import Brand, Product
+from community.form_actions import form_action
 from moderation import selectors as moderation_selectors
 from moderation.permissions import moderates
 from moderation.ratelimit import RateLimited
 
-from . import page_cache, permissions, selectors, services, thread_page
+from . import drafts, page_cache, permissions, selectors, services, thread_page
 from .forms import AnswerForm, AskForm, MeTooForm, ThreadEditForm, ThreadFilterForm
 from .models import Answer, Thread
 
@@ -119,7 +119,8 @@ def thread_ask(request: HttpRequest, brand_slug: str) -> HttpResponse:
             form.add_error(None, limited.message)
             status = 429
         else:
-            return redirect(thread)
+            saved = drafts.key("ask", brand.slug)
+            return drafts.forget_when_saved(redirect(thread), request, saved)
     return render(request, "qa/thread_ask.html", {"brand": brand, "form": form}, status=status)
 
 
@@ -217,8 +218,11 @@ def _render_thread(
     )
 
 
-@login_required
-@require_POST
+def _answer_form_page(request: HttpRequest, pk: int) -> str:
+    return reverse("qa:thread_short", kwargs={"pk": pk}) + "#answer-form"
+
+
+@form_action(_answer_form_page)
 def answer_create(request: HttpRequest, pk: int) -> HttpResponse:
     thread = _visible_thread(request, pk)
     permissions.check_can_answer(request.user, thread)
@@ -234,7 +238,8 @@ def answer_create(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, limited.message)
             return thread_detail(request, pk, thread.slug, answer_form=form, status=429)
         else:
-            return redirect(answer.get_absolute_url())
+            response = redirect(answer.get_absolute_url())
+            return drafts.forget_when_saved(response, request, drafts.key("answer", thread.pk))
     return thread_detail(request, pk, thread.slug, answer_form=form)
 
 
@@ -253,7 +258,8 @@ def thread_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             _apply_errors(form, error)
         else:
-            return redirect(thread)
+            saved = drafts.key("thread-edit", thread.pk)
+            return drafts.forget_when_saved(redirect(thread), request, saved)
     return render(
         request, "qa/thread_edit.html", {"brand": thread.brand, "thread": thread, "form": form}
     )
@@ -274,12 +280,18 @@ def answer_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             _apply_errors(form, error)
         else:
-            return redirect(answer.get_absolute_url())
+            saved = drafts.key("answer-edit", answer.pk)
+            return drafts.forget_when_saved(redirect(answer.get_absolute_url()), request, saved)
     return render(
         request,
         "qa/answer_edit.html",
         {"brand": answer.thread.brand, "thread": answer.thread, "answer": answer, "form": form},
     )
+
+
+def answer_short(request: HttpRequest, pk: int) -> HttpResponse:
+    """An answer's lasting address: its place on its thread's page."""
+    return redirect(_visible_answer(request, pk).get_absolute_url())
 
 
 def thread_revisions(request: HttpRequest, pk: int) -> HttpResponse:
@@ -307,7 +319,7 @@ def answer_revisions(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
+@form_action("qa:answer_short")
 def answer_vote(request: HttpRequest, pk: int) -> HttpResponse:
     answer = _visible_answer(request, pk)
     voted = services.answer_vote_toggle(user=request.user, answer=answer)
@@ -319,7 +331,7 @@ def answer_vote(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "qa/_vote.html", {"answer": answer})
 
 
-@require_POST
+@form_action("qa:thread_short")
 def thread_me_too(request: HttpRequest, pk: int) -> HttpResponse:
     thread = _visible_thread(request, pk)
     form = MeTooForm(request.POST)
@@ -341,7 +353,7 @@ def thread_me_too(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
+@form_action("qa:answer_short")
 def answer_accept(request: HttpRequest, pk: int) -> HttpResponse:
     answer = _visible_answer(request, pk)
     if request.POST.get("undo"):

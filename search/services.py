@@ -16,6 +16,7 @@ import datetime as dt
 import logging
 import re
 from dataclasses import dataclass, field
+from functools import partial
 from html import unescape
 
 from django.conf import settings
@@ -23,6 +24,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from outbox.publish import publish
 from qa.models import Answer, Thread, Visibility
 
 from .analysis import analyze_query
@@ -54,13 +56,14 @@ def thread_changed(thread_id: int) -> None:
     """Search must learn about a change to this thread (new, edited, answered, hidden…).
 
     The outbox row is written in the caller's transaction, so the change is never lost;
-    the task that applies it is enqueued after commit. `robust`: a broker that is down
-    must not turn the caller's successful write into an error; the sweep retries."""
+    the task that applies it is published after commit without ever blocking or failing
+    the request (outbox.publish: one try, a short timeout, skipped while the broker is
+    known to be down); the sweep applies what was not published."""
     IndexOutbox.objects.create(thread_id=thread_id)
     if settings.SEARCH_INDEX_ON_COMMIT:
         from .tasks import process_outbox
 
-        transaction.on_commit(process_outbox.delay, robust=True)
+        transaction.on_commit(partial(publish, process_outbox), robust=True)
 
 
 def _backoff(attempts: int) -> dt.timedelta:

@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
+from community.form_actions import form_action
 from community.models import User
 from qa.models import Answer, Thread
 
@@ -38,8 +38,7 @@ def _error_message(request: HttpRequest, error: ValidationError) -> None:
     messages.error(request, " ".join(error.messages))
 
 
-@login_required
-@require_POST
+@form_action("qa:thread_short")
 def thread_take(request: HttpRequest, pk: int) -> HttpResponse:
     thread = _thread(request, pk)
     services.thread_take(actor=request.user, thread=thread)
@@ -50,8 +49,7 @@ def thread_take(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(thread)
 
 
-@login_required
-@require_POST
+@form_action("qa:thread_short")
 def thread_release(request: HttpRequest, pk: int) -> HttpResponse:
     thread = _thread(request, pk)
     services.thread_release(actor=request.user, thread=thread)
@@ -59,8 +57,7 @@ def thread_release(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(thread)
 
 
-@login_required
-@require_POST
+@form_action("qa:thread_short")
 def thread_hand_over(request: HttpRequest, pk: int) -> HttpResponse:
     thread = _thread(request, pk)
     permissions.check_can_release(request.user, thread, selectors.current_ownership(thread))
@@ -83,8 +80,7 @@ def thread_hand_over(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(thread)
 
 
-@login_required
-@require_POST
+@form_action("qa:thread_short")
 def thread_version(request: HttpRequest, pk: int) -> HttpResponse:
     thread = _thread(request, pk)
     permissions.check_can_set_thread_version(request.user, thread)
@@ -101,8 +97,7 @@ def thread_version(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(thread)
 
 
-@login_required
-@require_POST
+@form_action("qa:answer_short")
 def answer_endorse(request: HttpRequest, pk: int) -> HttpResponse:
     answer = _answer(request, pk)
     permissions.check_can_endorse(request.user, answer)
@@ -131,8 +126,7 @@ def _endorsement(pk: int) -> Endorsement:
     )
 
 
-@login_required
-@require_POST
+@form_action()
 def endorsement_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     endorsement = _endorsement(pk)
     services.endorsement_withdraw(actor=request.user, endorsement=endorsement)
@@ -140,8 +134,7 @@ def endorsement_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(endorsement.answer.get_absolute_url())
 
 
-@login_required
-@require_POST
+@form_action()
 def endorsement_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     endorsement = _endorsement(pk)
     try:

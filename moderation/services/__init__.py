@@ -6,6 +6,7 @@ after commit).
 """
 
 from .actions import (
+    AlreadyDecided,
     post_delete,
     post_dismiss_flags,
     post_hide,
@@ -27,6 +28,7 @@ from .verification import (
 )
 
 __all__ = [
+    "AlreadyDecided",
     "answer_verify",
     "appeal_create",
     "appeal_decide",

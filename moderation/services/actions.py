@@ -5,17 +5,33 @@ Each action: checks that the actor moderates the post's brand neutrally, require
 reason, changes the post and the counters that depend on its visibility in one
 transaction, resolves the open flags, writes the audit log and tells the author after
 commit. Hidden and deleted posts vanish from pages, lists and counts at once.
+
+A decision is made once. Every action locks the post's row first, so two moderators
+deciding one post take turns, and the second then sees what the first did:
+- the moderation form carries the open flags it showed (`flags`); if any of them has been
+  decided since, the action is refused with AlreadyDecided (who, what, when): nothing is
+  written, nobody is told. So a delete sent from the queue at the same moment as a hide
+  of the same flags is refused, and never silently undone or done twice;
+- an action that would change nothing — hide a hidden post, delete a deleted one,
+  restore a published one, lock a locked thread, unlock an unlocked one — while the post
+  has no open flag to decide is refused the same way, naming the moderator action that
+  made it so (the same action twice writes one audit entry and tells the author once);
+- a different action taken later on a fresh form (one showing the post as it is now, so
+  with no flags or only new ones) is a deliberate decision of its own and goes ahead:
+  a moderator who opens a hidden post and deletes it deletes it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Case, F, Value, When
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from brands.models import Brand, Product
 from qa.models import Answer, MeToo, Thread, ThreadSubscription, Visibility
@@ -26,6 +42,46 @@ from .audit import audit_log_record
 
 Post = Thread | Answer
 
+# What a moderator did, as the refusal of a second decision names it.
+DECISIONS = {
+    "dismiss": gettext_lazy("dismissed the flags"),
+    "hide": gettext_lazy("hid the post"),
+    "auto_hide": gettext_lazy("hid the post after flags"),
+    "restore": gettext_lazy("restored the post"),
+    "delete": gettext_lazy("deleted the post"),
+    "lock": gettext_lazy("locked the thread"),
+    "unlock": gettext_lazy("unlocked the thread"),
+    "close_duplicate": gettext_lazy("closed the thread as a duplicate"),
+    "move": gettext_lazy("moved the thread"),
+    "edit": gettext_lazy("edited the post"),
+}
+
+
+# The actions that leave a post as each action would (for naming who did it first).
+_MADE_SO_BY = {
+    "hide": ("hide", "auto_hide"),
+    "restore": ("restore", "dismiss", "appeal_reversed"),
+}
+
+
+class AlreadyDecided(Exception):
+    """Someone else decided this (these flags, or the post's state) first: nothing was
+    written and nobody was told. The message names who, what and when."""
+
+    def __init__(self, *, decided_by: Any, verb: str, decided_at: Any) -> None:
+        self.decided_by, self.verb, self.decided_at = decided_by, verb, decided_at
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        who = decided_by.public_name if (decided_by := self.decided_by) else _("The system")
+        what = DECISIONS.get(self.verb, _("decided it"))
+        when = formats.date_format(timezone.localtime(self.decided_at), "DATETIME_FORMAT")
+        return _(
+            "Already decided: %(who)s %(what)s on %(when)s. Your decision was not applied "
+            "and the author was not told again."
+        ) % {"who": who, "what": what, "when": when}
+
 
 def _brand_of(post: Post) -> Brand:
     return post.brand if isinstance(post, Thread) else post.thread.brand
@@ -34,6 +90,7 @@ def _brand_of(post: Post) -> Brand:
 def _kind(post: Post) -> str:
     return "thread" if isinstance(post, Thread) else "answer"
 
+from outbox.services import message_send
 
 def _require_reason(reason: str) -> str:
     reason = (reason or "").strip()
@@ -57,7 +114,7 @@ def _resolve_flags(post: Post, *, actor: Any, resolution: str) -> int:
 def _notify_author(entry: AuditLogEntry) -> None:
     from ..tasks import notify_moderation_action
 
-    transaction.on_commit(lambda: notify_moderation_action.delay(entry.pk))
+    message_send(notify_moderation_action, entry.pk)
 
 
 def _reindex(thread_id: int) -> None:
@@ -113,6 +170,59 @@ def _set_visibility(post: Post, visibility: str) -> str:
     return before
 
 
+def _last_decision(post: Post, **filters: Any) -> AuditLogEntry | None:
+    return (
+        AuditLogEntry.objects.for_object(post)
+        .filter(action__startswith=f"{_kind(post)}.", **filters)
+        .select_related("actor")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def _refusal(entry: AuditLogEntry | None, *, actor: Any, verb: str, at: Any) -> AlreadyDecided:
+    if entry is not None:
+        actor, verb, at = entry.actor, entry.action.split(".", 1)[1], entry.created_at
+    return AlreadyDecided(decided_by=actor, verb=verb, decided_at=at)
+
+
+def _check_not_decided(
+    post: Post, *, action: str, visibility: str | None, flags: Collection[int] | None
+) -> None:
+    """Lock the post (every decision on it takes its turn here) and the flags the form
+    showed; refuse if those flags, or the state asked for, were decided meanwhile."""
+    locked = type(post).objects.select_for_update().get(pk=post.pk)
+    if flags is not None:
+        mine = Flag.objects.filter(pk__in=list(flags), **{_kind(post): post})
+        list(mine.select_for_update().order_by("pk").values_list("pk", flat=True))
+        decided = (
+            mine.exclude(resolved_at=None)
+            .select_related("resolved_by")
+            .order_by("resolved_at", "pk")
+            .first()
+        )
+        if decided is not None:
+            entry = _last_decision(
+                post, actor=decided.resolved_by, created_at__gte=decided.resolved_at
+            )
+            verb = "dismiss" if decided.resolution == Flag.Resolution.DISMISSED else ""
+            raise _refusal(entry, actor=decided.resolved_by, verb=verb, at=decided.resolved_at)
+    if action in ("hide", "restore", "delete"):
+        unchanged = locked.visibility == visibility
+    elif action in ("lock", "unlock"):
+        unchanged = (locked.locked_at is not None) == (action == "lock")
+    elif action == "close_duplicate":
+        unchanged = locked.duplicate_of_id is not None
+    else:
+        unchanged = False
+    if unchanged and not _flags_of(post).exists():
+        verbs = _MADE_SO_BY.get(action, (action,))
+        entry = _last_decision(post, action__in=[f"{_kind(post)}.{verb}" for verb in verbs])
+        if entry is None:
+            raise ValidationError({"action": [_("Nothing to change: the post is already so.")]})
+        raise _refusal(entry, actor=None, verb="", at=None)
+
+
 def _act(
     *,
     actor: Any,
@@ -122,9 +232,11 @@ def _act(
     visibility: str | None = None,
     resolution: str = Flag.Resolution.ACTED,
     data: dict | None = None,
+    flags: Collection[int] | None = None,
 ) -> AuditLogEntry:
     permissions.check_can_moderate(actor, _brand_of(post))
     reason = _require_reason(reason)
+    _check_not_decided(post, action=action, visibility=visibility, flags=flags)
     details = dict(data or {})
     if visibility is not None:
         details["visibility_before"] = _set_visibility(post, visibility)
@@ -143,8 +255,14 @@ def _act(
 
 
 @transaction.atomic
-def post_dismiss_flags(*, actor: Any, post: Post, reason: str) -> AuditLogEntry:
-    """The flags were wrong: close them, and show the post again if flags hid it."""
+def post_dismiss_flags(
+    *, actor: Any, post: Post, reason: str, flags: Collection[int] | None = None
+) -> AuditLogEntry:
+    """The flags were wrong: close them, and show the post again if flags hid it.
+
+    `flags` (here and in every action): the open flags the moderator was shown; a decision
+    on flags someone decided meanwhile raises AlreadyDecided (see the module's docstring).
+    """
     visibility = Visibility.PUBLISHED if post.visibility == Visibility.HIDDEN else None
     return _act(
         actor=actor,
@@ -153,41 +271,69 @@ def post_dismiss_flags(*, actor: Any, post: Post, reason: str) -> AuditLogEntry:
         reason=reason,
         visibility=visibility,
         resolution=Flag.Resolution.DISMISSED,
+        flags=flags,
     )
 
 
 @transaction.atomic
-def post_hide(*, actor: Any, post: Post, reason: str) -> AuditLogEntry:
+def post_hide(
+    *, actor: Any, post: Post, reason: str, flags: Collection[int] | None = None
+) -> AuditLogEntry:
     """Hide pending review: gone for everyone but its author, who sees why."""
-    return _act(actor=actor, post=post, action="hide", reason=reason, visibility=Visibility.HIDDEN)
-
-
-@transaction.atomic
-def post_restore(*, actor: Any, post: Post, reason: str) -> AuditLogEntry:
     return _act(
-        actor=actor, post=post, action="restore", reason=reason, visibility=Visibility.PUBLISHED
+        actor=actor,
+        post=post,
+        action="hide",
+        reason=reason,
+        visibility=Visibility.HIDDEN,
+        flags=flags,
     )
 
 
 @transaction.atomic
-def post_delete(*, actor: Any, post: Post, reason: str) -> AuditLogEntry:
+def post_restore(
+    *, actor: Any, post: Post, reason: str, flags: Collection[int] | None = None
+) -> AuditLogEntry:
+    return _act(
+        actor=actor,
+        post=post,
+        action="restore",
+        reason=reason,
+        visibility=Visibility.PUBLISHED,
+        flags=flags,
+    )
+
+
+@transaction.atomic
+def post_delete(
+    *, actor: Any, post: Post, reason: str, flags: Collection[int] | None = None
+) -> AuditLogEntry:
     """Soft delete: the content stays in the database for the audit and an appeal."""
     return _act(
-        actor=actor, post=post, action="delete", reason=reason, visibility=Visibility.DELETED
+        actor=actor,
+        post=post,
+        action="delete",
+        reason=reason,
+        visibility=Visibility.DELETED,
+        flags=flags,
     )
 
 
 @transaction.atomic
-def thread_lock(*, actor: Any, thread: Thread, reason: str) -> AuditLogEntry:
-    entry = _act(actor=actor, post=thread, action="lock", reason=reason)
+def thread_lock(
+    *, actor: Any, thread: Thread, reason: str, flags: Collection[int] | None = None
+) -> AuditLogEntry:
+    entry = _act(actor=actor, post=thread, action="lock", reason=reason, flags=flags)
     Thread.objects.filter(pk=thread.pk).update(locked_at=timezone.now())
     _reindex(thread.pk)
     return entry
 
 
 @transaction.atomic
-def thread_unlock(*, actor: Any, thread: Thread, reason: str) -> AuditLogEntry:
-    entry = _act(actor=actor, post=thread, action="unlock", reason=reason)
+def thread_unlock(
+    *, actor: Any, thread: Thread, reason: str, flags: Collection[int] | None = None
+) -> AuditLogEntry:
+    entry = _act(actor=actor, post=thread, action="unlock", reason=reason, flags=flags)
     Thread.objects.filter(pk=thread.pk).update(locked_at=None)
     _reindex(thread.pk)
     return entry
@@ -195,7 +341,12 @@ def thread_unlock(*, actor: Any, thread: Thread, reason: str) -> AuditLogEntry:
 
 @transaction.atomic
 def thread_close_as_duplicate(
-    *, actor: Any, thread: Thread, original: Thread, reason: str
+    *,
+    actor: Any,
+    thread: Thread,
+    original: Thread,
+    reason: str,
+    flags: Collection[int] | None = None,
 ) -> AuditLogEntry:
     """Close a thread as a duplicate: its me-toos and subscribers carry over to the original,
     it leaves the lists, and visitors are redirected to the original."""
@@ -215,6 +366,7 @@ def thread_close_as_duplicate(
         action="close_duplicate",
         reason=reason,
         data={"original": original.pk},
+        flags=flags,
     )
     # Carry over me-toos and subscriptions, skipping people the original already has.
     already = set(MeToo.objects.filter(thread=original).values_list("user_id", flat=True))
@@ -241,7 +393,13 @@ def thread_close_as_duplicate(
 
 @transaction.atomic
 def thread_move(
-    *, actor: Any, thread: Thread, brand: Brand, product: Product | None, reason: str
+    *,
+    actor: Any,
+    thread: Thread,
+    brand: Brand,
+    product: Product | None,
+    reason: str,
+    flags: Collection[int] | None = None,
 ) -> AuditLogEntry:
     """Move a thread to another brand or product. The moderator must be neutral towards
     both brands."""
@@ -261,6 +419,7 @@ def thread_move(
             "from": before,
             "to": {"brand": brand.pk, "product": product.pk if product else None},
         },
+        flags=flags,
     )
     counted = thread.visibility == Visibility.PUBLISHED and thread.duplicate_of_id is None
     if brand.pk != thread.brand_id and counted:

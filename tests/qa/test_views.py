@@ -362,14 +362,19 @@ def test_voting_own_answer_is_403_with_the_reason(login, other_customer, answer)
     assert b"You can&#x27;t vote for your own answer." in response.content
 
 
-def test_anonymous_vote_is_403_with_the_reason(client, answer):
+def test_anonymous_vote_goes_to_log_in_and_back_to_the_answer(client, answer):
+    # Someone whose session ended while the page was open (tests/qa/test_form_actions.py).
     response = client.post(reverse("qa:vote", args=[answer.pk]))
-    assert response.status_code == 403
-    assert b"Log in or sign up" in response.content
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('account_login')}?next=/a/{answer.pk}/"
+    assert not HelpfulVote.objects.filter(answer=answer).exists()
 
 
-def test_vote_needs_post(login, customer, answer):
-    assert login(customer).get(reverse("qa:vote", args=[answer.pk])).status_code == 405
+def test_vote_address_opened_as_a_page_leads_to_the_answer(login, customer, answer):
+    response = login(customer).get(reverse("qa:vote", args=[answer.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("qa:answer_short", args=[answer.pk])
+    assert not HelpfulVote.objects.filter(answer=answer).exists()
 
 
 def test_me_too_with_cohort_via_htmx(login, other_customer, thread):
