@@ -113,10 +113,15 @@ def moderate(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     """One post with its flags, its history and every action a moderator can take."""
     post = _post(kind, pk)
     permissions.check_can_moderate(request.user, _thread_of(post).brand)
-    form = ActionForm(request.POST or None)
+    flags = Flag.objects.filter(**{kind: post}).select_related("flagger")
+    shown = ",".join(str(f.pk) for f in flags if f.resolved_at is None)
+    form = ActionForm(request.POST or None, initial={"flags": shown})
     if request.method == "POST" and form.is_valid():
         try:
             _act(request.user, post, form.cleaned_data)
+        except services.AlreadyDecided as decided:
+            messages.warning(request, decided.message)
+            return redirect("moderation:queue")
         except ValidationError as error:
             _apply_errors(form, error)
         else:
@@ -130,7 +135,7 @@ def moderate(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
             "kind": kind,
             "thread": _thread_of(post),
             "form": form,
-            "flags": Flag.objects.filter(**{kind: post}).select_related("flagger"),
+            "flags": flags,
             "history": AuditLogEntry.objects.for_object(post).select_related("actor")[:50],
         },
     )

@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from brands.models import Brand, Product
+from outbox.services import message_send
 from qa.models import Answer, MeToo, Thread, ThreadSubscription, Visibility
 
 from .. import permissions
@@ -90,7 +91,6 @@ def _brand_of(post: Post) -> Brand:
 def _kind(post: Post) -> str:
     return "thread" if isinstance(post, Thread) else "answer"
 
-from outbox.services import message_send
 
 def _require_reason(reason: str) -> str:
     reason = (reason or "").strip()
