@@ -1,8 +1,8 @@
 """Celery tasks for brands: thin wrappers that take ids and call brands.services.
 
 `response_targets_check` runs periodically (settings.CELERY_BEAT_SCHEDULE); the others are
-queued with transaction.on_commit by the services and routed to the `email` queue. Each is
-idempotent; the ones that send mail retry only when the mail server is away.
+sent by the services as outbox messages (outbox.services.message_send) and run by the
+outbox's deliverer, which retries them with backoff. Each is idempotent.
 """
 
 from __future__ import annotations
@@ -39,10 +39,11 @@ def notify_claim_decided(claim_id: int) -> int:
     return services.claim_decision_notify(claim_id=claim_id)
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5, outbox_secret=True)
 def send_invitation(invitation_id: int, token: str) -> int:
     """The token travels only in the task's arguments and the e-mail; the database keeps
-    its hash."""
+    its hash. `outbox_secret`: its outbox message erases the arguments once delivered (or
+    given up), so the token is at rest only while the e-mail waits to be sent."""
     from . import services
 
     return services.invitation_send(invitation_id=invitation_id, token=token)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from brands import domains, permissions, selectors, tasks
 from moderation.services import audit_log_record
+from outbox.services import message_send
 from qa import page_cache
 
 from ..models import Brand, BrandClaim, Membership, Product
@@ -251,7 +252,7 @@ def _approve(*, claim: BrandClaim, brand: Brand, actor: Any, auto: bool, reason:
     cache.delete(selectors.navigation_cache_key(claimant.pk))
     page_cache.site_changed()  # every page of the brand now says "Official"
     if not auto:
-        transaction.on_commit(lambda: tasks.notify_claim_decided.delay(claim.pk))
+        message_send(tasks.notify_claim_decided, claim.pk)
 
 
 def _decide(*, claim: BrandClaim, actor: Any, status: str, reason: str) -> None:
@@ -263,7 +264,7 @@ def _decide(*, claim: BrandClaim, actor: Any, status: str, reason: str) -> None:
     audit_log_record(
         actor=actor, action="claim.reject", target=claim, brand=claim.brand, reason=reason
     )
-    transaction.on_commit(lambda: tasks.notify_claim_decided.delay(claim.pk))
+    message_send(tasks.notify_claim_decided, claim.pk)
 
 
 def _pending_claim(claim: BrandClaim) -> BrandClaim:

@@ -38,6 +38,7 @@ from brands.models import (
 from community.models import Notification, User
 from community.services import notification_deliver
 from moderation.services import audit_log_record
+from outbox.services import message_send
 from qa import page_cache
 from qa.models import Thread, Visibility
 
@@ -49,8 +50,9 @@ MENTION = re.compile(r"(?<![\w@])@([\w.+-]+)")
 
 
 def _on_commit(task: Any, *args: Any) -> None:
-    # robust: an error in a task run eagerly (no broker) is logged, never shown to the team
-    transaction.on_commit(lambda: task.delay(*args), robust=True)
+    """An outbox message in this transaction, delivered after commit; a delivery that
+    fails is logged and retried, never shown to the team."""
+    message_send(task, *args)
 
 
 def _threads_changed(thread_ids: Iterable[int]) -> None:

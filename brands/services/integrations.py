@@ -3,9 +3,9 @@ delivery log, and the signed inbound endpoint through which an issue tracker cha
 feedback item's status.
 
 Outgoing: every event is one WebhookDelivery row per active endpoint, with its body fixed
-at the moment of the event, sent after commit by a Celery task that retries with
-exponential backoff. The team's action is done before any endpoint is called, so a slow
-or broken endpoint never blocks or undoes it.
+at the moment of the event, sent after commit by an outbox message (outbox.services) that
+is retried with exponential backoff. The team's action is done before any endpoint is
+called, so a slow or broken endpoint never blocks or undoes it.
 """
 
 from __future__ import annotations
@@ -35,11 +35,12 @@ from brands.models import (
 )
 from community.models import User
 from moderation.services import audit_log_record
+from outbox.services import backoff as outbox_backoff
+from outbox.services import message_send
 
 logger = logging.getLogger(__name__)
 
 WEBHOOK_MAX_ATTEMPTS = 5
-WEBHOOK_BACKOFF_BASE_SECONDS = 30
 EVENTS = ("item.created", "item.status_changed", "item.threads_linked")
 
 
@@ -206,13 +207,14 @@ def webhook_event_queue(
             )
         )
     for delivery in deliveries:
-        transaction.on_commit(lambda pk=delivery.pk: tasks.deliver_webhook.delay(pk), robust=True)
+        message_send(tasks.deliver_webhook, delivery.pk)
     return deliveries
 
 
 def webhook_backoff_seconds(retries: int) -> int:
-    """30 s, 1 min, 2 min, 4 min… after the 1st, 2nd, 3rd, 4th failure."""
-    return WEBHOOK_BACKOFF_BASE_SECONDS * (2**retries)
+    """30 s, 1 min, 2 min, 4 min… after the 1st, 2nd, 3rd, 4th failure: the outbox's own
+    backoff, which retries deliveries."""
+    return int(outbox_backoff(retries + 1).total_seconds())
 
 
 def webhook_delivery_attempt(*, delivery_id: int, final: bool) -> str:

@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from brands import selectors, tasks
 from community.models import Notification
 from community.services import notification_deliver
+from outbox.services import message_send, pending_args
 
 from ..models import (
     Brand,
@@ -57,8 +58,12 @@ def response_breaches_record(*, now: datetime | None = None) -> list[int]:
     waiting = list(
         ResponseTargetBreach.objects.filter(notified_at__isnull=True).values_list("pk", flat=True)
     )
+    # A breach whose message still waits (the broker or the mail server is away) is not
+    # queued again at every check.
+    queued = pending_args(tasks.notify_response_breach)
     for breach_id in waiting:
-        transaction.on_commit(lambda b=breach_id: tasks.notify_response_breach.delay(b))
+        if (breach_id,) not in queued:
+            message_send(tasks.notify_response_breach, breach_id)
     return waiting
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from brands import permissions, tasks
 from moderation.services import audit_log_record
+from outbox.services import message_send
 from qa import page_cache
 from qa.models import Thread
 
@@ -140,7 +141,7 @@ def thread_hand_over(*, actor: Any, thread: Thread, to: Any) -> ThreadOwnership:
         data={"from": previous.pk, "to": to.pk},
     )
     page_cache.thread_changed(thread.pk)
-    transaction.on_commit(lambda: tasks.notify_thread_handed_over.delay(event.pk))
+    message_send(tasks.notify_thread_handed_over, event.pk)
     return ownership
 
 

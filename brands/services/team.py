@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from brands import permissions, selectors, tasks
 from community.permissions import require_participation
 from moderation.services import audit_log_record
+from outbox.services import message_send
 
 from ..models import (
     MAX_RESPONSE_TARGET_HOURS,
@@ -127,7 +128,7 @@ def invitation_create(*, actor: Any, brand: Brand, email: str, role: str) -> Inv
         brand=brand,
         data={"email": email, "role": role},
     )
-    transaction.on_commit(lambda: tasks.send_invitation.delay(invitation.pk, token))
+    message_send(tasks.send_invitation, invitation.pk, token)  # erased once sent
     invitation.token = token
     return invitation
 

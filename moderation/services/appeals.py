@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from outbox.services import message_send
 from qa.models import Answer, Thread, Visibility
 
 from .. import permissions
@@ -107,5 +108,5 @@ def appeal_decide(*, moderator: Any, appeal: Appeal, decision: str, reason: str)
     )
     from ..tasks import notify_appeal_decided
 
-    transaction.on_commit(lambda: notify_appeal_decided.delay(entry.pk, appeal.pk))
+    message_send(notify_appeal_decided, entry.pk, appeal.pk)
     return appeal

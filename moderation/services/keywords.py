@@ -12,6 +12,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from brands.models import Brand
+from outbox.services import message_send
 from qa.models import Answer, Thread
 
 from .. import permissions
@@ -81,5 +82,5 @@ def crisis_scan(*, post: Thread | Answer) -> Flag | None:
     )
     from ..tasks import alert_crisis
 
-    transaction.on_commit(lambda: alert_crisis.delay(flag.pk))
+    message_send(alert_crisis, flag.pk)
     return flag

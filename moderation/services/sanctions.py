@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from community.models import BAN_YEAR, User
+from outbox.services import message_send
 
 from .. import permissions
 from ..models import Sanction
@@ -56,7 +57,7 @@ def _apply(*, moderator: Any, member: User, kind: str, until: dt.datetime, reaso
     )
     from ..tasks import notify_sanction
 
-    transaction.on_commit(lambda: notify_sanction.delay(entry.pk))
+    message_send(notify_sanction, entry.pk)
     return sanction
 
 

@@ -35,6 +35,7 @@ from brands.services import integrations as services
 from community.models import Notification
 from qa import services as qa_services
 from tests.community.factories import UserFactory
+from tests.outbox.helpers import sweep_until_settled
 from tests.qa.factories import ThreadFactory
 
 pytestmark = pytest.mark.django_db
@@ -488,6 +489,7 @@ def test_a_failing_endpoint_never_blocks_the_teams_action(
     assert response.status_code == 302
     item.refresh_from_db()
     assert item.status == "in_progress"
+    sweep_until_settled()  # the outbox retries after each backoff
     # Retried until its five attempts were used, the same body each time.
     assert len(receiver.requests) == services.WEBHOOK_MAX_ATTEMPTS
     assert len({request["body"] for request in receiver.requests}) == 1
@@ -505,6 +507,7 @@ def test_a_passing_failure_is_retried_until_delivered(
     _endpoint(official, brand_admin, receiver)
     with committed():
         feedback_services.feedback_status_set(actor=rep, item=item, status="under_review")
+    sweep_until_settled()  # the outbox retries after each backoff
     delivery = WebhookDelivery.objects.get()
     assert (delivery.status, delivery.attempts, delivery.response_code) == ("delivered", 3, 200)
     assert delivery.error == ""
@@ -537,6 +540,7 @@ def test_an_unreachable_endpoint_is_logged_and_the_action_stands(
         feedback_services.feedback_status_set(actor=rep, item=item, status="planned")
     item.refresh_from_db()
     assert item.status == "planned"
+    sweep_until_settled()  # the outbox retries after each backoff
     delivery = WebhookDelivery.objects.get()
     assert delivery.status == "failed" and delivery.attempts == 5
     assert "refused" in delivery.error.lower()

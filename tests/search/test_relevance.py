@@ -309,7 +309,7 @@ def test_a_broker_that_is_down_loses_nothing(brand, customer, committed, monkeyp
     def broker_down(*args, **kwargs):
         raise OSError("connection refused")
 
-    monkeypatch.setattr(tasks.process_outbox, "delay", broker_down)
+    monkeypatch.setattr(tasks.process_outbox, "apply", broker_down)  # eager: runs in-process
     with committed():
         qa_services.thread_create(author=customer, brand=brand, title="Card door", body="x")
     assert IndexOutbox.objects.pending().count() == 1  # the write stood; the row waits

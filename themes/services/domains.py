@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from brands.models import Brand
 from moderation.services import audit_log_record
+from outbox.services import message_send
 from qa import page_cache
 
 from ..dns import DNSLookupError, TxtResolver, get_txt_resolver
@@ -75,7 +76,7 @@ def _host_changed(hostname: str, brand_id: int) -> None:
 def _enqueue_check(domain_id: int) -> None:
     from .. import tasks
 
-    transaction.on_commit(lambda: tasks.domain_check.delay(domain_id))
+    message_send(tasks.domain_check, domain_id)
 
 
 @transaction.atomic
