@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import secrets
+
 from django import forms
 from django.conf import settings
 from django.db.models.functions import Lower
@@ -13,6 +16,43 @@ from django.utils.translation import gettext_lazy as _
 from brands.models import Brand, Product, ProductVersion
 
 from .models import Thread
+
+_SUBMISSION_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
+def new_submission_token() -> str:
+    """A form's one-time token: random and unguessable, new each time a form is shown."""
+    return secrets.token_urlsafe(24)
+
+
+class _SubmissionTokenMixin:
+    """A form that creates a post carries a token made when it was shown, so a submission
+    sent twice (a retry after a timeout) is saved once (qa.services: PostSubmission)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["submission_token"] = forms.CharField(
+            required=False, max_length=64, widget=forms.HiddenInput
+        )
+        if not self.is_bound and not self.initial.get("submission_token"):
+            self.initial = {**self.initial, "submission_token": new_submission_token()}
+
+    def clean_submission_token(self) -> str:
+        # A missing or malformed token (a page from before tokens existed) posts unguarded
+        # rather than failing on a field nobody can see.
+        token = self.cleaned_data.get("submission_token") or ""
+        return token if _SUBMISSION_TOKEN.fullmatch(token) else ""
+
+
+class _BaseRevisionMixin:
+    """An edit form carries the revision it started from, so an edit saved meanwhile by
+    someone else is shown beside this one instead of being overwritten (qa.services)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["base_revision"] = forms.IntegerField(
+            required=False, min_value=1, widget=forms.HiddenInput
+        )
 
 
 def _body_field(label: str, help_text: str = "") -> forms.CharField:
@@ -34,7 +74,7 @@ class _VersionField(forms.ModelChoiceField):
         return f"{obj.product.name} {obj.name}"
 
 
-class AskForm(forms.Form):
+class AskForm(_SubmissionTokenMixin, forms.Form):
     type = forms.ChoiceField(
         label=_("What kind of post is this?"),
         choices=Thread.Type.choices,
@@ -127,12 +167,16 @@ class _EditReasonMixin:
             )
 
 
-class ThreadEditForm(_EditReasonMixin, forms.Form):
+class ThreadEditForm(_BaseRevisionMixin, _EditReasonMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=settings.SODAN_MAX_TITLE_CHARS)
     body = _body_field(_("Details"))
 
 
-class AnswerForm(_EditReasonMixin, forms.Form):
+class AnswerForm(_SubmissionTokenMixin, forms.Form):
+    body = _body_field(_("Your answer"))
+
+
+class AnswerEditForm(_BaseRevisionMixin, _EditReasonMixin, forms.Form):
     body = _body_field(_("Your answer"))
 
 

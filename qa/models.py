@@ -371,3 +371,49 @@ class Revision(models.Model):
     def __str__(self) -> str:
         subject = f"thread {self.thread_id}" if self.thread_id else f"answer {self.answer_id}"
         return f"Version {self.number} of {subject}"
+
+
+class PostSubmission(models.Model):
+    """The post a form submission created, by the form's one-time token.
+
+    A person whose request timed out (or whose worker died) sends the same form again; the
+    token it carries was recorded with the post in the transaction that saved it, so the
+    retry finds that post instead of making a second one. A token counts only for the
+    person who submitted it.
+    """
+
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(
+        max_length=64, help_text=_("The random token the form carried when it was shown.")
+    )
+    thread = models.ForeignKey(
+        Thread,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The thread the submission created (ask form)."),
+    )
+    answer = models.ForeignKey(
+        Answer,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The answer the submission created (answer form)."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["author", "token"], name="one_post_per_form_token")
+        ]
+        verbose_name = _("post submission")
+        verbose_name_plural = _("post submissions")
+
+    def __str__(self) -> str:
+        return f"Submission {self.token[:8]}… by {self.author_id}"
+
+    @property
+    def post(self) -> Thread | Answer | None:
+        return self.thread if self.thread_id else self.answer

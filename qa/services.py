@@ -28,7 +28,15 @@ from outbox.services import message_send
 from search import services as search_services
 
 from . import page_cache, permissions
-from .models import Answer, HelpfulVote, MeToo, Revision, Thread, ThreadSubscription
+from .models import (
+    Answer,
+    HelpfulVote,
+    MeToo,
+    PostSubmission,
+    Revision,
+    Thread,
+    ThreadSubscription,
+)
 from .rendering import body_html_link_count, post_text, render_markdown, render_plain_excerpt
 
 if TYPE_CHECKING:
@@ -37,6 +45,65 @@ if TYPE_CHECKING:
 # Reputation earned by the author of an answer.
 REPUTATION_HELPFUL_VOTE = 10
 REPUTATION_ACCEPTED = 15
+
+
+class AlreadySubmitted(Exception):
+    """This form (its token) was already submitted by this person: `post` is what it saved.
+    Nothing new was written."""
+
+    def __init__(self, post: Thread | Answer | None) -> None:
+        super().__init__("already submitted")
+        self.post = post
+
+
+class EditConflict(Exception):
+    """Someone saved a version of the post after the one this edit started from. Nothing
+    was saved; `revision` is the current version (its text, who saved it and when), for
+    the person to compare with their own."""
+
+    def __init__(self, revision: Revision) -> None:
+        super().__init__(_("Someone saved another version while you were editing."))
+        self.revision = revision
+
+
+def _claim_submission(*, author: User, token: str) -> PostSubmission | None:
+    """Record the form's token before the post is written, in the post's transaction.
+
+    The unique (author, token) row decides between copies of one submission: a concurrent
+    copy waits on it until the first commits, then finds the saved post; if the first
+    fails, its row goes with it and the copy goes ahead.
+    """
+    if not token:
+        return None
+    if len(token) > 64:
+        raise ValueError("A submission token is at most 64 characters.")
+    try:
+        with transaction.atomic():
+            return PostSubmission.objects.create(author=author, token=token)
+    except IntegrityError:
+        pass
+    saved = (
+        PostSubmission.objects.filter(author=author, token=token)
+        .select_related("thread", "answer__thread")
+        .first()
+    )
+    raise AlreadySubmitted(saved.post if saved else None)
+
+
+def _edit_already_saved(
+    *, post: Thread | Answer, base_revision: int | None, actor: User, title: str | None, body: str
+) -> bool:
+    """Whether this edit may go ahead on `post` (locked by the caller): True when it is the
+    same edit sent twice and already saved, False when the post is still as the form
+    found it; raises EditConflict when someone saved a version meanwhile."""
+    if base_revision is None or post.revision_count == base_revision:
+        return False
+    later = post.revisions.filter(number__gt=base_revision, editor=actor, body=body)
+    if title is not None:
+        later = later.filter(title=title)
+    if later.exists():
+        return True
+    raise EditConflict(post.revisions.select_related("editor").order_by("-number").first())
 
 
 def _validate_text(*, title: str | None = None, body: str) -> tuple[str | None, str]:
@@ -124,7 +191,10 @@ def thread_create(
     type: str = Thread.Type.QUESTION,
     product: Product | None = None,
     version: ProductVersion | None = None,
+    submission_token: str = "",
 ) -> Thread:
+    """Start a thread. With the ask form's `submission_token`, a second submission of the
+    same form by the same person raises AlreadySubmitted with the thread the first saved."""
     permissions.check_can_ask(author)
     title, body = _validate_text(title=title, body=body)
     if type not in Thread.Type.values:
@@ -137,6 +207,7 @@ def thread_create(
         )
     if version is not None and version.released_at is None:
         raise ValidationError({"version": [_("That release has not been published yet.")]})
+    submission = _claim_submission(author=author, token=submission_token)
     _check_posting_limits(author, body)
     body_html = render_markdown(body)
     thread = Thread.objects.create(
@@ -153,6 +224,9 @@ def thread_create(
     Revision.objects.create(
         thread=thread, number=1, title=title, body=body, body_html=body_html, editor=author
     )
+    if submission is not None:
+        submission.thread = thread
+        submission.save(update_fields=["thread"])
     thread_subscribe(user=author, thread=thread)
     Brand.objects.filter(pk=brand.pk).update(thread_count=F("thread_count") + 1)
     moderation.crisis_scan(post=thread)
@@ -162,13 +236,30 @@ def thread_create(
 
 
 @transaction.atomic
-def thread_edit(*, actor: User, thread: Thread, title: str, body: str, reason: str = "") -> Thread:
-    """Save a new revision of the question; earlier ones stay viewable."""
+def thread_edit(
+    *,
+    actor: User,
+    thread: Thread,
+    title: str,
+    body: str,
+    reason: str = "",
+    base_revision: int | None = None,
+) -> Thread:
+    """Save a new revision of the question; earlier ones stay viewable.
+
+    `base_revision` is the revision the edit form started from: if someone saved another
+    since, nothing is saved and EditConflict carries theirs (the same edit sent twice is
+    saved once, without a conflict). Without it, the last writer wins.
+    """
     permissions.check_can_edit_thread(actor, thread)
     title, body = _validate_text(title=title, body=body)
+    thread = Thread.objects.select_for_update().get(pk=thread.pk)
     if title == thread.title and body == thread.body:
         return thread
-    thread = Thread.objects.select_for_update().get(pk=thread.pk)
+    if _edit_already_saved(
+        post=thread, base_revision=base_revision, actor=actor, title=title, body=body
+    ):
+        return thread
     thread.title = title
     thread.body = body
     thread.body_html = render_markdown(body)
@@ -194,9 +285,12 @@ def thread_edit(*, actor: User, thread: Thread, title: str, body: str, reason: s
 
 
 @transaction.atomic
-def answer_create(*, author: User, thread: Thread, body: str) -> Answer:
+def answer_create(*, author: User, thread: Thread, body: str, submission_token: str = "") -> Answer:
+    """Answer a thread. With the answer form's `submission_token`, a second submission of
+    the same form by the same person raises AlreadySubmitted with the answer first saved."""
     permissions.check_can_answer(author, thread)
     _, body = _validate_text(body=body)
+    submission = _claim_submission(author=author, token=submission_token)
     _check_posting_limits(author, body)
     body_html = render_markdown(body)
     # Who the author was when they wrote it: stays true if they later leave the brand.
@@ -210,6 +304,9 @@ def answer_create(*, author: User, thread: Thread, body: str) -> Answer:
         official_for=thread.brand if speaks_for_brand else None,
     )
     Revision.objects.create(answer=answer, number=1, body=body, body_html=body_html, editor=author)
+    if submission is not None:
+        submission.answer = answer
+        submission.save(update_fields=["answer"])
     now = timezone.now()
     Thread.objects.filter(pk=thread.pk).update(
         answer_count=F("answer_count") + 1, last_activity_at=now
@@ -225,12 +322,24 @@ def answer_create(*, author: User, thread: Thread, body: str) -> Answer:
 
 
 @transaction.atomic
-def answer_edit(*, actor: User, answer: Answer, body: str, reason: str = "") -> Answer:
+def answer_edit(
+    *,
+    actor: User,
+    answer: Answer,
+    body: str,
+    reason: str = "",
+    base_revision: int | None = None,
+) -> Answer:
+    """Save a new revision of the answer; `base_revision` as for thread_edit."""
     permissions.check_can_edit_answer(actor, answer)
     _, body = _validate_text(body=body)
+    answer = Answer.objects.select_for_update().select_related("thread__brand").get(pk=answer.pk)
     if body == answer.body:
         return answer
-    answer = Answer.objects.select_for_update().select_related("thread__brand").get(pk=answer.pk)
+    if _edit_already_saved(
+        post=answer, base_revision=base_revision, actor=actor, title=None, body=body
+    ):
+        return answer
     was_verified = answer.is_verified
     was_endorsed = answer.is_endorsed
     # An endorsement or a verification vouches for the text as it was: an edit withdraws

@@ -50,7 +50,7 @@ from community.permissions import remember_verified
 from moderation.permissions import is_moderator_for_navigation, remember_appointments
 
 from . import page_cache, permissions, selectors
-from .forms import AnswerForm, MeTooForm
+from .forms import AnswerForm, MeTooForm, new_submission_token
 from .models import Thread, Visibility
 
 # Stands in for an id while a slot's variant is rendered once for every answer that shares
@@ -61,6 +61,9 @@ _MARKER = "<!--sodan-slot:{token}:{name}:{args}-->"
 # Where the slots' HTML, kept per process, holds the CSRF token: put in place of the
 # rendering's own mark when a page is filled (page_cache.Marks).
 _SLOT_CSRF_MARK = page_cache.Marks.new().csrf
+# Where the answer form's submission token goes; not a valid token itself (the colon), so
+# a mark that was somehow not replaced posts unguarded rather than shared.
+SUBMISSION_TOKEN_MARK = "__sodan:submission-token__"  # noqa: S105 (a placeholder)
 
 
 @dataclass
@@ -347,7 +350,8 @@ def _variant(kind: str, flags: tuple, language: str, urlconf: str | None) -> str
         context = {"can_me_too": can_me_too, "said_me_too": said, "me_too_form": MeTooForm()}
         return _render("qa/_me_too_form.html", {**context, "thread": thread, "csrf_token": csrf})
     if kind == "answer_form":
-        context = {"can_answer": True, "answer_refusal": "", "answer_form": AnswerForm()}
+        form = AnswerForm(initial={"submission_token": SUBMISSION_TOKEN_MARK})
+        context = {"can_answer": True, "answer_refusal": "", "answer_form": form}
         return _render("qa/_answer_form.html", {**context, "thread": thread, "csrf_token": csrf})
     raise ValueError(f"no variant for {kind}")
 
@@ -431,7 +435,10 @@ def _answer_form(viewer: Viewer, args: tuple[str, ...]) -> str:
     user, thread = viewer.user, viewer.thread
     refusal = permissions.answer_refusal(user, thread)
     if not refusal:
-        return _shared_variant(viewer, "answer_form", (), thread.pk)
+        # Each viewer's form gets a token of its own (qa.forms: a submission sent twice
+        # is saved once); the variant kept per process holds only the mark.
+        html = _shared_variant(viewer, "answer_form", (), thread.pk)
+        return html.replace(SUBMISSION_TOKEN_MARK, new_submission_token())
     context = {"can_answer": permissions.can_ask(user), "answer_refusal": refusal}
     context |= {"user": user, "request": viewer.request, "thread": thread}
     return _render("qa/_answer_form.html", context)

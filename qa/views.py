@@ -27,7 +27,7 @@ from moderation.permissions import moderates
 from moderation.ratelimit import RateLimited
 
 from . import drafts, page_cache, permissions, selectors, services, thread_page
-from .forms import AnswerForm, AskForm, MeTooForm, ThreadEditForm, ThreadFilterForm
+from .forms import AnswerEditForm, AnswerForm, AskForm, MeTooForm, ThreadEditForm, ThreadFilterForm
 from .models import Answer, Thread
 
 
@@ -113,6 +113,8 @@ def thread_ask(request: HttpRequest, brand_slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             thread = services.thread_create(author=request.user, brand=brand, **form.cleaned_data)
+        except services.AlreadySubmitted as saved:
+            return _already_saved(request, saved.post or brand, drafts.key("ask", brand.slug))
         except ValidationError as error:
             _apply_errors(form, error)
         except RateLimited as limited:
@@ -122,6 +124,12 @@ def thread_ask(request: HttpRequest, brand_slug: str) -> HttpResponse:
             saved = drafts.key("ask", brand.slug)
             return drafts.forget_when_saved(redirect(thread), request, saved)
     return render(request, "qa/thread_ask.html", {"brand": brand, "form": form}, status=status)
+
+
+def _already_saved(request: HttpRequest, post: Thread | Answer | Brand, draft: str) -> HttpResponse:
+    """A form sent again (a retry after a timeout): show what the first submission saved."""
+    messages.info(request, _("This was already saved; here it is. Nothing was posted twice."))
+    return drafts.forget_when_saved(redirect(post.get_absolute_url()), request, draft)
 
 
 def ask_versions(request: HttpRequest, brand_slug: str) -> HttpResponse:
@@ -229,9 +237,9 @@ def answer_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = AnswerForm(request.POST)
     if form.is_valid():
         try:
-            answer = services.answer_create(
-                author=request.user, thread=thread, body=form.cleaned_data["body"]
-            )
+            answer = services.answer_create(author=request.user, thread=thread, **form.cleaned_data)
+        except services.AlreadySubmitted as saved:
+            return _already_saved(request, saved.post or thread, drafts.key("answer", thread.pk))
         except ValidationError as error:
             _apply_errors(form, error)
         except RateLimited as limited:
@@ -247,36 +255,60 @@ def answer_create(request: HttpRequest, pk: int) -> HttpResponse:
 def thread_edit(request: HttpRequest, pk: int) -> HttpResponse:
     thread = _visible_thread(request, pk)
     permissions.check_can_edit_thread(request.user, thread)
+    needs_reason = thread.author_id != request.user.pk
     form = ThreadEditForm(
         request.POST or None,
-        initial={"title": thread.title, "body": thread.body},
-        needs_reason=thread.author_id != request.user.pk,
+        initial={
+            "title": thread.title,
+            "body": thread.body,
+            "base_revision": thread.revision_count,
+        },
+        needs_reason=needs_reason,
     )
+    conflict, status = None, 200
     if request.method == "POST" and form.is_valid():
         try:
             thread = services.thread_edit(actor=request.user, thread=thread, **form.cleaned_data)
+        except services.EditConflict as error:
+            conflict, status = error.revision, 409
+            form = _conflict_form(ThreadEditForm, request, error, needs_reason=needs_reason)
         except ValidationError as error:
             _apply_errors(form, error)
         else:
             saved = drafts.key("thread-edit", thread.pk)
             return drafts.forget_when_saved(redirect(thread), request, saved)
-    return render(
-        request, "qa/thread_edit.html", {"brand": thread.brand, "thread": thread, "form": form}
-    )
+    context = {"brand": thread.brand, "thread": thread, "form": form, "conflict": conflict}
+    return render(request, "qa/thread_edit.html", context, status=status)
+
+
+def _conflict_form(form_class, request: HttpRequest, conflict: services.EditConflict, **kwargs):
+    """The person's edit as they sent it, now based on the version saved meanwhile: saving
+    it again replaces that version knowingly. (Answered with HTTP 409: nothing was saved.)"""
+    data = request.POST.copy()
+    data["base_revision"] = str(conflict.revision.number)
+    form = form_class(data, **kwargs)
+    form.is_valid()
+    form.add_error(None, str(conflict))
+    return form
 
 
 @login_required
 def answer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     answer = _visible_answer(request, pk)
     permissions.check_can_edit_answer(request.user, answer)
-    form = AnswerForm(
+    needs_reason = answer.author_id != request.user.pk
+    form = AnswerEditForm(
         request.POST or None,
-        initial={"body": answer.body},
-        needs_reason=answer.author_id != request.user.pk,
+        initial={"body": answer.body, "base_revision": answer.revision_count},
+        needs_reason=needs_reason,
     )
+    conflict, status = None, 200
     if request.method == "POST" and form.is_valid():
         try:
             answer = services.answer_edit(actor=request.user, answer=answer, **form.cleaned_data)
+        except services.EditConflict as error:
+            conflict, status = error.revision, 409
+            form = _conflict_form(AnswerEditForm, request, error, needs_reason=needs_reason)
         except ValidationError as error:
             _apply_errors(form, error)
         else:
@@ -285,7 +317,14 @@ def answer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "qa/answer_edit.html",
-        {"brand": answer.thread.brand, "thread": answer.thread, "answer": answer, "form": form},
+        {
+            "brand": answer.thread.brand,
+            "thread": answer.thread,
+            "answer": answer,
+            "form": form,
+            "conflict": conflict,
+        },
+        status=status,
     )
 
 

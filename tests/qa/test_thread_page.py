@@ -22,8 +22,10 @@ CACHE = "X-Sodan-Cache"
 
 
 def _normalised(html: str) -> str:
-    """The page without what differs on every response: the CSRF token and CSP nonce."""
+    """The page without what differs on every response: the CSRF token, the CSP nonce and
+    the answer form's submission token."""
     html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', 'name="csrfmiddlewaretoken"', html)
+    html = re.sub(r'name="submission_token" value="[^"]+"', 'name="submission_token"', html)
     html = re.sub(r'"X-CSRFToken": "[^"]+"', '"X-CSRFToken": ""', html)
     return re.sub(r'nonce="[^"]+"', 'nonce=""', html)
 
