@@ -33,6 +33,7 @@ be written in advance, and the placeholders' shapes are stripped from posts besi
 from __future__ import annotations
 
 import secrets
+import threading
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -42,6 +43,8 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.translation import get_language
+
+from community.cache import on_recovery
 
 SITE_VERSION_KEY = "sodan:page:v:site"
 # The shape of what is stored under a page's key; part of the key, so a release that
@@ -118,8 +121,36 @@ def _invalidate(keys: list[str]) -> None:
     transaction.on_commit(lambda: _bump_all(keys))
 
 
+# Version keys whose bump the cache did not take (Redis was unavailable), kept in the
+# process and bumped again before it reads a page from the cache, and as soon as Redis
+# answers (community.cache.on_recovery): a Redis that comes back with its data (a restart
+# with persistence, a network blip) must not serve a page invalidated while it was away.
+# Past a thousand, a new site version stands for them all.
+_unapplied_bumps: set[str] = set()
+_unapplied_lock = threading.Lock()
+MAX_UNAPPLIED_BUMPS = 1000
+
+
 def _bump_all(keys: list[str]) -> None:
-    cache.set_many({key: secrets.token_hex(6) for key in keys}, timeout=None)
+    with _unapplied_lock:
+        keys = list(dict.fromkeys([*keys, *_unapplied_bumps]))
+    failed = cache.set_many({key: secrets.token_hex(6) for key in keys}, timeout=None)
+    with _unapplied_lock:
+        _unapplied_bumps.difference_update(keys)
+        _unapplied_bumps.update(failed or ())
+        if len(_unapplied_bumps) > MAX_UNAPPLIED_BUMPS:
+            _unapplied_bumps.clear()
+            _unapplied_bumps.add(SITE_VERSION_KEY)
+
+
+def replay_unapplied_bumps() -> bool:
+    """Bump again what an outage kept from the cache; whether nothing is left over."""
+    if _unapplied_bumps:
+        _bump_all([])
+    return not _unapplied_bumps
+
+
+on_recovery(replay_unapplied_bumps)
 
 
 # --- Who may be served from the cache ------------------------------------------------------
@@ -165,6 +196,8 @@ def lookup(version_key: str, *keys: str, session: Any = None) -> tuple[str, dict
     """The current stamp (the versions a page must have been rendered under) and those of
     `keys` stored under it, in one cache round trip; with `session` (not loaded yet, of
     community.sessions), the session's data comes in the same round trip."""
+    if not replay_unapplied_bumps():  # the cache is unavailable, or may hold stale pages
+        return _unavailable_stamp(), {}
     session_key = _session_prefetch_key(session)
     found = cache.get_many([version_key, SITE_VERSION_KEY, *keys, *filter(None, [session_key])])
     if session_key:
@@ -173,6 +206,8 @@ def lookup(version_key: str, *keys: str, session: Any = None) -> tuple[str, dict
         if key not in found:
             cache.add(key, secrets.token_hex(6), timeout=None)
             found[key] = cache.get(key)
+            if found[key] is None:  # the cache is unavailable: pages come from the database
+                return _unavailable_stamp(), {}
     stamp = f"{found[version_key]}:{found[SITE_VERSION_KEY]}"
     current = {}
     for key in keys:
@@ -180,6 +215,12 @@ def lookup(version_key: str, *keys: str, session: Any = None) -> tuple[str, dict
         if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == stamp:
             current[key] = stored[1]
     return stamp, current
+
+
+def _unavailable_stamp() -> str:
+    """A stamp nothing was stored under, for a page rendered while the cache's versions
+    are unknown (storing it, should the cache answer meanwhile, serves it to nobody)."""
+    return f"unavailable:{secrets.token_hex(6)}"
 
 
 def _session_prefetch_key(session: Any) -> str | None:

@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from brands.models import Brand
+from moderation.ratelimit import RateLimited, address_rate_limit_hit
 from qa.models import Thread
 
 from . import services
@@ -19,6 +20,11 @@ def search(request: HttpRequest) -> HttpResponse:
         form.is_valid()
         data = {k: v for k, v in form.cleaned_data.items() if k not in form.errors}
     text = request.GET.get("q", "")
+    if text.strip():
+        try:
+            address_rate_limit_hit(request, action="search")
+        except RateLimited as limited:
+            return _rate_limited(request, form, text, data.get("brand"), limited)
     brand = data.get("brand")
     product = data.get("product")
     try:
@@ -48,6 +54,22 @@ def search(request: HttpRequest) -> HttpResponse:
             "querystring": query.urlencode(),
         },
     )
+
+
+def _rate_limited(
+    request: HttpRequest, form: SearchForm, text: str, brand: Brand | None, limited: RateLimited
+) -> HttpResponse:
+    """The search page with the query still in its box and when to search again."""
+    context = {
+        "form": form,
+        "results": services.SearchPage(query=text, terms=()),
+        "brand": brand,
+        "searched": True,
+        "rate_limited": limited.message,
+    }
+    response = render(request, "search/search.html", context, status=429)
+    response["Retry-After"] = str(limited.retry_after)
+    return response
 
 
 def similar(request: HttpRequest, brand_slug: str) -> HttpResponse:

@@ -103,3 +103,24 @@ def redis_server():
         pytest.skip(SKIP_REASON)
     with RedisServer() as server:
         yield server
+
+
+@pytest.fixture
+def cache_on_redis(settings, redis_server):
+    """Sodan's cache backend (community.cache) on this test's own Redis; returns the server
+    to stop and start. Changing settings.CACHES resets django.core.cache.caches (Django's
+    setting_changed handler), so the backend is built anew on its next use. After a failure
+    the backend skips Redis for SODAN_CACHE_RETRY_SECONDS, a fifth of a second here."""
+    from qa import page_cache
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "community.cache.RedisCache",
+            "LOCATION": redis_server.url(),
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
+        }
+    }
+    settings.SODAN_PAGE_CACHE = True
+    settings.SODAN_CACHE_RETRY_SECONDS = 0.2
+    yield redis_server
+    page_cache._unapplied_bumps.clear()
