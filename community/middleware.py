@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import BadRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
@@ -37,4 +38,29 @@ class RequestBodyLimitMiddleware:
             }
             body = render_to_string("413.html", {"message": message}, request=None)
             return HttpResponse(body, status=413)
+        return self.get_response(request)
+
+
+class NulCharacterMiddleware:
+    """Answer 404 for an address holding a NUL character and 400 for a query string
+    holding one, before any view or lookup sees it.
+
+    No page has such an address and no field takes one, while PostgreSQL refuses NUL in
+    any text it is given: a profile name or a search with one used to answer 500. Listed
+    after the middleware that the error pages rely on (session, user, CSP nonce) and
+    before Wagtail's redirects, which look every unknown address up in the database.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path_info:
+            raise Http404("NUL in the address")
+        query = request.META.get("QUERY_STRING", "")
+        if ("%00" in query or "\x00" in query) and any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for key, values in request.GET.lists()
+        ):
+            raise BadRequest("NUL in the query string")
         return self.get_response(request)

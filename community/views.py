@@ -22,6 +22,8 @@ from .models import Notification, User
 
 
 def profile(request: HttpRequest, username: str) -> HttpResponse:
+    if "\x00" in username:  # names nobody, and PostgreSQL refuses it in a query
+        raise Http404
     member = get_object_or_404(User, username=username, is_active=True)
     threads = (
         Thread.objects.listed()

@@ -55,6 +55,25 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", text or "")
 
 
+# Control characters: nothing a person means in a query, and NUL is refused by PostgreSQL
+# in any text it is given.
+CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+PLAIN_WORD = re.compile(r"\w+")
+
+
+def query_text(text: str) -> str:
+    """What a person typed in a search box, ready for every layer below: control
+    characters (NUL, escapes, tabs and line breaks) become spaces."""
+    return CONTROL_CHARS.sub(" ", text or "")
+
+
+def plain_words(text: str, *, max_chars: int = 200) -> str:
+    """Only the words of a query, separated by spaces: for full-text engines that read
+    quotes and operators in what they are given (Wagtail's search of knowledge articles
+    builds an FTS5 query on SQLite, where a quote inside a word is a syntax error)."""
+    return " ".join(PLAIN_WORD.findall(normalize(query_text(text))))[:max_chars].strip()
+
+
 @lru_cache(maxsize=200_000)
 def _latin_term(word: str) -> str | None:
     term = word.lower()

@@ -27,7 +27,7 @@ from django.utils import timezone
 from outbox.publish import publish
 from qa.models import Answer, Thread, Visibility
 
-from .analysis import analyze_query
+from .analysis import analyze_query, query_text
 from .backends import SearchQuery, get_backend
 from .backends.base import ANSWERS, BODY, TITLE, SearchBackendError, SearchHit
 from .documents import build_documents
@@ -240,7 +240,7 @@ def threads_search(
 
     Never raises for what a person types: empty, huge or symbol-only queries give an
     empty page (`terms` empty) that the page explains."""
-    text = (text or "").strip()
+    text = query_text(text).strip()
     truncated = len(text) > MAX_QUERY_CHARS
     text = text[:MAX_QUERY_CHARS]
     terms = tuple(analyze_query(text))
@@ -320,6 +320,7 @@ def threads_similar(
     *, brand_id: int, text: str, exclude: Thread | None = None, limit: int = 5
 ) -> list[Thread]:
     """Listed threads of the brand most like `text` (a title being typed, or a thread)."""
+    text = query_text(text)
     terms = tuple(analyze_query(text[: MAX_QUERY_CHARS * 2], max_terms=16))
     if not terms:
         return []

@@ -16,6 +16,7 @@ from django.urls import reverse
 from brands.models import Brand
 from qa import page_cache
 from qa.models import Thread
+from search.analysis import plain_words
 
 from .contrast import muted_for
 from .models import (
@@ -194,8 +195,10 @@ def knowledge_articles(brand: Brand) -> QuerySet[KnowledgeArticlePage]:
 
 
 def knowledge_search(query: str, *, brand: Brand | None = None, limit: int = 5) -> list:
-    """Knowledge articles matching the words, for the search page and the widget."""
-    query = (query or "").strip()[:200]
+    """Knowledge articles matching the words, for the search page and the widget. Only
+    the words are searched for: quotes and operators would be read by the full-text
+    engine (search.analysis.plain_words)."""
+    query = plain_words(query)
     if not query:
         return []
     articles = KnowledgeArticlePage.objects.live().public()
