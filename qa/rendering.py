@@ -21,13 +21,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from html import unescape
+from html import escape, unescape
 
 import nh3
 from linkify_it import LinkifyIt
 from linkify_it.main import Match
 from markdown_it import MarkdownIt
+from markdown_it.parser_inline import ParserInline
 from markdown_it.rules_core import StateCore
+from markdown_it.rules_inline import StateInline
 
 from moderation.sanitize import clean_html, strip_page_marks
 
@@ -86,6 +88,41 @@ def _table_align_to_attribute(state: StateCore) -> None:
             token.attrs["align"] = match.group(1)
 
 
+# The inline parser looks ahead for the end of a link label at every "[" (skipToken):
+# text made of thousands of them ("[[[[…", "![![…", "[a][[…") has each character visited
+# twenty to forty times, seconds of work for one post. What people write takes under one
+# look-ahead step per ten characters; a post that needs more than this many per character
+# (and the margin) is shown as plain paragraphs instead, so the work stays in proportion
+# to the text whatever it holds.
+LOOKAHEAD_STEPS_PER_CHAR = 2
+LOOKAHEAD_STEPS_MARGIN = 2_000
+_STEPS_LEFT = "sodan_lookahead_steps_left"
+
+
+class _TooMuchWork(Exception):
+    pass
+
+
+class _BoundedInlineParser(ParserInline):
+    """Counts the look-ahead steps of one rendering against the budget in its env."""
+
+    def skipToken(self, state: StateInline) -> None:
+        left = state.env.get(_STEPS_LEFT)
+        if left is not None:
+            if left <= 0:
+                raise _TooMuchWork
+            state.env[_STEPS_LEFT] = left - 1
+        super().skipToken(state)
+
+
+def _plain_paragraphs(source: str) -> str:
+    """The text as written, escaped, in paragraphs and line breaks."""
+    paragraphs = (part.strip() for part in re.split(r"\n\s*\n", source))
+    return "".join(
+        "<p>" + escape(part).replace("\n", "<br>\n") + "</p>\n" for part in paragraphs if part
+    )
+
+
 def _build_markdown() -> MarkdownIt:
     md = MarkdownIt(
         "commonmark",
@@ -95,6 +132,9 @@ def _build_markdown() -> MarkdownIt:
     ).enable(["table", "strikethrough", "linkify"])
     md.linkify = _JapaneseAwareLinkify()
     md.core.ruler.push("table_align_attribute", _table_align_to_attribute)
+    bounded = _BoundedInlineParser()
+    bounded.ruler, bounded.ruler2 = md.inline.ruler, md.inline.ruler2  # as configured above
+    md.inline = bounded
     return md
 
 
@@ -103,7 +143,12 @@ _MARKDOWN = _build_markdown()
 
 def render_markdown(source: str) -> str:
     """Render Markdown to sanitized HTML, ready to store in ``body_html``."""
-    return clean_html(_MARKDOWN.render(source))
+    budget = LOOKAHEAD_STEPS_PER_CHAR * len(source) + LOOKAHEAD_STEPS_MARGIN
+    try:
+        html = _MARKDOWN.render(source, {_STEPS_LEFT: budget})
+    except _TooMuchWork:
+        html = _plain_paragraphs(source)
+    return clean_html(html)
 
 
 # Characters that show nothing on their own: format characters (zero-width space and
