@@ -29,9 +29,13 @@ Page = str | Callable[..., str] | None
 View = Callable[..., HttpResponse]
 
 
-def form_action(page: Page = None) -> Callable[[View], View]:
+def form_action(page: Page = None, *, sign_in: bool = True) -> Callable[[View], View]:
     """A view that takes only a signed-in person's POST; `page` names the page its form is
-    on (without one, the page the form was posted from, else the home page)."""
+    on (without one, the page the form was posted from, else the home page).
+
+    `sign_in=False` leaves an anonymous post to the view, whose permission check refuses
+    it with a 403 and the reason ("Log in or sign up to vote"), as shared/DOMAIN.md says
+    for a vote, a me too or an acceptance: a button press, not text that could be lost."""
 
     def decorator(view: View) -> View:
         @wraps(view)
@@ -40,7 +44,7 @@ def form_action(page: Page = None) -> Callable[[View], View]:
                 return redirect(_page_of(page, request, kwargs) or _referer(request) or "/")
             if request.method != "POST":
                 return HttpResponseNotAllowed(["POST"])
-            if not request.user.is_authenticated:
+            if sign_in and not request.user.is_authenticated:
                 back = _referer(request) or _page_of(page, request, kwargs) or "/"
                 return _sign_in(request, back)
             return view(request, *args, **kwargs)

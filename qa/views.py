@@ -358,7 +358,7 @@ def answer_revisions(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@form_action("qa:answer_short")
+@form_action("qa:answer_short", sign_in=False)
 def answer_vote(request: HttpRequest, pk: int) -> HttpResponse:
     answer = _visible_answer(request, pk)
     voted = services.answer_vote_toggle(user=request.user, answer=answer)
@@ -370,7 +370,7 @@ def answer_vote(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "qa/_vote.html", {"answer": answer})
 
 
-@form_action("qa:thread_short")
+@form_action("qa:thread_short", sign_in=False)
 def thread_me_too(request: HttpRequest, pk: int) -> HttpResponse:
     thread = _visible_thread(request, pk)
     form = MeTooForm(request.POST)
@@ -392,7 +392,7 @@ def thread_me_too(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@form_action("qa:answer_short")
+@form_action("qa:answer_short", sign_in=False)
 def answer_accept(request: HttpRequest, pk: int) -> HttpResponse:
     answer = _visible_answer(request, pk)
     if request.POST.get("undo"):
