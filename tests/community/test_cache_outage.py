@@ -87,13 +87,15 @@ def test_one_warning_per_outage_not_one_per_call(client, redis_cache, thread, ca
             assert client.get(thread.get_absolute_url()).status_code == 200
         _retry_window_passes()  # Redis is still down
         assert client.get("/b/hoshino/").status_code == 200
-    warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
+    warnings = [
+        r for r in caplog.records if r.name == "community.cache" and r.levelno >= logging.WARNING
+    ]
     assert len(warnings) == 1
     assert "unavailable" in warnings[0].getMessage()
     _back(redis_cache)
     with caplog.at_level(logging.INFO, logger="community.cache"):
         assert client.get(thread.get_absolute_url()).status_code == 200
-    assert "answers again" in caplog.records[-1].getMessage()
+    assert any("answers again" in record.getMessage() for record in caplog.records)
 
 
 # --- Signed-in people ----------------------------------------------------------------------
