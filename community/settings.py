@@ -15,6 +15,8 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from community.cache import AllauthRateLimits
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -53,6 +55,7 @@ INSTALLED_APPS = [
     "qa",
     "moderation",
     "search",
+    "outbox",
     "themes",
     # Wagtail: community home, guidelines and brand pages; the staff admin
     "wagtail.contrib.forms",
@@ -100,6 +103,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "community.middleware.NulCharacterMiddleware",  # NUL in an address or query: 404/400
     "moderation.middleware.RateLimitMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -143,6 +147,18 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
         DATABASES["default"].setdefault("OPTIONS", {}).update(
             server_side_binding=True, prepare_threshold=5
         )
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # SQLite (`make demo`): concurrent writers wait their turn instead of answering 500
+    # "database is locked". WAL lets pages read while one request writes; writers wait up to
+    # SODAN_SQLITE_TIMEOUT seconds for the lock; transactions take the write lock when they
+    # begin (IMMEDIATE), since a read-then-write transaction that finds another writer is
+    # refused at once (no wait could help it); synchronous=NORMAL is safe in WAL mode.
+    # https://docs.djangoproject.com/en/5.2/ref/databases/#sqlite-transaction-behavior
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        timeout=env.float("SODAN_SQLITE_TIMEOUT", default=20.0),
+        transaction_mode="IMMEDIATE",
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ------------------------------------------------------------------------------
@@ -150,8 +166,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Local memory per process by default, Redis in production (CACHE_URL=redis://...).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://sodan")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    # Django's backend, sharing one Redis client instead of building one per call.
+    # Django's backend, sharing one Redis client instead of building one per call, and
+    # answering as an empty cache while Redis is down or slow (community/cache.py): short
+    # timeouts, so an outage costs each request a fraction of a second at most.
     CACHES["default"]["BACKEND"] = "community.cache.RedisCache"
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        socket_connect_timeout=env.float("SODAN_CACHE_CONNECT_TIMEOUT", default=0.25),
+        socket_timeout=env.float("SODAN_CACHE_SOCKET_TIMEOUT", default=0.5),
+    )
+# After a failed call, skip Redis for this long before trying it again (per process).
+SODAN_CACHE_RETRY_SECONDS: float = env.float("SODAN_CACHE_RETRY_SECONDS", default=5.0)
 # Sessions are read from the cache and written through to the database: a signed-in
 # page pays no query for its session (the database copy survives a cache flush), and a
 # thread page reads it in the same cache round trip as the page (community/sessions.py).
@@ -162,10 +186,41 @@ SESSION_ENGINE = "community.sessions"
 CELERY_BROKER_URL: str = env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER: bool = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not CELERY_BROKER_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
+# A task is acknowledged once it ran, and handed back to the queue when its worker process
+# dies, so a killed worker loses nothing; one task at a time per process holds no others.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Redis gives an unacknowledged task to another worker after this long: longer than the
+# longest task (an outbox sweep stops after two minutes; reindexing is a resumable command).
+SODAN_TASK_VISIBILITY_TIMEOUT: int = env.int("SODAN_TASK_VISIBILITY_TIMEOUT", default=900)
+# Seconds to connect to the broker, and to wait for its answer: a request that publishes
+# after commit never waits longer (outbox.publish), and tries once.
+SODAN_BROKER_CONNECT_TIMEOUT: float = env.float("SODAN_BROKER_CONNECT_TIMEOUT", default=2.0)
+SODAN_BROKER_SOCKET_TIMEOUT: float = env.float("SODAN_BROKER_SOCKET_TIMEOUT", default=10.0)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": SODAN_TASK_VISIBILITY_TIMEOUT,
+    "socket_connect_timeout": SODAN_BROKER_CONNECT_TIMEOUT,
+    "socket_timeout": SODAN_BROKER_SOCKET_TIMEOUT,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = SODAN_BROKER_CONNECT_TIMEOUT
+# Workers wait for the broker for ever, from start-up on; publishers never retry (the
+# outbox sweep delivers what a failed publish left).
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_TASK_PUBLISH_RETRY = False
+# The outbox (outbox/README.md): after a failed publish, requests skip publishing for this
+# long; a message is given up (kept, shown as failed in the admin) after this many attempts.
+SODAN_OUTBOX_BROKER_BACKOFF_SECONDS: int = env.int(
+    "SODAN_OUTBOX_BROKER_BACKOFF_SECONDS", default=30
+)
+SODAN_OUTBOX_MAX_ATTEMPTS: int = env.int("SODAN_OUTBOX_MAX_ATTEMPTS", default=12)
+SODAN_OUTBOX_SWEEP_SECONDS: int = env.int("SODAN_OUTBOX_SWEEP_SECONDS", default=30)
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "community.tasks.*": {"queue": "email"},
+    # Every notification, e-mail, alert and webhook is delivered by the outbox.
+    "outbox.tasks.*": {"queue": "email"},
     "search.tasks.*": {"queue": "search"},
     "brands.tasks.notify_*": {"queue": "email"},
     "brands.tasks.send_*": {"queue": "email"},
@@ -180,6 +235,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Retry search index changes that failed, and re-queue anything the index missed.
     "search-outbox-sweep": {"task": "search.tasks.outbox_sweep", "schedule": 60.0},
     "search-reconcile": {"task": "search.tasks.reconcile", "schedule": 3600.0},
+    # Deliver outbox messages whose kick was lost, whose backoff passed or whose worker
+    # died; forget delivered ones after a week.
+    "outbox-sweep": {"task": "outbox.tasks.sweep", "schedule": float(SODAN_OUTBOX_SWEEP_SECONDS)},
+    "outbox-prune": {"task": "outbox.tasks.prune", "schedule": 86400.0},
     # Verify brands' pending domains; stop serving one whose DNS record was removed.
     "themes-domains-recheck": {"task": "themes.tasks.domains_recheck", "schedule": 3600.0},
 }
@@ -206,6 +265,10 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ADAPTER = "community.adapters.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Sodan] "
+# allauth's own rate limits (its defaults: sign-ins, failed attempts, resets, sign-ups per
+# minute), switched off while the cache is unavailable so that signing in keeps working.
+# Sodan's hourly sign-up limit per address is SODAN_SIGNUPS_PER_HOUR below.
+ACCOUNT_RATE_LIMITS = AllauthRateLimits()
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 AUTH_PASSWORD_VALIDATORS = [
@@ -262,6 +325,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# A form post that fails the CSRF check gets Sodan's own page, translated, with the way
+# back to the form (where the person's draft waits); Django's reason goes to the log only.
+CSRF_FAILURE_VIEW = "community.views.csrf_failure"
 
 # Content-Security-Policy: no inline script anywhere on Sodan's pages; the few inline
 # <style> blocks (a brand's accent colour) carry the per-request nonce.
@@ -333,6 +399,10 @@ SODAN_RATE_LIMITS: dict[str, tuple[int, int]] = {
     "vote": (env.int("SODAN_VOTES_PER_HOUR", default=200), 3600),
     "me_too": (env.int("SODAN_ME_TOOS_PER_HOUR", default=100), 3600),
     "flag": (env.int("SODAN_FLAGS_PER_HOUR", default=20), 3600),
+    # Accounts made per client address, and searches per person (per address for visitors);
+    # with the cache unavailable these two are not applied (moderation/ratelimit.py).
+    "signup": (env.int("SODAN_SIGNUPS_PER_HOUR", default=10), 3600),
+    "search": (env.int("SODAN_SEARCHES_PER_MINUTE", default=60), 60),
 }
 # New members: accounts younger than max_age_days with reputation under max_reputation.
 SODAN_NEW_MEMBER: dict[str, int] = {
