@@ -2,8 +2,9 @@
 
 `publish(task, *args)` is what the outboxes use to kick their deliverer after commit. The
 row is already safe in the database, so a publish is only a hint: it is tried once (no
-publish retries, a short connection timeout from settings), an error is logged, never
-raised, and after a failure a small circuit breaker skips publishing for
+publish retries, over connections of its own that try to connect once, where Celery's
+keep trying until SODAN_BROKER_CONNECT_TIMEOUT), an error is logged, never raised, and
+after a failure a small circuit breaker skips publishing for
 SODAN_OUTBOX_BROKER_BACKOFF_SECONDS, so during an outage no request pays for a connection
 attempt; the periodic sweeps deliver what was not kicked.
 
@@ -26,6 +27,26 @@ logger = logging.getLogger(__name__)
 _lock = threading.Lock()
 _skip_until = 0.0  # time.monotonic() before which publishing is skipped
 _down_since: float | None = None
+_pools: dict[str, Any] = {}  # broker URL -> kombu connection pool for publishing
+
+
+def _connections(app: Any) -> Any:
+    """Publishing connections: a pool of the app's broker connections that give up at the
+    first failed connect (workers' connections keep retrying; see settings)."""
+    url = app.conf.broker_write_url or app.conf.broker_url
+    with _lock:
+        if url not in _pools:
+            connection = app.connection_for_write(transport_options={"max_retries": 0})
+            _pools[url] = connection.Pool(limit=app.conf.broker_pool_limit)
+        return _pools[url]
+
+
+def _forget_connections(app: Any) -> None:
+    url = app.conf.broker_write_url or app.conf.broker_url
+    with _lock:
+        pool = _pools.pop(url, None)
+    if pool is not None:
+        pool.force_close_all()
 
 
 def publish(task: Task, *args: Any) -> bool:
@@ -43,8 +64,10 @@ def publish(task: Task, *args: Any) -> bool:
         logger.debug("Broker marked down; %s left to the sweep", task.name)
         return False
     try:
-        task.apply_async(args=args, retry=False)
+        with _connections(task.app).acquire(block=True, timeout=1) as connection:
+            task.apply_async(args=args, retry=False, producer=task.app.amqp.Producer(connection))
     except Exception as error:
+        _forget_connections(task.app)
         with _lock:
             _skip_until = time.monotonic() + settings.SODAN_OUTBOX_BROKER_BACKOFF_SECONDS
             first = _down_since is None
