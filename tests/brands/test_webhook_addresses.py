@@ -82,7 +82,11 @@ class Server:
             def do_POST(self):
                 length = int(self.headers.get("Content-Length", 0))
                 state.requests.append(
-                    {"headers": dict(self.headers), "path": self.path, "body": self.rfile.read(length)}
+                    {
+                        "headers": dict(self.headers),
+                        "path": self.path,
+                        "body": self.rfile.read(length),
+                    }
                 )
                 self.send_response(204)
                 self.end_headers()
@@ -119,11 +123,12 @@ def http_server():
 
 
 def _certificate(tmp_path, name: str) -> tuple[str, str]:
-    if shutil.which("openssl") is None:
+    openssl = shutil.which("openssl")
+    if openssl is None:
         pytest.skip("openssl is needed to make a test certificate")
     cert, key = tmp_path / f"{name}.pem", tmp_path / f"{name}.key"
     subprocess.run(  # noqa: S603 - fixed arguments
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+        [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
          "-subj", f"/CN={name}", "-addext", f"subjectAltName=DNS:{name}",
          "-keyout", str(key), "-out", str(cert)],
         check=True, capture_output=True,
