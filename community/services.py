@@ -18,6 +18,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from moderation.sanitize import strip_page_marks
+
 from .models import Notification, User
 
 logger = logging.getLogger(__name__)
@@ -26,13 +28,14 @@ logger = logging.getLogger(__name__)
 def profile_update(
     *, user: User, display_name: str, bio: str, email_notifications: bool, language: str
 ) -> User:
-    display_name = display_name.strip()
+    # A display name shows on cached pages: nothing in it may look like their marks.
+    display_name = strip_page_marks(display_name).strip()
     if len(display_name) > 80:
         raise ValidationError({"display_name": [_("Keep your display name to 80 characters.")]})
     if language and language not in dict(settings.LANGUAGES):
         raise ValidationError({"language": [_("Choose English or Japanese.")]})
     user.display_name = display_name
-    user.bio = bio.strip()
+    user.bio = strip_page_marks(bio).strip()
     user.email_notifications = email_notifications
     user.language = language
     user.save(update_fields=["display_name", "bio", "email_notifications", "language"])

@@ -107,3 +107,16 @@ def test_marks_are_stripped_whatever_surrounds_them():
     assert "__sodan" not in strip_page_marks("__sodan___sodan_csrf_token__csrf_token__")
     assert "__sodan" not in strip_page_marks("__sod__sodan_x__an_csrf_token__")
     assert strip_page_marks("__init__ and sodan_csrf") == "__init__ and sodan_csrf"
+
+
+def test_a_display_name_loses_its_placeholders(other_customer):
+    from community import services as community_services
+
+    user = community_services.profile_update(
+        user=other_customer,
+        display_name="Ken __sodan_csrf_token__",
+        bio=f"Bio {GUESSED}",
+        email_notifications=True,
+        language="",
+    )
+    assert (user.display_name, user.bio) == ("Ken", "Bio")
