@@ -183,7 +183,7 @@ def test_redis_restarted_without_persistence_the_sweep_delivers_what_waited(soda
 def test_busy_worker_survives_a_five_second_redis_outage(sodan_factory):
     """Redis goes away for five seconds while the worker is inside tasks: the worker
     reconnects and goes on delivering (kombu/celery/redis-py pins in pyproject.toml)."""
-    sodan = sodan_factory(mail_delay=2, **QUICK_RECOVERY)
+    sodan = sodan_factory(mail_delay=1, **QUICK_RECOVERY)
     markers = [_marker(f"busy-{name}") for name in ("ken", "aki", "sora", "mio")]
     for name, marker in zip(("ken", "aki", "sora", "mio"), markers, strict=True):
         assert sodan.post_answer(sodan.browser(name), marker).status == 302
