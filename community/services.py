@@ -53,25 +53,21 @@ def _send_email(notification: Notification, context: dict) -> None:
     recipient = notification.recipient
     if not (recipient.email_notifications and recipient.email):
         return
-    # Taken before sending, so two deliveries of one event that meet here send one e-mail;
-    # given back when sending fails, so the retry sends it.
-    mine = Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True)
-    if not mine.update(emailed_at=timezone.now()):
-        return
-    try:
-        with translation.override(recipient.language or settings.LANGUAGE_CODE):
-            template = f"community/email/{notification.kind}"
-            subject = render_to_string(f"{template}_subject.txt", context).strip()
-            body = render_to_string(f"{template}.txt", context)
-            send_mail(
-                settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
-                body,
-                settings.DEFAULT_FROM_EMAIL,
-                [recipient.email],
-            )
-    except BaseException:
-        Notification.objects.filter(pk=notification.pk).update(emailed_at=None)
-        raise
+    # Marked once the mail server has accepted it. Two deliveries of one event never meet
+    # here (an outbox message is held by one deliverer at a time, outbox/services.py), and a
+    # deliverer killed while sending leaves it unmarked, so the retry sends it: at least
+    # once, never lost.
+    with translation.override(recipient.language or settings.LANGUAGE_CODE):
+        template = f"community/email/{notification.kind}"
+        subject = render_to_string(f"{template}_subject.txt", context).strip()
+        body = render_to_string(f"{template}.txt", context)
+        send_mail(
+            settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
+            body,
+            settings.DEFAULT_FROM_EMAIL,
+            [recipient.email],
+        )
+    Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
 
 
 def notification_deliver(

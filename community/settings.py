@@ -216,6 +216,9 @@ SODAN_OUTBOX_BROKER_BACKOFF_SECONDS: int = env.int(
 )
 SODAN_OUTBOX_MAX_ATTEMPTS: int = env.int("SODAN_OUTBOX_MAX_ATTEMPTS", default=12)
 SODAN_OUTBOX_SWEEP_SECONDS: int = env.int("SODAN_OUTBOX_SWEEP_SECONDS", default=30)
+# A deliverer holds a message this long; a message held by a worker that died is delivered
+# again by the sweep after it. Longer than any one delivery (mail and webhook timeouts).
+SODAN_OUTBOX_LEASE_SECONDS: int = env.int("SODAN_OUTBOX_LEASE_SECONDS", default=300)
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "community.tasks.*": {"queue": "email"},

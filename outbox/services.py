@@ -39,8 +39,8 @@ logger = logging.getLogger(__name__)
 
 # The sweep leaves a fresh message this long to its kick before delivering it itself.
 KICK_GRACE = dt.timedelta(seconds=10)
-# A deliverer holds a message this long; one that died is replaced after it.
-LEASE = dt.timedelta(minutes=5)
+# A deliverer holds a message for SODAN_OUTBOX_LEASE_SECONDS (five minutes); one that
+# died is replaced after it.
 # Backoff after the n-th failure: 30 s, 1, 2, 4, 8… minutes, at most an hour.
 BACKOFF_BASE_SECONDS = 30
 BACKOFF_CAP = dt.timedelta(hours=1)
@@ -102,6 +102,10 @@ def backoff(attempts: int) -> dt.timedelta:
     return min(dt.timedelta(seconds=BACKOFF_BASE_SECONDS * 2 ** min(attempts - 1, 20)), BACKOFF_CAP)
 
 
+def lease_duration() -> dt.timedelta:
+    return dt.timedelta(seconds=settings.SODAN_OUTBOX_LEASE_SECONDS)
+
+
 def _claimable(now: dt.datetime) -> Q:
     return Q(done_at__isnull=True, failed_at__isnull=True) & (
         Q(claimed_until__isnull=True) | Q(claimed_until__lte=now)
@@ -111,7 +115,7 @@ def _claimable(now: dt.datetime) -> Q:
 def _claim(message_id: int, now: dt.datetime, *, due_only: bool) -> dt.datetime | None:
     """Take the lease with one conditional UPDATE; the lease's end is the claim's token.
     A kick may deliver a fresh message before its grace is over, never one in backoff."""
-    lease = now + LEASE
+    lease = now + lease_duration()
     due = Q(next_attempt_at__lte=now) if due_only else Q(attempts=0) | Q(next_attempt_at__lte=now)
     claimed = Message.objects.filter(_claimable(now) & due, pk=message_id).update(
         claimed_until=lease

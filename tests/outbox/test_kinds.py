@@ -40,7 +40,7 @@ def deliver_again(task: str) -> int:
     running one and marking it done."""
     ids = list(Message.objects.done().filter(task=task).values_list("pk", flat=True))
     Message.objects.filter(pk__in=ids).update(done_at=None)
-    services.sweep(now=timezone.now() + services.LEASE, fresh=True)
+    services.sweep(now=timezone.now() + services.lease_duration(), fresh=True)
     assert Message.objects.done().filter(pk__in=ids).count() == len(ids)
     return len(ids)
 
