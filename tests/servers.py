@@ -62,17 +62,10 @@ class RedisServer:
     def start(self) -> RedisServer:
         if self.running:
             return self
+        command = [REDIS_SERVER, "--bind", "127.0.0.1", "--port", str(self.port)]
+        command += ["--save", "", "--appendonly", "no", "--dir", str(self.dir)]
         self.process = subprocess.Popen(  # noqa: S603 - a fixed binary and our own arguments
-            [
-                REDIS_SERVER,
-                "--bind", "127.0.0.1",
-                "--port", str(self.port),
-                "--save", "",
-                "--appendonly", "no",
-                "--dir", str(self.dir),
-            ],  # fmt: skip
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
         wait_for_port(self.port, up=True)
         return self
