@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from qa.models import Thread
 
 from .models import MAX_RESPONSE_TARGET_HOURS, Membership, ProductVersion
+from .reports import DEFAULT_WEEKS, PERIODS
 from .selectors import INBOX_TABS
 
 
@@ -149,3 +150,9 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, messages)
     else:
         form.add_error(None, error.messages)
+
+
+class ReportForm(forms.Form):
+    weeks = forms.TypedChoiceField(
+        choices=[(n, n) for n in PERIODS], coerce=int, required=False, empty_value=DEFAULT_WEEKS
+    )

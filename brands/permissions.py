@@ -289,6 +289,20 @@ def check_can_read_customer_card(user: Any, brand: Brand) -> None:
     )
 
 
+def check_can_read_reports(user: Any, brand: Brand) -> None:
+    """The reports page (waits, per-rep handling, the response target): the team, or staff.
+    The sentence is the one this page gave when it sat among feedback's pages."""
+    _require_member_or_staff(
+        user,
+        brand,
+        _(
+            "The feedback board is private to %(brand)s's team: its reps, admins and product "
+            "team. Customers see the team's answer on their threads."
+        )
+        % {"brand": brand.name},
+    )
+
+
 def check_can_write_customer_note(user: Any, brand: Brand) -> None:
     _require_rep(
         user,

@@ -47,8 +47,3 @@ def send_invitation(invitation_id: int, token: str) -> int:
     from . import services
 
     return services.invitation_send(invitation_id=invitation_id, token=token)
-
-
-# Product feedback's tasks live with that sub-domain; importing them here registers them
-# with the worker, which discovers brands.tasks.
-from .feedback import tasks as feedback_tasks  # noqa: E402, F401

@@ -1,7 +1,6 @@
 from django.urls import path
 
-from .feedback import urls as feedback_urls
-from .views import communities, directory, inbox, team, threads
+from .views import communities, directory, inbox, reports, team, threads
 
 app_name = "brands"
 
@@ -39,6 +38,7 @@ urlpatterns = [
         name="versions",
     ),
     path("b/<slug:brand_slug>/audit/", inbox.audit_log, name="audit_log"),
+    path("b/<slug:brand_slug>/reports/", reports.brand_reports, name="reports"),
     path("invitations/<str:token>/", team.invitation, name="invitation"),
     path("t/<int:pk>/-/own/", threads.thread_take, name="thread_take"),
     path("t/<int:pk>/-/release/", threads.thread_release, name="thread_release"),
@@ -54,6 +54,3 @@ urlpatterns = [
         "staff/claims/<int:pk>/decide/", communities.staff_claim_decide, name="staff_claim_decide"
     ),
 ]
-
-# Product feedback, reports and integrations (brands/feedback/urls.py).
-urlpatterns += feedback_urls.urlpatterns

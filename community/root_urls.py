@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("brands.urls")),  # brands/, b/<slug>/claim/, staff/claims/, …
+    path("", include("feedback.urls")),  # b/<slug>/feedback/, integrations, feedback e-mails
     path("", include("community.urls")),
     path("", include("moderation.urls")),
     path("", include("search.urls")),

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "community",
     "brands",
     "qa",
+    "feedback",
     "moderation",
     "search",
     "outbox",
@@ -375,7 +376,7 @@ SODAN_DNS_TXT_RESOLVER: str = env.str(
 )
 
 # --- Product feedback -------------------------------------------------------------------
-# Outgoing webhooks (brands/feedback/webhooks.py): seconds to wait for an endpoint's
+# Outgoing webhooks (feedback/webhooks.py): seconds to wait for an endpoint's
 # answer. Deliveries retry with growing pauses, five attempts in all.
 SODAN_WEBHOOK_TIMEOUT_SECONDS: float = env.float("SODAN_WEBHOOK_TIMEOUT_SECONDS", default=5.0)
 # Let webhooks go to http:// and to private or local addresses. For development and

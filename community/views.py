@@ -92,7 +92,7 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     target = notification.answer or notification.thread
     if target is None and notification.kind == Notification.Kind.FEEDBACK_MENTION:
         # A mention is about a feedback item, which the notification row cannot name.
-        from brands.feedback.selectors import mention_url
+        from feedback.selectors import mention_url
 
         return redirect(mention_url(notification.dedupe_key) or "community:notifications")
     return redirect(target.get_absolute_url() if target else "community:notifications")

@@ -19,9 +19,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from brands import selectors as brand_selectors
-from brands.feedback import selectors as feedback_selectors
 from brands.models import Brand, Product
 from community.form_actions import form_action
+from feedback import selectors as feedback_selectors
 from moderation import selectors as moderation_selectors
 from moderation.permissions import moderates
 from moderation.ratelimit import RateLimited

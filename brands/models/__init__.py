@@ -9,8 +9,6 @@ from .core import (
     ProductVersion,
     hex_colour,
 )
-from .feedback import *  # noqa: F403 - product feedback; its own __all__ lists the models
-from .integrations import *  # noqa: F403 - signing secret, webhooks; see its __all__
 from .ownership import (
     CustomerNote,
     Endorsement,

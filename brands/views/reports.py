@@ -9,15 +9,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
-from ..feedback import permissions, reports
-from ..feedback.forms import ReportForm
+from .. import permissions, reports
+from ..forms import ReportForm
 from ..models import Brand, Product
 
 
 @login_required
 def brand_reports(request: HttpRequest, brand_slug: str) -> HttpResponse:
     brand = get_object_or_404(Brand, slug=brand_slug)
-    permissions.check_can_read_feedback(request.user, brand)
+    permissions.check_can_read_reports(request.user, brand)
     form = ReportForm(request.GET)
     weeks = (form.cleaned_data.get("weeks") if form.is_valid() else None) or reports.DEFAULT_WEEKS
     report = reports.brand_report(brand=brand, weeks=weeks)
@@ -36,7 +36,7 @@ def brand_reports(request: HttpRequest, brand_slug: str) -> HttpResponse:
         return response
     return render(
         request,
-        "brands/feedback/reports.html",
+        "brands/reports.html",
         {
             "brand": brand,
             "products": list(Product.objects.for_brand(brand)),

@@ -23,9 +23,10 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from brands.feedback import webhooks
-from brands.models import (
-    Brand,
+from brands.models import Brand
+from community.models import User
+from feedback import webhooks
+from feedback.models import (
     FeedbackComment,
     FeedbackItem,
     FeedbackLink,
@@ -34,9 +35,8 @@ from brands.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
-from brands.services import feedback as services
-from brands.services import integrations
-from community.models import User
+from feedback.services import integrations
+from feedback.services import items as services
 from qa.models import Thread
 
 from . import content

@@ -6,8 +6,9 @@ import re
 
 import pytest
 
-from brands.models import Brand, FeedbackItem, Membership
+from brands.models import Brand, Membership
 from community.models import Notification
+from feedback.models import FeedbackItem
 from qa import services as qa_services
 from tests.brands.factories import BrandFactory, ProductFactory
 from tests.community.factories import PASSWORD, UserFactory

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from brands import services as brand_services
 from brands.models import Brand
-from brands.services import feedback as feedback_services
 from community.models import Notification
+from feedback.services import items as feedback_services
 from moderation import services as moderation_services
 from moderation.models import ModeratorAppointment
 from outbox import services
