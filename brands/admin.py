@@ -39,13 +39,13 @@ class BrandAdmin(admin.ModelAdmin):
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
-        from qa import page_cache  # its slug may come back as another brand's
+        from community import page_cache  # its slug may come back as another brand's
 
         page_cache.site_changed()
 
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
-        from qa import page_cache
+        from community import page_cache
 
         page_cache.site_changed()
 
@@ -53,7 +53,7 @@ class BrandAdmin(admin.ModelAdmin):
         if "status" in form.changed_data and obj.is_official and not obj.official_since:
             obj.official_since = timezone.now()
         super().save_model(request, obj, form, change)
-        from qa import page_cache  # name, colour and logo show on every thread page
+        from community import page_cache  # name, colour and logo show on every thread page
 
         page_cache.site_changed()
         if change and form.changed_data:

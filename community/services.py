@@ -34,14 +34,19 @@ def profile_update(
         raise ValidationError({"display_name": [_("Keep your display name to 80 characters.")]})
     if language and language not in dict(settings.LANGUAGES):
         raise ValidationError({"language": [_("Choose English or Japanese.")]})
+    bio = strip_page_marks(bio).strip()
+    # The name shows on the pages of the threads the person took part in; the e-mail
+    # toggle and the language show on no cached page.
+    shown_changed = (display_name, bio) != (user.display_name, user.bio)
     user.display_name = display_name
-    user.bio = strip_page_marks(bio).strip()
+    user.bio = bio
     user.email_notifications = email_notifications
     user.language = language
     user.save(update_fields=["display_name", "bio", "email_notifications", "language"])
-    from qa import page_cache  # a display name shows on every page the person wrote on
+    if shown_changed:
+        from community import page_cache
 
-    page_cache.site_changed()
+        page_cache.person_changed(user.pk)
     return user
 
 

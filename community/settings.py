@@ -364,9 +364,12 @@ SODAN_MAX_REQUEST_BYTES: int = env.int("SODAN_MAX_REQUEST_BYTES", default=512 * 
 DATA_UPLOAD_MAX_MEMORY_SIZE = SODAN_MAX_REQUEST_BYTES
 SODAN_THREADS_PER_PAGE: int = env.int("SODAN_THREADS_PER_PAGE", default=20)
 # Cache thread pages and brand thread lists, invalidated exactly by every change they show
-# (qa/page_cache.py, qa/thread_page.py); how long an unchanged page may stay.
+# (community/page_cache.py, qa/thread_page.py); how long an unchanged page may stay.
 SODAN_PAGE_CACHE: bool = env.bool("SODAN_PAGE_CACHE", default=True)
 SODAN_PAGE_CACHE_SECONDS: int = env.int("SODAN_PAGE_CACHE_SECONDS", default=24 * 60 * 60)
+# The release cached pages are keyed by, set by the deploy (a commit id, a version); empty:
+# a hash of the code, templates and static files, computed once per process.
+SODAN_RELEASE: str = env.str("SODAN_RELEASE", default="")
 # The benchmark's floor (bench/floor.py): a bare view at /_bench/floor/, served only when
 # `python -m bench` starts the server with this set. Never set it on a real site.
 SODAN_BENCH_FLOOR: bool = env.bool("SODAN_BENCH_FLOOR", default=False)

@@ -284,7 +284,7 @@ def _configured_engine() -> str:
 
 
 # The shape of the marks where cached pages get each reader's CSP nonce and CSRF token
-# (qa.page_cache.Marks: "__sodan_csrf_<random>__"), of the fixed placeholders earlier
+# (community.page_cache.Marks: "__sodan_csrf_<random>__"), of the fixed placeholders earlier
 # releases used ("__sodan_csrf_token__") and of the other per-request marks of the
 # thread page ("__sodan:submission-token__"). The cache replaces only the random marks of
 # its own rendering, which nobody can write in advance; text that looks like a mark is

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from . import page_cache
+from community import page_cache
+
 from .models import Answer, Revision, Thread
 
 

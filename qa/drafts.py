@@ -11,7 +11,7 @@ Only the server knows that a post was saved, so the response that confirms it (t
 redirect after a successful post) sets a short-lived cookie naming the keys to forget;
 the script on the next page forgets them and deletes the cookie. A cookie rather than a
 query string or a mark in the page: thread pages are cached and shared between readers
-(qa/page_cache.py), and the page after a post must stay one of them.
+(community/page_cache.py), and the page after a post must stay one of them.
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from brands import permissions as brand_permissions
 from brands import services as brand_services
 from brands.models import Brand, Product, ProductVersion
+from community import page_cache
 from community import tasks as community_tasks
 from community.models import User
 from moderation import services as moderation
@@ -27,7 +28,7 @@ from moderation.ratelimit import links_allowed, rate_limit_hit
 from outbox.services import message_send
 from search import services as search_services
 
-from . import page_cache, permissions
+from . import permissions
 from .models import (
     Answer,
     HelpfulVote,
@@ -230,7 +231,7 @@ def thread_create(
     thread_subscribe(user=author, thread=thread)
     Brand.objects.filter(pk=brand.pk).update(thread_count=F("thread_count") + 1)
     moderation.crisis_scan(post=thread)
-    page_cache.brand_threads_changed(brand.pk)
+    page_cache.brand_list_changed(brand.pk)
     search_services.thread_changed(thread.pk)
     return thread
 

@@ -15,7 +15,7 @@ trip; an anonymous visitor's costs no query at all, and is also kept whole.
 Everyone else — the brand's own people, moderators of the brand, staff, and anyone whose
 hidden post is on the thread — gets the page rendered for them, uncached.
 
-The cache is the page cache's (qa/page_cache.py): a change bumps the thread's version and
+The cache is the page cache's (community/page_cache.py): a change bumps the thread's version and
 the stored rendering stops being served at once. A rendering is stored only for a thread
 that is published and not closed as a duplicate, so serving one also means the thread is
 still public at that address.
@@ -46,10 +46,11 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
 from brands.permissions import remember_brand_roles
+from community import page_cache
 from community.permissions import remember_verified
 from moderation.permissions import is_moderator_for_navigation, remember_appointments
 
-from . import page_cache, permissions, selectors
+from . import permissions, selectors
 from .forms import AnswerForm, MeTooForm, new_submission_token
 from .models import Thread, Visibility
 

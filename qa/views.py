@@ -20,13 +20,14 @@ from django.utils.translation import gettext as _
 
 from brands import selectors as brand_selectors
 from brands.models import Brand, Product
+from community import page_cache
 from community.form_actions import form_action
 from feedback import selectors as feedback_selectors
 from moderation import selectors as moderation_selectors
 from moderation.permissions import moderates
 from moderation.ratelimit import RateLimited
 
-from . import drafts, page_cache, permissions, selectors, services, thread_page
+from . import drafts, permissions, selectors, services, thread_page
 from .forms import AnswerEditForm, AnswerForm, AskForm, MeTooForm, ThreadEditForm, ThreadFilterForm
 from .models import Answer, Thread
 
@@ -59,7 +60,7 @@ def _visible_answer(request: HttpRequest, pk: int) -> Answer:
 
 
 def brand_threads(request: HttpRequest, brand_slug: str) -> HttpResponse:
-    # Anonymous readers get the list from the page cache (qa/page_cache.py), with no query;
+    # Anonymous readers get the list from the page cache (community/page_cache.py), with no query;
     # it is invalidated by every change to one of the brand's threads.
     return page_cache.serve_brand_threads(
         request,

@@ -111,7 +111,7 @@ def cache_on_redis(settings, redis_server):
     to stop and start. Changing settings.CACHES resets django.core.cache.caches (Django's
     setting_changed handler), so the backend is built anew on its next use. After a failure
     the backend skips Redis for SODAN_CACHE_RETRY_SECONDS, a fifth of a second here."""
-    from qa import page_cache
+    from community import page_cache
 
     settings.CACHES = {
         "default": {

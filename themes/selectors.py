@@ -14,7 +14,7 @@ from django.db.models import Case, Q, QuerySet, When
 from django.urls import reverse
 
 from brands.models import Brand
-from qa import page_cache
+from community import page_cache
 from qa.models import Thread
 from search.analysis import plain_words
 

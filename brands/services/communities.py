@@ -18,9 +18,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from brands import domains, permissions, selectors, tasks
+from community import page_cache
 from moderation.services import audit_log_record
 from outbox.services import message_send
-from qa import page_cache
 
 from ..models import Brand, BrandClaim, Membership, Product
 

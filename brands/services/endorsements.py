@@ -16,8 +16,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from brands import permissions
+from community import page_cache
 from moderation.services import audit_log_record
-from qa import page_cache
 from qa.models import Answer
 
 from ..models import Endorsement, Membership, Product, ProductVersion

@@ -16,9 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from brands import permissions, tasks
+from community import page_cache
 from moderation.services import audit_log_record
 from outbox.services import message_send
-from qa import page_cache
 from qa.models import Thread
 
 from ..models import (

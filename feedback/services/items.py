@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from brands.models import Brand, Membership
+from community import page_cache
 from community.models import Notification, User
 from community.services import notification_deliver
 from feedback import permissions, selectors, tasks
@@ -38,7 +39,6 @@ from feedback.models import (
 )
 from moderation.services import audit_log_record
 from outbox.services import message_send
-from qa import page_cache
 from qa.models import Thread, Visibility
 
 from . import integrations

@@ -119,7 +119,7 @@ def _notify_author(entry: AuditLogEntry) -> None:
 
 def _reindex(thread_id: int) -> None:
     """Pages and search must never show what moderation removed: refresh both."""
-    from qa import page_cache
+    from community import page_cache
 
     page_cache.thread_changed(thread_id)
     from search.services import thread_changed
@@ -143,6 +143,7 @@ def thread_status_refresh(thread: Thread) -> None:
         status = Thread.Status.OPEN
     Thread.objects.filter(pk=thread.pk).update(status=status)
     thread.status = status
+    _reindex(thread.pk)  # the status shows on the thread's page and in its brand's list
 
 
 def _set_visibility(post: Post, visibility: str) -> str:
@@ -434,8 +435,8 @@ def thread_move(
     Flag.objects.filter(thread=thread).update(brand=brand)
     Flag.objects.filter(answer__thread=thread).update(brand=brand)
     thread.brand, thread.product, thread.version = brand, product, None
-    from qa import page_cache
+    from community import page_cache
 
-    page_cache.brand_threads_changed(before["brand"])  # the old brand's lists lose it
+    page_cache.brand_list_changed(before["brand"])  # the old brand's lists lose it
     _reindex(thread.pk)
     return entry

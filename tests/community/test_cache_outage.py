@@ -15,7 +15,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from community import cache as sodan_cache
-from qa import page_cache
+from community import page_cache
 from qa.models import Answer
 from tests.community.factories import PASSWORD, UserFactory
 from tests.qa.factories import AnswerFactory, ThreadFactory

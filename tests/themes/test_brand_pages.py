@@ -240,3 +240,19 @@ def test_the_theme_page_opens_the_brand_page_in_the_editor(login, brand):
     assert response.status_code == 302
     assert response["Location"] == f"/admin/pages/{page.pk}/edit/"
     assert client.get(response["Location"]).status_code == 200
+
+
+def test_anonymous_visitors_see_a_published_brand_page_edit_at_once(client, brand, thread):
+    page = services.brand_page_ensure(brand)
+    url = brand.get_absolute_url()
+    client.get(url)
+    assert client.get(url)["X-Sodan-Cache"] == "hit"  # the community page, cached
+    page = BrandHomePage.objects.get(pk=page.pk)
+    page.content = [
+        {"type": "announcement", "value": {"title": "Firmware 2.1.3", "text": "<p>Fixed</p>",
+                                           "date": None, "important": False}},
+    ]  # fmt: skip
+    page.save_revision().publish()
+    response = client.get(url)
+    assert response["X-Sodan-Cache"] == "miss"
+    assert "Firmware 2.1.3" in response.content.decode()

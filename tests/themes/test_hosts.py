@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from brands.models import Brand
+from community import page_cache
 from moderation.models import AuditLogEntry
-from qa import page_cache
 from tests.brands.factories import BrandFactory, MembershipFactory
 from tests.community.factories import UserFactory
 from tests.qa.factories import AnswerFactory, ThreadFactory

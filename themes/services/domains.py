@@ -16,9 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from brands.models import Brand
+from community import page_cache
 from moderation.services import audit_log_record
 from outbox.services import message_send
-from qa import page_cache
 
 from ..dns import DNSLookupError, TxtResolver, get_txt_resolver
 from ..hosts import is_main_host

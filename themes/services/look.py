@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from brands.models import Brand
+from community import page_cache
 from moderation.services import audit_log_record
-from qa import page_cache
 
 from .. import contrast
 from ..models import FONT_STACKS, BrandTheme

@@ -21,6 +21,7 @@ from wagtail.models import (
 )
 
 from brands.models import Brand, Membership
+from community import page_cache
 
 from ..content import GUIDELINES_BODY, GUIDELINES_BODY_JA, HOME_BODY, HOME_BODY_JA
 from ..models import BrandEditors, BrandHomePage, BrandIndexPage, GuidelinesPage, HomePage
@@ -82,9 +83,11 @@ def _brand_index_ensure(home: HomePage) -> BrandIndexPage:
 
 
 def brand_page_cache_bump(brand_id: int | None) -> None:
-    """The brand page's blocks are cached rendered (themes.templatetags.look)."""
+    """The brand page's blocks are cached rendered (themes.templatetags.look), and so is the
+    brand's community page that shows them (community.page_cache)."""
     if brand_id:
         cache.delete_many([f"sodan:brand-page:{brand_id}:{code}" for code, _ in settings.LANGUAGES])
+        page_cache.brand_list_changed(brand_id)
 
 
 @transaction.atomic

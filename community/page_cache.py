@@ -1,5 +1,5 @@
-"""Cached pages with exact invalidation: thread pages (qa/thread_page.py) and brand
-thread lists.
+"""Cached pages with exact invalidation: thread pages (assembled per viewer by
+qa/thread_page.py) and brand thread lists.
 
 Most readers of a support community are anonymous visitors arriving from a search
 engine, and they all see the same page; signed-in customers see the same page too, but for
@@ -20,6 +20,15 @@ nothing: one cache round trip brings the versions and the page together. Because
 change is exact, pages may stay for a day (`SODAN_PAGE_CACHE_SECONDS`); dates on them are
 written as dates and shown as "3 hours ago" by the browser.
 
+Pages are stored under keys that name the release (`release()`: set by the deploy, or a
+hash of the code, templates and static files), so HTML an older release rendered is never
+served by a newer one, nor the other way round while both run. The version keys do not
+name it: a write served by either release invalidates the pages of both.
+
+Writes reach this module through three doors, one per kind of change: `thread_changed`
+(whatever a thread page shows), `brand_list_changed` (what only a brand's community page
+shows) and `site_changed` (what shows on every page: a brand's look, name or address).
+
 Nothing personal is cached: the per-request CSP nonce and CSRF token are put into the
 cached HTML as it is served, and the parts of a page that differ per viewer are filled in
 per request (qa/thread_page.py). They go only where the renderer put them: each rendering
@@ -32,9 +41,13 @@ be written in advance, and the placeholders' shapes are stripped from posts besi
 
 from __future__ import annotations
 
+import hashlib
+import os
 import secrets
 import threading
 from collections.abc import Callable
+from functools import cache as once
+from pathlib import Path
 from typing import Any, NamedTuple
 
 from django.conf import settings
@@ -52,6 +65,43 @@ SITE_VERSION_KEY = "sodan:page:v:site"
 PAGE_FORMAT = "m2"
 # Marks with what the cache answered (the benchmark counts the hits).
 CACHE_HEADER = "X-Sodan-Cache"
+
+
+def release() -> str:
+    """The release pages are stored under: the deploy's `SODAN_RELEASE`, else a hash of the
+    code this process runs."""
+    return settings.SODAN_RELEASE or code_release()
+
+
+# What a rendering depends on besides the data: code, templates, and static files (their
+# hashed names are written into pages).
+_RELEASE_SUFFIXES = (".py", ".html", ".css", ".js")
+_RELEASE_SKIPPED_DIRS = frozenset(
+    {"tests", "node_modules", "__pycache__", "media", "staticfiles", "test-artifacts"}
+)
+
+
+@once
+def code_release(root: Path | None = None) -> str:
+    """A hash of the names and contents of the project's code, templates and static files,
+    computed once per process (a few hundred small files). Contents rather than a commit
+    id: the same on every host of one release, and it changes with an uncommitted edit."""
+    root = Path(root or settings.BASE_DIR)
+    digest = hashlib.blake2b(digest_size=8)
+    for directory, subdirectories, files in os.walk(root):
+        subdirectories[:] = sorted(
+            name
+            for name in subdirectories
+            if not name.startswith(".")
+            and name not in _RELEASE_SKIPPED_DIRS
+            and not name.endswith(".egg-info")
+        )
+        for name in sorted(files):
+            if name.endswith(_RELEASE_SUFFIXES):
+                path = Path(directory, name)
+                digest.update(str(path.relative_to(root)).encode() + b"\0")
+                digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 class Marks(NamedTuple):
@@ -95,7 +145,7 @@ def thread_changed(thread_id: int, *, brand_id: int | None = None) -> None:
     the transaction commits. Every change a thread page shows can also show in the list
     (title, status, counts, visibility), so both go together."""
     if brand_id is None:
-        from .models import Thread
+        from qa.models import Thread
 
         brand_id = Thread.objects.filter(pk=thread_id).values_list("brand_id", flat=True).first()
     keys = [_thread_version_key(thread_id)]
@@ -104,9 +154,45 @@ def thread_changed(thread_id: int, *, brand_id: int | None = None) -> None:
     _invalidate(keys)
 
 
-def brand_threads_changed(brand_id: int) -> None:
-    """Invalidate one brand's cached thread lists (a thread arrived or left)."""
+def brand_list_changed(brand_id: int) -> None:
+    """Invalidate one brand's cached thread lists, its community page (a thread arrived or
+    left, the brand's Wagtail page was published)."""
     _invalidate([_brand_version_key(brand_id)])
+
+
+# Past this many threads, a person's change drops every page instead (one write, not
+# thousands).
+MAX_THREADS_PER_PERSON = 2000
+
+
+def person_changed(user_id: int) -> None:
+    """Invalidate the pages that show a person's name: the threads they asked, answered,
+    accepted, verified, recommended or own, and those threads' brand lists."""
+    from django.db.models import Q
+
+    from brands.models import ThreadOwnership
+    from qa.models import Thread
+
+    shown = (
+        Q(author_id=user_id)
+        | Q(answers__author_id=user_id)
+        | Q(answers__accepted_by_id=user_id)
+        | Q(answers__verified_by_id=user_id)
+        | Q(answers__endorsed_by_id=user_id)
+        | Q(pk__in=ThreadOwnership.objects.filter(owner_id=user_id).values("thread_id"))
+    )
+    threads = list(
+        Thread.objects.filter(shown)
+        .values_list("pk", "brand_id")
+        .distinct()[: MAX_THREADS_PER_PERSON + 1]
+    )
+    if len(threads) > MAX_THREADS_PER_PERSON:
+        site_changed()
+        return
+    keys = [_thread_version_key(pk) for pk, _brand in threads]
+    keys += [_brand_version_key(brand) for brand in {brand for _pk, brand in threads}]
+    if keys:
+        _invalidate(keys)
 
 
 def site_changed() -> None:
@@ -185,7 +271,7 @@ def cacheable(request: HttpRequest, *, allow_query: bool = False) -> bool:
 def page_key(name: str, request: HttpRequest) -> str:
     """A page's key: a brand's own domain shows it in its own header and links
     (themes.middleware), and each language has its own rendering."""
-    return f"sodan:page:{PAGE_FORMAT}:{name}:{_language_and_host(request)}"
+    return f"sodan:page:{PAGE_FORMAT}:{release()}:{name}:{_language_and_host(request)}"
 
 
 def _language_and_host(request: HttpRequest) -> str:
@@ -261,11 +347,12 @@ def respond(request: HttpRequest, page: str | bytes, marks: Marks, state: str) -
 
 def thread_keys(thread_id: int, request: HttpRequest) -> tuple[str, str, str]:
     """(version key, the shared rendering's key, the anonymous page's key)."""
-    variant = _language_and_host(request)
+    variant = f"{thread_id}:{_language_and_host(request)}"
+    prefix = f"sodan:page:{PAGE_FORMAT}:{release()}"
     return (
         _thread_version_key(thread_id),
-        f"sodan:page:{PAGE_FORMAT}:thread:{thread_id}:{variant}",
-        f"sodan:page:{PAGE_FORMAT}:thread-anon:{thread_id}:{variant}",
+        f"{prefix}:thread:{variant}",
+        f"{prefix}:thread-anon:{variant}",
     )
 
 

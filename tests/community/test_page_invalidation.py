@@ -1,0 +1,512 @@
+"""Every service that changes what a thread page or a brand's list shows moves its page
+version (community.page_cache), so no cached page outlives a change.
+
+The walk finds every public function of the services of qa, brands, moderation, feedback
+and themes. Each is either run here on fixture data, its thread's page version (or its
+brand list's) checked before and after, or listed with the reason it changes no such page.
+A new service that is in neither list fails `test_every_public_service_is_accounted_for`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import inspect
+import pkgutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from brands.models import Brand, BrandClaim, Membership, ProductVersion
+from community import page_cache
+from moderation.models import ModeratorAppointment
+from tests.brands.factories import BrandFactory, MembershipFactory, ProductFactory
+from tests.community.factories import UserFactory
+from tests.qa.factories import AnswerFactory, ThreadFactory
+
+pytestmark = pytest.mark.django_db
+
+SERVICE_PACKAGES = (
+    "qa.services",
+    "brands.services",
+    "moderation.services",
+    "feedback.services",
+    "themes.services",
+)
+
+
+def _public_services() -> Iterator[tuple[str, str]]:
+    for package in SERVICE_PACKAGES:
+        if importlib.util.find_spec(package.split(".")[0]) is None:
+            continue  # an app not there (yet)
+        root = importlib.import_module(package)
+        modules = [root]
+        if hasattr(root, "__path__"):
+            modules += [
+                importlib.import_module(f"{package}.{info.name}")
+                for info in pkgutil.iter_modules(root.__path__)
+            ]
+        for module in modules:
+            for name, function in inspect.getmembers(module, inspect.isfunction):
+                if function.__module__ == module.__name__ and not name.startswith("_"):
+                    yield module.__name__, name
+
+
+def _service(name: str) -> Callable:
+    for module, found in _public_services():
+        if found == name:
+            return getattr(importlib.import_module(module), name)
+    raise LookupError(name)
+
+
+# --- Services that change no cached page, and why ----------------------------------------
+
+NOT_ON_CACHED_PAGES = {
+    # qa
+    "thread_subscribe": "the follow button is the reader's own slot, filled per request",
+    # brands: the brand's start, claims, team and notices
+    "brand_start": "a new community brand has no thread yet",
+    "claim_submit": "a pending claim shows only to staff and the claimant",
+    "claim_reject": "a rejected claim changes nothing public",
+    "verified_address_on_domain": "a read",
+    "invitation_create": "invitations show only on the team page",
+    "invitation_revoke": "invitations show only on the team page",
+    "invitation_refusal": "a read: why an invitation cannot be accepted",
+    "invitation_accept": "roles show only in each reader's own slots, filled per request",
+    "membership_change_role": "roles show only in each reader's own slots",
+    "membership_revoke": "roles show only in each reader's own slots; the person's threads "
+    "go back through release_all_owned_by, run below",
+    "brand_response_target_set": "response targets show only in the team's inbox",
+    "response_breaches_record": "breaches show only in the team's inbox and reports",
+    "response_breach_notify": "a notification",
+    "hand_over_notify": "a notification",
+    "claim_decision_notify": "a notification",
+    "invitation_send": "an e-mail",
+    "customer_note_add": "notes show only on the team's customer card",
+    "endorsement_withdraw_after_edit": "called by answer_edit, in its transaction, after it "
+    "cleared the badge and dropped the page",
+    # feedback: the team's own pages, notices and integrations
+    "feedback_comment_add": "comments show only on the team's item page",
+    "feedback_mentions_notify": "a notification",
+    "mentioned_team": "a read",
+    "feedback_loop_close": "notifications to the people affected; the status they see was "
+    "set (and its pages dropped) by feedback_status_set",
+    "feedback_email_opt_out_set": "a person's e-mail preference",
+    "feedback_emails_opted_out": "a read",
+    "opt_out_token": "a read",
+    "opt_out_user": "a read",
+    "feedback_label_create": "labels are internal triage, shown in the team's own slot",
+    "feedback_label_delete": "labels are internal triage, shown in the team's own slot",
+    "thread_labels_set": "labels are internal triage, shown in the team's own slot",
+    "absolute": "a read: an address",
+    "item_data": "a read: a webhook's payload",
+    "webhook_backoff_seconds": "a read",
+    "signing_secret_rotate": "integration settings, team only",
+    "webhook_endpoint_create": "integration settings, team only",
+    "webhook_endpoint_set_active": "integration settings, team only",
+    "webhook_endpoint_delete": "integration settings, team only",
+    "webhook_event_queue": "an outgoing webhook",
+    "webhook_delivery_attempt": "an outgoing webhook",
+    "inbound_webhook_receive": "changes an item's status through "
+    "feedback_status_set_by_tracker, run below",
+    # moderation
+    "removal_of": "a read",
+    "check_can_appeal": "a read",
+    "appeal_create": "an appeal shows only in the moderators' queue",
+    "audit_log_record": "the audit log is for moderators and the team",
+    "crisis_keyword_add": "keywords are for moderators",
+    "crisis_keyword_remove": "keywords are for moderators",
+    "keywords_matching": "a read",
+    "normalize_for_matching": "a read",
+    "crisis_scan": "puts a post in the review queue; it hides nothing",
+    "member_suspend": "a sanction changes what the member may do (their own slots), "
+    "not what their posts show",
+    "member_ban": "as member_suspend",
+    "sanction_lift": "as member_suspend",
+    "verification_withdraw_after_edit": "called by answer_edit, in its transaction, after it "
+    "cleared the badge and dropped the page; the row shows only in the re-check queue",
+    "verification_decline": "a re-check's outcome shows only in the moderators' queue (the "
+    "badge went when the answer was edited)",
+    # themes
+    "theme_contrast_errors": "a read",
+    "clean_header_links": "a read: form cleaning",
+    "theme_save_draft": "a draft shows only in its preview, which is never cached",
+    "normalize_hostname": "a read",
+    "normalize_origin": "a read",
+    "domain_add": "a new domain is not served until domain_check finds its record",
+    "domain_check_request": "queues a check; domain_check, run below, changes the pages",
+    "domains_recheck": "queues checks; domain_check, run below, changes the pages",
+    "widget_origin_add": "the widget's allowed origins, not a page",
+    "widget_origin_remove": "the widget's allowed origins, not a page",
+    "site_pages_ensure": "the site's own Wagtail pages, not thread pages or lists",
+    "brand_page_ensure": "creates an empty brand page, which shows nothing on the list",
+    "brand_editors_sync": "Wagtail permissions",
+    "brand_sites_cleanup": "Wagtail sites of brands that are gone",
+}
+
+
+# --- The fixture -------------------------------------------------------------------------------
+
+
+@dataclass
+class World:
+    brand: Brand
+    other_brand: Brand
+    product: object
+    release: ProductVersion
+    admin: object
+    rep: object
+    second_rep: object
+    product_member: object
+    moderator: object
+    second_moderator: object
+    staff: object
+    customer: object
+    helper: object
+    thread: object
+    answer: object
+
+
+@pytest.fixture
+def world(db) -> World:
+    official = {"status": Brand.Status.OFFICIAL, "official_since": timezone.now()}
+    brand = BrandFactory(name="Hoshino Camera", slug="hoshino-camera", **official)
+    product = ProductFactory(brand=brand)
+    release = ProductVersion.objects.create(
+        product=product, name="1.0", released_at=timezone.now() - timedelta(days=30)
+    )
+
+    def member(role):
+        user = UserFactory()
+        MembershipFactory(brand=brand, user=user, role=role)
+        return user
+
+    def moderator():
+        user = UserFactory()
+        ModeratorAppointment.objects.create(user=user)
+        return user
+
+    customer = UserFactory()
+    thread = ThreadFactory(brand=brand, author=customer, product=product)
+    helper = UserFactory()
+    return World(
+        brand=brand,
+        other_brand=BrandFactory(slug="kumo-mobile", **official),
+        product=product,
+        release=release,
+        admin=member(Membership.Role.ADMIN),
+        rep=member(Membership.Role.REP),
+        second_rep=member(Membership.Role.REP),
+        product_member=member(Membership.Role.PRODUCT),
+        moderator=moderator(),
+        second_moderator=moderator(),
+        staff=UserFactory(is_staff=True),
+        customer=customer,
+        helper=helper,
+        thread=thread,
+        answer=AnswerFactory(thread=thread, author=helper),
+    )
+
+
+# --- Services that change pages: their setup, then the change ----------------------------
+# Each returns (what must be dropped: threads and brands, the change itself).
+
+Change = tuple[list, Callable[[], object]]
+
+
+def _q(name):
+    return _service(name)
+
+
+def _item(w, threads=True):
+    return _q("feedback_item_create")(
+        actor=w.product_member,
+        brand=w.brand,
+        title="Battery drain since 1.0",
+        threads=[w.thread] if threads else [],
+    )
+
+
+def _endorsed(w, version=None):
+    return _q("answer_endorse")(actor=w.rep, answer=w.answer, version=version)
+
+
+def _hidden_by_moderator(w):
+    _q("post_hide")(actor=w.moderator, post=w.answer, reason="Spam.")
+    w.answer.refresh_from_db()
+
+
+PAGE_CHANGES: dict[str, Callable[[World], Change]] = {
+    # qa
+    "thread_create": lambda w: (
+        [w.brand],
+        lambda: _q("thread_create")(author=w.customer, brand=w.brand, title="New", body="Body"),
+    ),
+    "thread_edit": lambda w: (
+        [w.thread],
+        lambda: _q("thread_edit")(
+            actor=w.customer, thread=w.thread, title="A clearer title", body="More detail."
+        ),
+    ),
+    "answer_create": lambda w: (
+        [w.thread],
+        lambda: _q("answer_create")(author=UserFactory(), thread=w.thread, body="Try this."),
+    ),
+    "answer_edit": lambda w: (
+        [w.thread],
+        lambda: _q("answer_edit")(actor=w.helper, answer=w.answer, body="Better advice."),
+    ),
+    "answer_vote_toggle": lambda w: (
+        [w.thread],
+        lambda: _q("answer_vote_toggle")(user=UserFactory(), answer=w.answer),
+    ),
+    "thread_me_too_toggle": lambda w: (
+        [w.thread],
+        lambda: _q("thread_me_too_toggle")(user=UserFactory(), thread=w.thread),
+    ),
+    "answer_accept": lambda w: (
+        [w.thread],
+        lambda: _q("answer_accept")(actor=w.customer, answer=w.answer),
+    ),
+    "answer_unaccept": lambda w: (
+        _q("answer_accept")(actor=w.customer, answer=w.answer) and [w.thread],
+        lambda: _q("answer_unaccept")(actor=w.customer, answer=w.answer),
+    ),
+    # brands: claims, endorsements, ownership
+    "claim_approve": lambda w: (
+        [w.thread],
+        lambda: _approve_claim(w),
+    ),
+    "answer_endorse": lambda w: ([w.thread], lambda: _endorsed(w)),
+    "endorsement_withdraw": lambda w: (
+        [w.thread],
+        (
+            lambda endorsement: (
+                lambda: _q("endorsement_withdraw")(actor=w.rep, endorsement=endorsement)
+            )
+        )(_endorsed(w)),
+    ),
+    "version_publish": lambda w: (
+        _endorsed(w, version=w.release) and [w.thread],
+        lambda: _q("version_publish")(actor=w.admin, product=w.product, name="2.0"),
+    ),
+    "endorsement_confirm": lambda w: _endorsement_confirm(w),
+    "thread_take": lambda w: ([w.thread], lambda: _q("thread_take")(actor=w.rep, thread=w.thread)),
+    "thread_release": lambda w: (
+        _q("thread_take")(actor=w.rep, thread=w.thread) and [w.thread],
+        lambda: _q("thread_release")(actor=w.rep, thread=w.thread),
+    ),
+    "thread_hand_over": lambda w: (
+        _q("thread_take")(actor=w.rep, thread=w.thread) and [w.thread],
+        lambda: _q("thread_hand_over")(actor=w.rep, thread=w.thread, to=w.second_rep),
+    ),
+    "release_all_owned_by": lambda w: (
+        _q("thread_take")(actor=w.rep, thread=w.thread) and [w.thread],
+        lambda: _q("release_all_owned_by")(
+            user=w.rep, brand=w.brand, actor=w.admin, reason="Left the team."
+        ),
+    ),
+    "thread_version_set": lambda w: (
+        [w.thread],
+        lambda: _q("thread_version_set")(actor=w.rep, thread=w.thread, version=w.release),
+    ),
+    # feedback: the public status on linked threads
+    "feedback_item_create": lambda w: ([w.thread], lambda: _item(w)),
+    "feedback_item_edit": lambda w: (
+        lambda item: (
+            [w.thread],
+            lambda: _q("feedback_item_edit")(
+                actor=w.product_member,
+                item=item,
+                title=item.title,
+                kind="idea",  # "Available in" rather than "Fixed in"
+                summary="",
+                issue_url="",
+            ),
+        )
+    )(_item(w)),
+    "feedback_threads_link": lambda w: (
+        lambda item: (
+            [w.thread],
+            lambda: _q("feedback_threads_link")(
+                actor=w.product_member, item=item, threads=[w.thread]
+            ),
+        )
+    )(_item(w, threads=False)),
+    "feedback_thread_unlink": lambda w: (
+        _item(w) and [w.thread],
+        lambda: _q("feedback_thread_unlink")(actor=w.product_member, thread=w.thread),
+    ),
+    "feedback_items_merge": lambda w: (
+        lambda source, target: (
+            [w.thread],
+            lambda: _q("feedback_items_merge")(
+                actor=w.product_member, source=source, target=target
+            ),
+        )
+    )(_item(w), _item(w, threads=False)),
+    "feedback_status_set": lambda w: (
+        lambda item: (
+            [w.thread],
+            lambda: _q("feedback_status_set")(actor=w.product_member, item=item, status="planned"),
+        )
+    )(_item(w)),
+    "feedback_status_set_by_tracker": lambda w: (
+        lambda item: (
+            [w.thread],
+            lambda: _q("feedback_status_set_by_tracker")(item=item, status="planned"),
+        )
+    )(_item(w)),
+    # moderation
+    "post_hide": lambda w: (
+        [w.thread],
+        lambda: _q("post_hide")(actor=w.moderator, post=w.answer, reason="Spam."),
+    ),
+    "post_restore": lambda w: (
+        _hidden_by_moderator(w) or [w.thread],
+        lambda: _q("post_restore")(actor=w.second_moderator, post=w.answer, reason="Fine."),
+    ),
+    "post_delete": lambda w: (
+        [w.thread],
+        lambda: _q("post_delete")(actor=w.moderator, post=w.answer, reason="Spam."),
+    ),
+    "post_dismiss_flags": lambda w: (
+        _q("flag_create")(flagger=w.moderator, reason="spam", answer=w.answer) and [w.thread],
+        lambda: _q("post_dismiss_flags")(
+            actor=w.second_moderator, post=_fresh(w.answer), reason="Not spam."
+        ),
+    ),
+    "flag_create": lambda w: (
+        [w.thread],
+        lambda: _q("flag_create")(flagger=w.moderator, reason="spam", answer=w.answer),
+    ),
+    "thread_lock": lambda w: (
+        [w.thread],
+        lambda: _q("thread_lock")(actor=w.moderator, thread=w.thread, reason="Heated."),
+    ),
+    "thread_unlock": lambda w: (
+        _q("thread_lock")(actor=w.moderator, thread=w.thread, reason="Heated.") and [w.thread],
+        lambda: _q("thread_unlock")(actor=w.moderator, thread=_fresh(w.thread), reason="Calm."),
+    ),
+    "thread_close_as_duplicate": lambda w: (
+        lambda original: (
+            [w.thread],
+            lambda: _q("thread_close_as_duplicate")(
+                actor=w.moderator, thread=w.thread, original=original, reason="Asked before."
+            ),
+        )
+    )(ThreadFactory(brand=w.brand)),
+    "thread_move": lambda w: (
+        [w.thread, w.brand],
+        lambda: _q("thread_move")(
+            actor=w.moderator,
+            thread=w.thread,
+            brand=w.other_brand,
+            product=None,
+            reason="Wrong brand.",
+        ),
+    ),
+    "thread_status_refresh": lambda w: (
+        [w.thread],
+        lambda: _q("thread_status_refresh")(w.thread),
+    ),
+    "appeal_decide": lambda w: _appeal_decide(w),
+    "answer_verify": lambda w: (
+        [w.thread],
+        lambda: _q("answer_verify")(moderator=w.moderator, answer=w.answer),
+    ),
+    # themes: what shows on every page of a brand, and the brand's Wagtail page
+    "theme_publish": lambda w: _theme_publish(w),
+    "domain_remove": lambda w: _domain_remove(w),
+    "domain_check": lambda w: _domain_check(w),
+    "brand_page_cache_bump": lambda w: (
+        [w.brand],
+        lambda: _q("brand_page_cache_bump")(w.brand.pk),
+    ),
+}
+
+
+def _fresh(obj):
+    obj.refresh_from_db()
+    return obj
+
+
+def _approve_claim(w):
+    Brand.objects.filter(pk=w.brand.pk).update(status=Brand.Status.COMMUNITY)
+    claim = BrandClaim.objects.create(brand=w.brand, claimant=UserFactory(), evidence="CEO.")
+    return _q("claim_approve")(actor=w.staff, claim=claim, reason="Confirmed by phone.")
+
+
+def _endorsement_confirm(w) -> Change:
+    endorsement = _endorsed(w, version=w.release)
+    _q("version_publish")(actor=w.admin, product=w.product, name="2.0")
+    endorsement.refresh_from_db()
+    return [w.thread], lambda: _q("endorsement_confirm")(actor=w.rep, endorsement=endorsement)
+
+
+def _appeal_decide(w) -> Change:
+    _hidden_by_moderator(w)
+    appeal = _q("appeal_create")(author=w.helper, post=w.answer, message="It was advice.")
+    return [w.thread], lambda: _q("appeal_decide")(
+        moderator=w.second_moderator, appeal=appeal, decision="reversed", reason="It was."
+    )
+
+
+def _theme_publish(w) -> Change:
+    from tests.themes.test_look import GOOD
+
+    _q("theme_save_draft")(actor=w.admin, brand=w.brand, **GOOD)
+    return [w.thread], lambda: _q("theme_publish")(actor=w.admin, brand=w.brand)
+
+
+def _domain_check(w) -> Change:
+    domain = _q("domain_add")(actor=w.admin, brand=w.brand, hostname="help.hoshino.example")
+    records = {domain.record_name: [domain.record_value]}
+    return [w.thread], lambda: _q("domain_check")(
+        domain_id=domain.pk, resolver=lambda name: records.get(name, [])
+    )
+
+
+def _domain_remove(w) -> Change:
+    _shown, check = _domain_check(w)
+    domain = check()
+    assert domain.is_served
+    return [w.thread], lambda: _q("domain_remove")(actor=w.admin, domain=domain)
+
+
+# --- The checks ----------------------------------------------------------------------------
+
+
+def _stamps(shown: list) -> dict[str, str]:
+    """The stamps cached pages are stored under: a thread's page and its brand's list,
+    or a brand's list."""
+    keys = []
+    for thing in shown:
+        if isinstance(thing, Brand):
+            keys.append(page_cache._brand_version_key(thing.pk))
+        else:
+            keys.append(page_cache._thread_version_key(thing.pk))
+            keys.append(page_cache._brand_version_key(thing.brand_id))
+    return {key: page_cache.lookup(key)[0] for key in keys}
+
+
+def test_every_public_service_is_accounted_for():
+    found = {name for _module, name in _public_services()}
+    unaccounted = found - PAGE_CHANGES.keys() - NOT_ON_CACHED_PAGES.keys()
+    assert not unaccounted, f"run these here, or say why they change no page: {unaccounted}"
+    gone = (PAGE_CHANGES.keys() | NOT_ON_CACHED_PAGES.keys()) - found
+    assert not gone, f"these services are gone: {gone}"
+    assert not PAGE_CHANGES.keys() & NOT_ON_CACHED_PAGES.keys()
+
+
+@pytest.mark.parametrize("name", sorted(PAGE_CHANGES))
+def test_the_service_drops_the_pages_it_changes(name, world):
+    shown, change = PAGE_CHANGES[name](world)
+    before = _stamps(shown)
+    change()
+    after = _stamps(shown)
+    still = [key for key in before if before[key] == after[key]]
+    assert not still, f"{name} left these pages' versions where they were: {still}"
