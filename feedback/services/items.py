@@ -3,7 +3,7 @@
 
 Every service checks its rule (feedback.permissions) and writes in one transaction.
 Status changes go to the audit log; whatever customers see on a thread changes with
-qa.page_cache.thread_changed, so anonymous readers see it at once; webhooks and
+community.page_cache.thread_changed, so anonymous readers see it at once; webhooks and
 notifications are queued after commit and can never undo or block the team's action.
 """
 
