@@ -144,11 +144,13 @@ def environment(
         "LOG_LEVEL": "WARNING",
         "SODAN_BENCH_FLOOR": "1",
         "SODAN_BENCH_FLOOR_BYTES": str(floor_bytes),
-        # A few dozen benchmark accounts post and vote at machine speed: the limits still
-        # count every request (their cost is measured), they just never refuse one.
+        # A few dozen benchmark accounts post, vote and search at machine speed from one
+        # address: the limits still count every request (their cost is measured), they just
+        # never refuse one.
         "SODAN_POSTS_PER_HOUR": "100000000",
         "SODAN_VOTES_PER_HOUR": "100000000",
         "SODAN_ME_TOOS_PER_HOUR": "100000000",
+        "SODAN_SEARCHES_PER_MINUTE": "100000000",
     }
     if cache_url:
         env["CACHE_URL"] = cache_url
