@@ -47,8 +47,15 @@ class WebhookEndpointQuerySet(models.QuerySet["WebhookEndpoint"]):
         return self.filter(active=True)
 
 
+def default_event_kinds() -> list[str]:
+    """What an endpoint hears unless its admin chooses: the feedback events every endpoint
+    got before events were chosen per endpoint (integrations.events has the catalogue)."""
+    return ["feedback_item.created", "feedback_item.changed"]
+
+
 class WebhookEndpoint(models.Model):
-    """Where the brand wants to hear about its feedback items."""
+    """Where the brand wants to hear about its threads, answers, items and cases: the event
+    kinds it receives are chosen by the brand's admin (integrations.events)."""
 
     class Format(models.TextChoices):
         SLACK = "slack", _("Slack incoming webhook")
@@ -63,6 +70,11 @@ class WebhookEndpoint(models.Model):
         _("description"), max_length=100, blank=True, help_text=_("e.g. #product-feedback")
     )
     active = models.BooleanField(default=True, help_text=_("Paused endpoints get nothing."))
+    events = models.JSONField(
+        _("events"),
+        default=default_event_kinds,
+        help_text=_("The event kinds this endpoint receives (integrations.events)."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -78,6 +90,9 @@ class WebhookEndpoint(models.Model):
 
     def __str__(self) -> str:
         return self.url
+
+    def receives(self, kind: str) -> bool:
+        return kind in (self.events or [])
 
 
 class WebhookDeliveryQuerySet(models.QuerySet["WebhookDelivery"]):

@@ -1,0 +1,88 @@
+"""event_emit: one delivery per active endpoint of the brand subscribed to the kind, in the
+caller's transaction, sent through the outbox with feedback webhooks' signing and log."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+
+from feedback.models import WebhookDelivery, WebhookEndpoint
+from feedback.services import integrations as feedback_integrations
+from integrations import events
+from integrations.services import event_emit
+from outbox.models import Message
+
+pytestmark = pytest.mark.django_db
+
+CASE_DATA = {"case": {"id": 7, "subject": "Order 4411-22", "messages": ["My address is…"]}}
+
+
+def _endpoint(brand, admin, url, kinds):
+    endpoint = feedback_integrations.webhook_endpoint_create(
+        actor=admin, brand=brand, url=url, format="json"
+    )
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(events=kinds)
+    endpoint.refresh_from_db()
+    return endpoint
+
+
+def test_only_endpoints_subscribed_to_the_kind_get_a_delivery(official, brand_admin):
+    cases = _endpoint(official, brand_admin, "https://helpdesk.example/in", ["case.opened"])
+    _endpoint(official, brand_admin, "https://tracker.example/in", list(events.PUBLIC_KINDS))
+    assert event_emit(brand=official, kind="case.opened", data=CASE_DATA) == 1
+    delivery = WebhookDelivery.objects.get()
+    assert (delivery.endpoint, delivery.event) == (cases, "case.opened")
+    assert delivery.payload["case"]["subject"] == "Order 4411-22"
+    assert delivery.payload["brand"] == {"slug": "hoshino-camera", "name": "Hoshino Camera"}
+    # Sent by the outbox after commit, like every feedback webhook.
+    assert Message.objects.filter(task="brands.feedback.tasks.deliver_webhook").count() == 1
+
+
+def test_paused_endpoints_and_other_brands_endpoints_get_nothing(
+    official, brand_admin, rival, rival_admin
+):
+    paused = _endpoint(official, brand_admin, "https://a.example/in", ["case.resolved"])
+    WebhookEndpoint.objects.filter(pk=paused.pk).update(active=False)
+    _endpoint(rival, rival_admin, "https://b.example/in", ["case.resolved"])
+    assert event_emit(brand=official, kind="case.resolved", data=CASE_DATA) == 0
+    assert not WebhookDelivery.objects.exists() and not Message.objects.exists()
+
+
+def test_the_deliveries_roll_back_with_the_change(official, brand_admin):
+    _endpoint(official, brand_admin, "https://a.example/in", ["case.opened"])
+    with pytest.raises(RuntimeError), transaction.atomic():
+        event_emit(brand=official, kind="case.opened", data=CASE_DATA)
+        raise RuntimeError("the case could not be saved")
+    assert not WebhookDelivery.objects.exists() and not Message.objects.exists()
+
+
+def test_a_case_never_rides_on_another_kind(official, brand_admin):
+    _endpoint(official, brand_admin, "https://a.example/in", list(events.KINDS))
+    with pytest.raises(ValueError, match="case"):
+        event_emit(brand=official, kind="thread.created", data=CASE_DATA)
+    with pytest.raises(ValueError, match="Unknown event kind"):
+        event_emit(brand=official, kind="case.reopened", data=CASE_DATA)
+    assert not WebhookDelivery.objects.exists()
+
+
+def test_existing_endpoints_keep_hearing_only_about_feedback_items(official, brand_admin):
+    endpoint = feedback_integrations.webhook_endpoint_create(
+        actor=brand_admin, brand=official, url="https://a.example/in", format="json"
+    )
+    assert endpoint.events == ["feedback_item.created", "feedback_item.changed"]
+    assert event_emit(brand=official, kind="case.opened", data=CASE_DATA) == 0
+
+
+def test_a_subscribed_receiver_gets_it_signed_with_the_brands_secret(
+    official, brand_admin, receiver, committed
+):
+    _endpoint(official, brand_admin, receiver.url, ["case.opened"])
+    receiver.secret = official.signing_secret.secret
+    with committed(), transaction.atomic():
+        event_emit(brand=official, kind="case.opened", data=CASE_DATA)
+    [request] = receiver.requests
+    assert request["refusal"] == ""
+    assert request["headers"]["X-Sodan-Event"] == "case.opened"
+    assert receiver.accepted()[0]["case"] == CASE_DATA["case"]
+    delivery = WebhookDelivery.objects.get()
+    assert (delivery.status, delivery.response_code) == ("delivered", 200)
