@@ -10,7 +10,7 @@ broken endpoint never blocks or undoes what the event is about.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -30,10 +30,14 @@ from outbox.services import message_send
 from . import events
 
 
-def event_emit(*, brand: Brand, kind: str, data: dict[str, Any]) -> int:
+def event_emit(
+    *, brand: Brand, kind: str, data: dict[str, Any] | Callable[[], dict[str, Any]]
+) -> int:
     """Queue the event for every active endpoint of the brand subscribed to `kind`; return
     how many deliveries were queued. Call inside the transaction of the change the event
-    is about (built with a builder of integrations.events), once per change.
+    is about, once per change, with the data of a builder in integrations.events: or the
+    builder itself, in a lambda, so that a brand without a subscribed endpoint (most of
+    them) pays one query per event and no payload is built for nobody.
 
     A kind outside the catalogue is a programming error (ValueError), and so is a private
     case's data under any kind but case.*: a case never reaches an endpoint that was not
@@ -41,14 +45,24 @@ def event_emit(*, brand: Brand, kind: str, data: dict[str, Any]) -> int:
     """
     if kind not in events.CATALOGUE:
         raise ValueError(f"Unknown event kind {kind!r}: see integrations.events.CATALOGUE.")
-    if "case" in data and not events.CATALOGUE[kind].private:
-        raise ValueError(f"A private case's data may only be sent as a case.* event, not {kind}.")
+    if not callable(data):
+        _refuse_private_case(kind, data)
     endpoints = [
         endpoint
         for endpoint in WebhookEndpoint.objects.for_brand(brand).active()
         if endpoint.receives(kind)
     ]
+    if not endpoints:
+        return 0
+    if callable(data):
+        data = data()
+        _refuse_private_case(kind, data)
     return len(_queue(brand=brand, endpoints=endpoints, kind=kind, data=data))
+
+
+def _refuse_private_case(kind: str, data: dict[str, Any]) -> None:
+    if "case" in data and not events.CATALOGUE[kind].private:
+        raise ValueError(f"A private case's data may only be sent as a case.* event, not {kind}.")
 
 
 def _queue(

@@ -2,9 +2,10 @@
 delivery log, and the signed inbound endpoint through which an issue tracker changes a
 feedback item's status.
 
-Outgoing: every event is one WebhookDelivery row per active endpoint, with its body fixed
-at the moment of the event, sent after commit by an outbox message (outbox.services) that
-is retried with exponential backoff. The team's action is done before any endpoint is
+Outgoing: every event (queued by integrations.services.event_emit) is one WebhookDelivery
+row per active endpoint subscribed to its kind, with its body fixed at the moment of the
+event, sent after commit by an outbox message (outbox.services) that is retried with
+exponential backoff. The team's action is done before any endpoint is
 called, so a slow or broken endpoint never blocks or undoes it.
 """
 
@@ -26,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from brands.models import Brand
 from community.models import User
-from feedback import permissions, selectors, tasks, webhooks
+from feedback import permissions, selectors, webhooks
 from feedback.models import (
     BrandSigningSecret,
     FeedbackItem,
@@ -36,12 +37,10 @@ from feedback.models import (
 )
 from moderation.services import audit_log_record
 from outbox.services import backoff as outbox_backoff
-from outbox.services import message_send
 
 logger = logging.getLogger(__name__)
 
 WEBHOOK_MAX_ATTEMPTS = 5
-EVENTS = ("item.created", "item.status_changed", "item.threads_linked")
 
 
 def absolute(path: str) -> str:
@@ -172,43 +171,6 @@ def item_data(item: FeedbackItem) -> dict[str, Any]:
         "people_affected": people or 0,
         "threads": threads,
     }
-
-
-def webhook_event_queue(
-    *, item: FeedbackItem, event: str, data: dict | None = None
-) -> list[WebhookDelivery]:
-    """Record one delivery per active endpoint of the item's brand and send each after
-    commit. Call inside the transaction of the change the event is about."""
-    endpoints = list(WebhookEndpoint.objects.for_brand(item.brand_id).active())
-    if not endpoints:
-        return []
-    brand = item.brand
-    brand_data = {"slug": brand.slug, "name": brand.name}
-    item_json = item_data(item)
-    occurred_at = timezone.now().isoformat()
-    extra = data or {}
-    deliveries = []
-    for endpoint in endpoints:
-        if endpoint.format == WebhookEndpoint.Format.SLACK:
-            payload = webhooks.slack_payload(
-                event=event, brand=brand_data, item=item_json, data=extra
-            )
-        else:
-            payload = webhooks.json_payload(
-                event=event,
-                brand=brand_data,
-                item=item_json,
-                data=extra,
-                occurred_at=occurred_at,
-            )
-        deliveries.append(
-            WebhookDelivery.objects.create(
-                brand_id=item.brand_id, endpoint=endpoint, event=event, payload=payload
-            )
-        )
-    for delivery in deliveries:
-        message_send(tasks.deliver_webhook, delivery.pk)
-    return deliveries
 
 
 def webhook_backoff_seconds(retries: int) -> int:

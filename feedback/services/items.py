@@ -37,6 +37,8 @@ from feedback.models import (
     FeedbackStatusChange,
     ThreadLabel,
 )
+from integrations import events
+from integrations.services import event_emit
 from moderation.services import audit_log_record
 from outbox.services import message_send
 from qa.models import Thread, Visibility
@@ -144,7 +146,11 @@ def feedback_item_create(
     threads = list(threads)
     if threads:
         _link(actor=actor, item=item, threads=threads, announce=False)
-    integrations.webhook_event_queue(item=item, event="item.created")
+    event_emit(
+        brand=item.brand,
+        kind="feedback_item.created",
+        data=lambda: events.feedback_item_created(item),
+    )
     return item
 
 
@@ -216,10 +222,12 @@ def _link(
         )
         _threads_changed(link.thread_id for link in created)
         if announce:
-            integrations.webhook_event_queue(
-                item=item,
-                event="item.threads_linked",
-                data={"threads": [link.thread_id for link in created]},
+            event_emit(
+                brand=item.brand,
+                kind="feedback_item.changed",
+                data=lambda: events.feedback_item_changed(
+                    item, change="threads_linked", threads=[link.thread_id for link in created]
+                ),
             )
     return created
 
@@ -285,8 +293,12 @@ def feedback_items_merge(
     )
     _threads_changed(moved)
     if moved:
-        integrations.webhook_event_queue(
-            item=target, event="item.threads_linked", data={"threads": moved, "merged": source.pk}
+        event_emit(
+            brand=target.brand,
+            kind="feedback_item.changed",
+            data=lambda: events.feedback_item_changed(
+                target, change="threads_linked", threads=moved, merged=source.pk
+            ),
         )
     return target
 
@@ -360,8 +372,12 @@ def _apply_status(
     )
     _threads_changed(_item_thread_ids(item))
     if previous != status:
-        integrations.webhook_event_queue(
-            item=item, event="item.status_changed", data={"previous_status": previous}
+        event_emit(
+            brand=item.brand,
+            kind="feedback_item.changed",
+            data=lambda: events.feedback_item_changed(
+                item, change="status_changed", previous_status=previous
+            ),
         )
         if status == Status.SHIPPED:
             _on_commit(tasks.close_feedback_loop, item.pk)

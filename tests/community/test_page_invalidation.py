@@ -34,6 +34,7 @@ SERVICE_PACKAGES = (
     "brands.services",
     "moderation.services",
     "feedback.services",
+    "integrations.services",
     "themes.services",
 )
 
@@ -74,7 +75,6 @@ NOT_ON_CACHED_PAGES = {
     "verified_address_on_domain": "a read",
     "invitation_create": "invitations show only on the team page",
     "invitation_revoke": "invitations show only on the team page",
-    "invitation_refusal": "a read: why an invitation cannot be accepted",
     "invitation_accept": "roles show only in each reader's own slots, filled per request",
     "membership_change_role": "roles show only in each reader's own slots",
     "membership_revoke": "roles show only in each reader's own slots; the person's threads "
@@ -108,13 +108,16 @@ NOT_ON_CACHED_PAGES = {
     "webhook_endpoint_create": "integration settings, team only",
     "webhook_endpoint_set_active": "integration settings, team only",
     "webhook_endpoint_delete": "integration settings, team only",
-    "webhook_event_queue": "an outgoing webhook",
+    # integrations: events for the brand's tools
+    "event_emit": "an outgoing webhook",
+    "clean_event_kinds": "a read: form cleaning",
+    "webhook_endpoint_events_set": "integration settings, team only",
+    "webhook_test_send": "an outgoing webhook",
     "webhook_delivery_attempt": "an outgoing webhook",
     "inbound_webhook_receive": "changes an item's status through "
     "feedback_status_set_by_tracker, run below",
     # moderation
     "removal_of": "a read",
-    "check_can_appeal": "a read",
     "appeal_create": "an appeal shows only in the moderators' queue",
     "audit_log_record": "the audit log is for moderators and the team",
     "crisis_keyword_add": "keywords are for moderators",
