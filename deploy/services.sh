@@ -2,7 +2,9 @@
 # `make services`: install and start the services Sodan's PostgreSQL tests, the benchmark
 # and a production-like run expect on a Debian machine:
 #   - PostgreSQL on 127.0.0.1:5432, trust authentication for local TCP connections (127.0.0.1
-#     and ::1; user postgres), for development and CI machines only;
+#     and ::1; user postgres), for development and CI machines only; ready to stream to a
+#     replica on the same machine (wal_level=replica, WAL senders, trusted local replication
+#     connections), which the replica-router tests create with pg_basebackup;
 #   - Redis on 127.0.0.1:6379, without persistence.
 # Packages come from Debian (apt-get) when missing. Safe to run again: what is installed,
 # configured and running is left alone, so a second run only checks and says so.
@@ -68,17 +70,21 @@ fi
 CLUSTER="$PG_CLUSTER_VERSION/$PG_CLUSTER_NAME"
 HBA="/etc/postgresql/$PG_CLUSTER_VERSION/$PG_CLUSTER_NAME/pg_hba.conf"
 
-# Trust for local TCP connections: rewrite the method of the "host all all" lines for
-# 127.0.0.1/32 and ::1/128, and put them first when the file has none (first match wins).
+# Trust for local TCP connections: rewrite the method of the "host all all" and
+# "host replication all" lines for 127.0.0.1/32 and ::1/128, and put them first when the
+# file has none (first match wins).
 hba_before="$($SUDO cat "$HBA")"
 hba_after="$(printf '%s\n' "$hba_before" | sed -E \
-    -e 's#^(host[[:space:]]+all[[:space:]]+all[[:space:]]+127\.0\.0\.1/32[[:space:]]+)[^[:space:]]+.*$#\1trust#' \
-    -e 's#^(host[[:space:]]+all[[:space:]]+all[[:space:]]+::1/128[[:space:]]+)[^[:space:]]+.*$#\1trust#')"
-for address in ::1/128 127.0.0.1/32; do
-    if ! printf '%s\n' "$hba_after" | awk -v a="$address" '$1 == "host" && $2 == "all" \
-            && $3 == "all" && $4 == a && $5 == "trust" {found = 1} END {exit !found}'; then
-        hba_after="$(printf 'host    all             all             %-23s trust\n%s' "$address" "$hba_after")"
-    fi
+    -e 's#^(host[[:space:]]+(all|replication)[[:space:]]+all[[:space:]]+127\.0\.0\.1/32[[:space:]]+)[^[:space:]]+.*$#\1trust#' \
+    -e 's#^(host[[:space:]]+(all|replication)[[:space:]]+all[[:space:]]+::1/128[[:space:]]+)[^[:space:]]+.*$#\1trust#')"
+for database in replication all; do
+    for address in ::1/128 127.0.0.1/32; do
+        if ! printf '%s\n' "$hba_after" | awk -v d="$database" -v a="$address" '$1 == "host" \
+                && $2 == d && $3 == "all" && $4 == a && $5 == "trust" {found = 1} END {exit !found}'; then
+            hba_after="$(printf 'host    %-15s all             %-23s trust\n%s' \
+                "$database" "$address" "$hba_after")"
+        fi
+    done
 done
 hba_changed=0
 if [ "$hba_after" != "$hba_before" ]; then
@@ -107,6 +113,29 @@ if ! pg_isready -q -h 127.0.0.1 -p "$PG_PORT"; then
     exit 1
 fi
 say "PostgreSQL $CLUSTER answers on 127.0.0.1:$PG_PORT (user postgres, trust)"
+
+# Streaming replication from this primary (a replica made with pg_basebackup -R): WAL
+# detailed enough for a standby and senders to stream it. Both need a restart to change.
+pg_setting() { psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -Atc "SHOW $1"; }
+needs_restart=0
+if [ "$(pg_setting wal_level)" = "minimal" ]; then
+    psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "ALTER SYSTEM SET wal_level = replica"
+    needs_restart=1
+fi
+if [ "$(pg_setting max_wal_senders)" -lt 4 ]; then
+    psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "ALTER SYSTEM SET max_wal_senders = 10"
+    needs_restart=1
+fi
+if [ "$needs_restart" = "1" ]; then
+    say "PostgreSQL $CLUSTER: restarting for streaming replication"
+    $SUDO pg_ctlcluster --skip-systemctl-redirect "$PG_CLUSTER_VERSION" "$PG_CLUSTER_NAME" restart
+    for _ in $(seq 1 60); do
+        pg_isready -q -h 127.0.0.1 -p "$PG_PORT" && break
+        sleep 0.5
+    done
+fi
+say "PostgreSQL $CLUSTER streams to replicas: wal_level=$(pg_setting wal_level)," \
+    "max_wal_senders=$(pg_setting max_wal_senders)"
 
 # --- Redis ------------------------------------------------------------------------------
 redis_up() { [ "$(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null)" = "PONG" ]; }

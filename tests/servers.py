@@ -1,4 +1,5 @@
-"""Real services started by the tests themselves: a throwaway redis-server on a free port.
+"""Real services started by the tests themselves: a throwaway redis-server on a free port,
+and a PostgreSQL streaming replica of the running primary.
 
 Tests that need to see Sodan survive Redis going away stop, start and restart this server
 (nothing is faked: the client talks to a real Redis over TCP and meets real connection
@@ -7,6 +8,7 @@ errors). `make services` installs redis-server; without it these tests skip and 
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -86,5 +88,96 @@ class RedisServer:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
+        self.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+# --- PostgreSQL streaming replica ----------------------------------------------------------
+
+
+def postgres_bin() -> Path | None:
+    """The newest PostgreSQL's server binaries (Debian keeps each major version apart)."""
+    found = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin/pg_basebackup"),
+        key=lambda path: int(path.parent.parent.name) if path.parent.parent.name.isdigit() else 0,
+    )
+    for binary in reversed(found):
+        if (binary.parent / "pg_ctl").exists():
+            return binary.parent
+    directory = shutil.which("pg_basebackup")
+    if directory and shutil.which("pg_ctl"):
+        return Path(directory).parent
+    return None
+
+
+PG_BIN = postgres_bin()
+PG_SKIP_REASON = "PostgreSQL's pg_basebackup and pg_ctl are not installed (`make services`)"
+
+
+class PostgresReplica:
+    """A streaming replica of a running primary, on this machine and a port of its own.
+
+    Made as an operator makes one: `pg_basebackup -R` copies the primary's data directory
+    and writes the standby settings, `pg_ctl` starts it in hot standby and it streams the
+    primary's WAL from then on. The primary must allow replication connections from
+    127.0.0.1 (`make services` sets it up). PostgreSQL refuses to run as root: when the
+    tests run as root, the replica runs as the `postgres` user."""
+
+    def __init__(self, *, primary_host: str, primary_port: int, user: str = "postgres") -> None:
+        if PG_BIN is None:
+            raise RuntimeError(PG_SKIP_REASON)
+        self.primary_host, self.primary_port, self.user = primary_host, primary_port, user
+        self.port = free_port()
+        self.dir = Path(tempfile.mkdtemp(prefix="sodan-replica-"))
+        self.data = self.dir / "data"
+        self.run_as = "postgres" if os.geteuid() == 0 else None
+        if self.run_as:
+            shutil.chown(self.dir, user=self.run_as)
+
+    def _run(self, *argv: str, timeout: float = 120) -> subprocess.CompletedProcess:
+        return subprocess.run(  # noqa: S603 - PostgreSQL's own binaries, our arguments
+            [str(PG_BIN / argv[0]), *argv[1:]],
+            capture_output=True, text=True, timeout=timeout, check=False, user=self.run_as,
+        )  # fmt: skip
+
+    def create(self) -> PostgresReplica:
+        """Copy the primary (a base backup, WAL streamed alongside) and configure a standby."""
+        done = self._run(
+            "pg_basebackup", "-h", self.primary_host, "-p", str(self.primary_port),
+            "-U", self.user, "-D", str(self.data), "-R", "-X", "stream", "-c", "fast",
+        )  # fmt: skip
+        if done.returncode != 0:
+            raise RuntimeError(f"pg_basebackup failed: {done.stderr.strip()}")
+        # Debian keeps the primary's configuration outside its data directory: the copy
+        # gets a short one of its own (later lines win where the copy brought one along).
+        with (self.data / "postgresql.conf").open("a") as conf:
+            conf.write(
+                "\nlisten_addresses = '127.0.0.1'\nhot_standby = on\n"
+                "hot_standby_feedback = on\nshared_buffers = 16MB\n"
+            )
+        (self.data / "pg_hba.conf").write_text("host all all 127.0.0.1/32 trust\n")
+        if self.run_as:
+            for name in ("postgresql.conf", "pg_hba.conf"):
+                shutil.chown(self.data / name, user=self.run_as)
+        return self
+
+    def start(self) -> PostgresReplica:
+        options = f"-p {self.port} -k {self.dir}"
+        done = self._run(
+            "pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.dir / "log"), "-w",
+            "-t", "60", "start",
+        )  # fmt: skip
+        if done.returncode != 0:
+            log = (self.dir / "log").read_text(errors="replace")[-2000:]
+            raise RuntimeError(f"the replica did not start: {done.stdout}{done.stderr}{log}")
+        wait_for_port(self.port, up=True)
+        return self
+
+    def stop(self) -> None:
+        """Stop it at once, as a crashed or unplugged replica stops."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+        wait_for_port(self.port, up=False)
+
+    def destroy(self) -> None:
         self.stop()
         shutil.rmtree(self.dir, ignore_errors=True)
