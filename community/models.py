@@ -106,6 +106,7 @@ class Notification(models.Model):
         CLAIM_DECIDED = "claim_decided", _("Your brand claim was decided")
         FEEDBACK_SHIPPED = "feedback_shipped", _("The team has acted on what you reported")
         FEEDBACK_MENTION = "feedback_mention", _("You were mentioned on a feedback item")
+        PRIVATE_CASE = "private_case", _("Private case")
 
     recipient = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="notifications", help_text=_("Who is told.")

@@ -10,8 +10,9 @@ call `address_rate_limit_hit`.
 When the cache is unavailable (Redis down or slow, community.cache), each limit fails in
 the direction that keeps the site usable without letting a person flood it:
 
-- post (threads and answers): counted from the database, the person's threads and answers
-  created in the last `seconds` (a sliding window; hidden and deleted ones count too).
+- post (threads, answers and private case messages): counted from the database, the
+  person's threads, answers and case messages created in the last `seconds` (a sliding
+  window; hidden and deleted ones count too).
   Holds, slightly stricter than the cache's fixed window.
 - flag: counted from the database, the person's flags created in the window. Holds.
 - vote and me_too: counted from the database, the person's helpful votes and me-toos
@@ -184,12 +185,17 @@ def _seconds_until_out(oldest: datetime | None, limit: Limit) -> int:
 
 
 def _rows_of(user: Any, action: str) -> list[QuerySet]:
+    from cases.models import CaseMessage
     from qa.models import Answer, HelpfulVote, MeToo, Thread
 
     from .models import Flag
 
     return {
-        "post": [Thread.objects.filter(author=user), Answer.objects.filter(author=user)],
+        "post": [
+            Thread.objects.filter(author=user),
+            Answer.objects.filter(author=user),
+            CaseMessage.objects.filter(author=user),  # a private case's messages are posts
+        ],
         "vote": [HelpfulVote.objects.filter(user=user)],
         "me_too": [MeToo.objects.filter(user=user)],
         "flag": [Flag.objects.filter(flagger=user)],
