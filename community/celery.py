@@ -37,3 +37,13 @@ def _task_done(task_id: str, **kwargs: Any) -> None:
     context = _task_contexts.pop(task_id, None)
     if context is not None:
         context.__exit__(None, None, None)
+
+
+def queue_for(task_name: str) -> str:
+    """The queue a task is sent to: its route (settings.CELERY_TASK_ROUTES), else the queue
+    it was declared with, else the default queue."""
+    task = app.tasks.get(task_name)
+    declared = getattr(task, "queue", None) if task is not None else None
+    route = app.amqp.router.route({"queue": declared} if declared else {}, task_name)
+    queue = route.get("queue")
+    return getattr(queue, "name", queue) or app.conf.task_default_queue

@@ -49,9 +49,9 @@ def _forget_connections(app: Any) -> None:
         pool.force_close_all()
 
 
-def publish(task: Task, *args: Any) -> bool:
-    """Send `task(*args)` to its queue, or run it now in eager mode. True when it was sent
-    (or ran); False when it was skipped or failed, which the sweep makes good."""
+def publish(task: Task, *args: Any, queue: str | None = None) -> bool:
+    """Send `task(*args)` to its queue (or `queue`), or run it now in eager mode. True when
+    it was sent (or ran); False when it was skipped or failed, which the sweep makes good."""
     if task.app.conf.task_always_eager:
         try:
             task.apply(args=args, throw=True)
@@ -65,7 +65,12 @@ def publish(task: Task, *args: Any) -> bool:
         return False
     try:
         with _connections(task.app).acquire(block=True, timeout=1) as connection:
-            task.apply_async(args=args, retry=False, producer=task.app.amqp.Producer(connection))
+            task.apply_async(
+                args=args,
+                retry=False,
+                producer=task.app.amqp.Producer(connection),
+                **({"queue": queue} if queue else {}),
+            )
     except Exception as error:
         _forget_connections(task.app)
         with _lock:

@@ -75,7 +75,7 @@ def message_send(task: Task | str, *args: Any) -> Message:
             secret=bool(getattr(target, "outbox_secret", False)),
             next_attempt_at=timezone.now() + KICK_GRACE,
         )
-    transaction.on_commit(partial(_kick, message.pk), robust=True)
+    transaction.on_commit(partial(_kick, message.pk, name), robust=True)
     return message
 
 
@@ -87,14 +87,18 @@ def pending_args(task: Task | str) -> set[tuple]:
         "args", flat=True)}  # fmt: skip
 
 
-def _kick(message_id: int) -> None:
+def _kick(message_id: int, task_name: str = "") -> None:
+    """Ask a worker to deliver the message, on the queue of the task it runs: a webhook is
+    delivered by the webhooks pool, an e-mail by the email pool (settings.CELERY_TASK_ROUTES)."""
+    from community.celery import queue_for
+
     from . import tasks
     from .publish import publish
 
     if tasks.deliver.app.conf.task_always_eager:
         deliver(message_id)  # in-process, right after commit, as eager tasks ran
     else:
-        publish(tasks.deliver, message_id)
+        publish(tasks.deliver, message_id, queue=queue_for(task_name) if task_name else None)
 
 
 def backoff(attempts: int) -> dt.timedelta:

@@ -27,7 +27,7 @@ from django.utils import timezone
 from outbox.publish import publish
 from qa.models import Answer, Thread, Visibility
 
-from .analysis import analyze_query, query_text
+from .analysis import analyze_query, plain_words, query_text
 from .backends import SearchQuery, get_backend
 from .backends.base import ANSWERS, BODY, TITLE, SearchBackendError, SearchHit
 from .documents import build_documents
@@ -70,17 +70,41 @@ def _backoff(attempts: int) -> dt.timedelta:
     return min(dt.timedelta(seconds=10 * 2 ** min(attempts, 12)), MAX_BACKOFF)
 
 
+# Transaction advisory locks held on a thread while a worker refreshes it (key space).
+THREAD_LOCK_SPACE = 0x5EA7C4
+
+
 def outbox_process(*, limit: int = 500) -> tuple[int, int]:
-    """Apply due outbox rows. Returns (threads refreshed, threads failed)."""
+    """Apply due outbox rows. Returns (threads refreshed, threads failed).
+
+    On PostgreSQL, search workers running at once share the rows: each takes those no other
+    holds (SELECT … FOR UPDATE SKIP LOCKED) and holds each thread it refreshes (an advisory
+    lock, taken in thread order, so two workers never index one thread at once, nor wait
+    on each other in a circle). SQLite has one writer at a time and keeps the plain path."""
+    if not connection.features.has_select_for_update_skip_locked:
+        return _outbox_apply(limit=limit, locking=False)
+    with transaction.atomic():
+        return _outbox_apply(limit=limit, locking=True)
+
+
+def _outbox_apply(*, limit: int, locking: bool) -> tuple[int, int]:
     now = timezone.now()
-    rows = list(
-        IndexOutbox.objects.pending()
-        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-        .order_by("id")[:limit]
+    due = IndexOutbox.objects.pending().filter(
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
     )
+    if locking:
+        due = due.select_for_update(skip_locked=True)
+    rows = list(due.order_by("id")[:limit])
     if not rows:
         return 0, 0
     thread_ids = sorted({row.thread_id for row in rows})
+    if locking:
+        with connection.cursor() as cursor:
+            for thread_id in thread_ids:
+                cursor.execute(
+                    "SELECT pg_advisory_xact_lock(%s, %s)",
+                    [THREAD_LOCK_SPACE, thread_id % 2**31],
+                )
     threads = list(Thread.objects.filter(pk__in=thread_ids))
     docs = build_documents(threads)
     indexed = {d.thread_id for d in docs}
@@ -99,10 +123,14 @@ def outbox_process(*, limit: int = 500) -> tuple[int, int]:
         IndexOutbox.objects.bulk_update(rows, ["attempts", "last_error", "next_attempt_at"])
         return 0, len(thread_ids)
     IndexOutbox.objects.filter(pk__in=[r.pk for r in rows]).update(done_at=timezone.now())
-    # Older rows for the same threads are satisfied by this refresh too.
-    IndexOutbox.objects.pending().filter(thread_id__in=thread_ids, id__lt=rows[-1].id).update(
-        done_at=timezone.now()
-    )
+    # Older rows for the same threads are satisfied by this refresh too (those another
+    # worker holds are left to it).
+    older = IndexOutbox.objects.pending().filter(thread_id__in=thread_ids, id__lt=rows[-1].id)
+    if locking:
+        older = IndexOutbox.objects.filter(
+            pk__in=list(older.select_for_update(skip_locked=True).values_list("pk", flat=True))
+        )
+    older.update(done_at=timezone.now())
     return len(thread_ids), 0
 
 
@@ -151,7 +179,9 @@ class SearchPage:
     matched_all_terms: bool = True
     total_exact: bool = True  # False: at least `total` threads match (the count stopped)
     truncated: bool = False
-    unavailable: bool = False  # the search service failed; the page says so
+    # The search service failed: the page says search is degraded, and `items` are only
+    # threads whose titles hold the words (_title_matches).
+    unavailable: bool = False
 
     @property
     def num_pages(self) -> int:
@@ -224,6 +254,33 @@ def _snippet(text: str, wanted: set[str], field: str, hit: SearchHit, width: int
     return highlight(text, wanted, width=width)
 
 
+# Words of a query looked up in titles while the search service is down.
+MAX_TITLE_WORDS = 5
+
+
+def _title_matches(
+    text: str, *, wanted: set[str], filters: dict, limit: int
+) -> list[SearchResultItem]:
+    """Degraded search, from the database alone: listed threads whose title contains every
+    word of the query as typed, newest activity first (one query). Crude on purpose: it
+    must work on any database while the search service is away."""
+    words = plain_words(text).split()[:MAX_TITLE_WORDS]
+    if not words:
+        return []
+    threads = Thread.objects.listed().select_related("brand", "product").only(*LISTED_FIELDS)
+    threads = threads.filter(**{k: v for k, v in filters.items() if v is not None})
+    for word in words:
+        threads = threads.filter(title__icontains=word)
+    return [
+        SearchResultItem(
+            thread=thread,
+            title=highlight(thread.title, wanted, width=300),
+            snippet=leading(_plain(thread.body_html, SNIPPET_SOURCE_CHARS)),
+        )
+        for thread in threads.order_by("-last_activity_at", "-pk")[:limit]
+    ]
+
+
 def threads_search(
     *,
     text: str,
@@ -276,8 +333,20 @@ def threads_search(
             number = result_page.num_pages
             results = fetch(number)
     except SearchBackendError:
-        logger.warning("Search is unavailable", exc_info=True)
+        logger.warning("Search is unavailable; titles are matched instead", exc_info=True)
         result_page.unavailable = True
+        result_page.items = _title_matches(
+            text,
+            wanted=set(terms),
+            filters={
+                "brand_id": brand_id,
+                "product_id": product_id,
+                "type": type or None,
+                "status": status or None,
+            },
+            limit=per_page,
+        )
+        result_page.total = len(result_page.items)
         return result_page
     result_page.page = number
     result_page.total = results.total
