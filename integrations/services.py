@@ -24,20 +24,20 @@ from feedback import permissions as feedback_permissions
 from feedback import tasks as feedback_tasks
 from feedback import webhooks
 from feedback.models import WebhookDelivery, WebhookEndpoint
-from moderation.services import audit_log_record
 from outbox.services import message_send
 
 from . import events
 
 
 def event_emit(
-    *, brand: Brand, kind: str, data: dict[str, Any] | Callable[[], dict[str, Any]]
+    *, brand: Brand | int, kind: str, data: dict[str, Any] | Callable[[], dict[str, Any]]
 ) -> int:
     """Queue the event for every active endpoint of the brand subscribed to `kind`; return
     how many deliveries were queued. Call inside the transaction of the change the event
     is about, once per change, with the data of a builder in integrations.events: or the
     builder itself, in a lambda, so that a brand without a subscribed endpoint (most of
-    them) pays one query per event and no payload is built for nobody.
+    them) pays one query per event and no payload is built for nobody. `brand` may be the
+    brand's id: it is then loaded only when an endpoint hears the event.
 
     A kind outside the catalogue is a programming error (ValueError), and so is a private
     case's data under any kind but case.*: a case never reaches an endpoint that was not
@@ -49,11 +49,12 @@ def event_emit(
         _refuse_private_case(kind, data)
     endpoints = [
         endpoint
-        for endpoint in WebhookEndpoint.objects.for_brand(brand).active()
+        for endpoint in WebhookEndpoint.objects.filter(brand=brand).active().select_related("brand")
         if endpoint.receives(kind)
     ]
     if not endpoints:
         return 0
+    brand = endpoints[0].brand
     if callable(data):
         data = data()
         _refuse_private_case(kind, data)
@@ -120,6 +121,9 @@ def webhook_endpoint_events_set(
         return endpoint
     endpoint.events = chosen
     endpoint.save(update_fields=["events"])
+    # Imported here: moderation's services emit events, so they import this module.
+    from moderation.services import audit_log_record
+
     audit_log_record(
         actor=actor,
         action="integrations.endpoint_events",

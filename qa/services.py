@@ -22,6 +22,8 @@ from brands.models import Brand, Product, ProductVersion
 from community import page_cache
 from community import tasks as community_tasks
 from community.models import User
+from integrations import events
+from integrations.services import event_emit
 from moderation import services as moderation
 from moderation import tasks as moderation_tasks
 from moderation.ratelimit import links_allowed, rate_limit_hit
@@ -233,6 +235,7 @@ def thread_create(
     moderation.crisis_scan(post=thread)
     page_cache.brand_list_changed(brand.pk)
     search_services.thread_changed(thread.pk)
+    event_emit(brand=brand, kind="thread.created", data=lambda: events.thread_created(thread))
     return thread
 
 
@@ -319,6 +322,7 @@ def answer_create(*, author: User, thread: Thread, body: str, submission_token: 
     _thread_changed(thread.pk)
     _on_commit(community_tasks.notify_answer_posted, answer.pk)
     moderation.crisis_scan(post=answer)
+    event_emit(brand=thread.brand, kind="answer.posted", data=lambda: events.answer_posted(answer))
     return answer
 
 
@@ -460,6 +464,11 @@ def answer_accept(*, actor: User, answer: Answer) -> Answer:
     answer.accepted_at, answer.accepted_by = now, actor
     if answer.author_id != actor.pk:
         _on_commit(community_tasks.notify_answer_accepted, answer.pk)
+    event_emit(
+        brand=thread.brand_id,
+        kind="answer.accepted",
+        data=lambda: events.answer_accepted(answer, accepted_by=actor),
+    )
     return answer
 
 

@@ -19,6 +19,8 @@ from django.utils import timezone, translation
 from brands import selectors, tasks
 from community.models import Notification
 from community.services import notification_deliver
+from integrations import events
+from integrations.services import event_emit
 from outbox.services import message_send, pending_args
 
 from ..models import (
@@ -98,9 +100,20 @@ def response_breach_notify(*, breach_id: int) -> int:
             "inbox_url": settings.SITE_URL.rstrip("/") + inbox + "?tab=awaiting",
         },
     )
-    ResponseTargetBreach.objects.filter(pk=breach.pk, notified_at__isnull=True).update(
-        notified_at=timezone.now()
-    )
+    with transaction.atomic():
+        claimed = ResponseTargetBreach.objects.filter(
+            pk=breach.pk, notified_at__isnull=True
+        ).update(notified_at=timezone.now())
+        if claimed:  # the brand's tools hear of each breach once, as its admins do
+            event_emit(
+                brand=breach.brand,
+                kind="response_target.breached",
+                data=lambda: events.response_target_breached(
+                    breach.thread,
+                    target_hours=breach.brand.response_target_hours,
+                    due_at=breach.due_at,
+                ),
+            )
     return len(delivered)
 
 

@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 
 from brands import permissions, tasks
 from community import page_cache
+from integrations import events
+from integrations.services import event_emit
 from moderation.services import audit_log_record
 from outbox.services import message_send
 from qa.models import Thread
@@ -69,6 +71,11 @@ def thread_take(*, actor: Any, thread: Thread) -> ThreadOwnership:
     )  # fmt: skip
     audit_log_record(actor=actor, action="thread.take", target=thread, brand=thread.brand)
     page_cache.thread_changed(thread.pk)
+    event_emit(
+        brand=thread.brand,
+        kind="thread.taken",
+        data=lambda: events.thread_taken(thread, owner=actor),
+    )
     return ownership
 
 
@@ -142,6 +149,11 @@ def thread_hand_over(*, actor: Any, thread: Thread, to: Any) -> ThreadOwnership:
     )
     page_cache.thread_changed(thread.pk)
     message_send(tasks.notify_thread_handed_over, event.pk)
+    event_emit(
+        brand=thread.brand,
+        kind="thread.handed_over",
+        data=lambda: events.thread_handed_over(thread, owner=to, previous_owner=previous, by=actor),
+    )
     return ownership
 
 

@@ -12,6 +12,8 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from brands.models import Brand
+from integrations import events
+from integrations.services import event_emit
 from outbox.services import message_send
 from qa.models import Answer, Thread
 
@@ -83,4 +85,11 @@ def crisis_scan(*, post: Thread | Answer) -> Flag | None:
     from ..tasks import alert_crisis
 
     message_send(alert_crisis, flag.pk)
+    event_emit(
+        brand=thread.brand,
+        kind="crisis.matched",
+        data=lambda: events.crisis_matched(
+            thread, answer=None if kind == "thread" else post, keywords=matches
+        ),
+    )
     return flag

@@ -11,6 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from integrations import events
+from integrations.services import event_emit
 from qa.models import Answer, Visibility
 
 from .. import permissions
@@ -58,6 +60,11 @@ def answer_verify(
         brand=answer.thread.brand,
         reason=note,
         data={"source_url": source_url, "verification": verification.pk},
+    )
+    event_emit(
+        brand=answer.thread.brand,
+        kind="answer.verified",
+        data=lambda: events.answer_verified(answer, verified_by=moderator),
     )
     return verification
 
