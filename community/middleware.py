@@ -28,6 +28,11 @@ class RequestBodyLimitMiddleware:
             length = 0
         limit = settings.SODAN_MAX_REQUEST_BYTES
         if length > limit:
+            if request.path_info.startswith("/api/"):
+                # The API's clients read problem documents, not pages (api/problems.py).
+                from api.problems import too_large_response
+
+                return too_large_response(length)
             message = _(
                 "What you sent is %(size)s KB; the limit is %(limit)s KB. Shorten the text "
                 "(posts may have up to %(chars)s characters) and send it again."

@@ -1,0 +1,80 @@
+"""What every API view shares: ETags on reads and the fetch-or-refuse helpers.
+
+A read answers with an ETag computed from exactly what it sends, so a client that sends it
+back in If-None-Match gets 304 with no body while nothing it can see has changed (what it
+may do is part of what it sees). Answers are private to the caller.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.http import Http404, HttpResponseBase
+from django.shortcuts import get_object_or_404
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from rest_framework.generics import GenericAPIView
+from rest_framework.mixins import ListModelMixin
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+
+from brands.models import Brand
+from qa.models import Answer, Thread
+
+from .. import permissions
+
+
+class ApiView(GenericAPIView):
+    def finalize_response(
+        self, request: Request, response: Any, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
+        response = super().finalize_response(request, response, *args, **kwargs)
+        patch_vary_headers(response, ("Authorization", "Cookie", "Accept", "Accept-Language"))
+        if request.method not in ("GET", "HEAD") or response.status_code != 200:
+            return response
+        response["Cache-Control"] = "private, no-cache"
+        if not hasattr(response, "render"):
+            return response
+        response.render()
+        etag = '"' + hashlib.sha256(response.content).hexdigest()[:32] + '"'
+        response["ETag"] = etag
+        return get_conditional_response(request, etag=etag, response=response)
+
+
+class ApiListView(ListModelMixin, ApiView):
+    """A list, a cursor page at a time (the schema documents it as one)."""
+
+
+class SignedIn(IsAuthenticated):
+    """For what is only ever the caller's own: their profile and notifications."""
+
+
+def brand_for(request: Request, slug: str) -> Brand:
+    brand = get_object_or_404(Brand, slug=slug)
+    permissions.check_key_reaches(request, brand)
+    return brand
+
+
+def thread_for(request: Request, pk: int) -> Thread:
+    """A thread the caller may see (404 otherwise), in a brand their key reaches (403)."""
+    thread = get_object_or_404(
+        Thread.objects.visible_to(request.user).select_related(
+            "brand", "product", "version", "author"
+        ),
+        pk=pk,
+    )
+    permissions.check_key_reaches(request, thread.brand)
+    return thread
+
+
+def answer_for(request: Request, pk: int) -> Answer:
+    answer = (
+        Answer.objects.visible_to(request.user)
+        .filter(pk=pk, thread__in=Thread.objects.visible_to(request.user))
+        .select_related("thread__brand", "author")
+        .first()
+    )
+    if answer is None:
+        raise Http404
+    permissions.check_key_reaches(request, answer.thread.brand)
+    return answer

@@ -1,0 +1,162 @@
+"""A thread with its answers, and everything a person does on one: edit, answer, accept,
+vote, me too. Each write is the page's service, with its rule, limit and audit entry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from qa import permissions as qa_permissions
+from qa import selectors as qa_selectors
+from qa import services as qa_services
+from qa.models import Answer, HelpfulVote
+
+from .. import serializers
+from ..rights import thread_rights
+from .base import ApiView, answer_for, thread_for
+
+
+def _valid(serializer_class: Any, request: Request) -> dict:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def thread_document(request: Request, pk: int) -> dict:
+    """The thread as the caller sees it: its answers in reading order, and what they may do."""
+    thread = thread_for(request, pk)
+    answers = qa_selectors.thread_answers(thread=thread, user=request.user)
+    context = {
+        "request": request,
+        "answers": answers,
+        "rights": thread_rights(request.user, thread, answers),
+        "said_me_too": qa_selectors.viewer_said_me_too(thread=thread, user=request.user),
+    }
+    return serializers.ThreadDetailOut(thread, context=context).data
+
+
+def answer_document(request: Request, pk: int) -> dict:
+    answer = answer_for(request, pk)
+    if getattr(request.user, "is_authenticated", False):
+        answer.voted_by_viewer = HelpfulVote.objects.filter(
+            answer=answer, user=request.user
+        ).exists()
+    context = {"request": request, "rights": thread_rights(request.user, answer.thread, [answer])}
+    return serializers.AnswerOut(answer, context=context).data
+
+
+class ThreadDetail(ApiView):
+    serializer_class = serializers.ThreadDetailOut
+
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(thread_document(request, pk))
+
+    @extend_schema(
+        request=serializers.ThreadEditIn,
+        responses={200: serializers.ThreadDetailOut},
+        description="Edit the question. With `base_revision` (the `revision` you read), an "
+        "edit saved by someone else meanwhile is answered with 409 and that version.",
+    )
+    def patch(self, request: Request, pk: int) -> Response:
+        thread = thread_for(request, pk)
+        data = _valid(serializers.ThreadEditIn, request)
+        qa_services.thread_edit(actor=request.user, thread=thread, **data)
+        return Response(thread_document(request, pk))
+
+
+class ThreadAnswers(ApiView):
+    serializer_class = serializers.AnswerOut
+
+    @extend_schema(request=serializers.AnswerCreateIn, responses={201: serializers.AnswerOut})
+    def post(self, request: Request, pk: int) -> Response:
+        thread = thread_for(request, pk)
+        qa_permissions.check_can_answer(request.user, thread)
+        data = _valid(serializers.AnswerCreateIn, request)
+        answer = qa_services.answer_create(author=request.user, thread=thread, body=data["body"])
+        return Response(answer_document(request, answer.pk), status=status.HTTP_201_CREATED)
+
+
+class ThreadMeToo(ApiView):
+    """PUT says "me too" (with the optional version and platform), DELETE takes it back;
+    both are idempotent."""
+
+    serializer_class = serializers.MeTooOut
+
+    @extend_schema(request=serializers.MeTooIn, responses={200: serializers.MeTooOut})
+    def put(self, request: Request, pk: int) -> Response:
+        return self._set(request, pk, wanted=True)
+
+    @extend_schema(request=None, responses={200: serializers.MeTooOut})
+    def delete(self, request: Request, pk: int) -> Response:
+        return self._set(request, pk, wanted=False)
+
+    def _set(self, request: Request, pk: int, *, wanted: bool) -> Response:
+        thread = thread_for(request, pk)
+        data = _valid(serializers.MeTooIn, request) if wanted else {}
+        qa_permissions.check_can_me_too(request.user, thread)
+        said = qa_selectors.viewer_said_me_too(thread=thread, user=request.user)
+        if said != wanted:
+            said = qa_services.thread_me_too_toggle(user=request.user, thread=thread, **data)
+        thread.refresh_from_db(fields=["me_too_count"])
+        return Response({"said_me_too": said, "me_too_count": thread.me_too_count})
+
+
+class AnswerDetail(ApiView):
+    serializer_class = serializers.AnswerOut
+
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(answer_document(request, pk))
+
+    @extend_schema(
+        request=serializers.AnswerEditIn,
+        responses={200: serializers.AnswerOut},
+        description="Edit the answer; `base_revision` as for a thread (409 on a conflict).",
+    )
+    def patch(self, request: Request, pk: int) -> Response:
+        answer = answer_for(request, pk)
+        data = _valid(serializers.AnswerEditIn, request)
+        qa_services.answer_edit(actor=request.user, answer=answer, **data)
+        return Response(answer_document(request, pk))
+
+
+class AnswerAccept(ApiView):
+    """PUT accepts the answer (the asker, or a neutral moderator); DELETE undoes it."""
+
+    serializer_class = serializers.AnswerOut
+
+    @extend_schema(request=None)
+    def put(self, request: Request, pk: int) -> Response:
+        qa_services.answer_accept(actor=request.user, answer=answer_for(request, pk))
+        return Response(answer_document(request, pk))
+
+    @extend_schema(request=None)
+    def delete(self, request: Request, pk: int) -> Response:
+        qa_services.answer_unaccept(actor=request.user, answer=answer_for(request, pk))
+        return Response(answer_document(request, pk))
+
+
+class AnswerVote(ApiView):
+    """PUT votes the answer helpful, DELETE takes the vote back; both are idempotent."""
+
+    serializer_class = serializers.VoteOut
+
+    @extend_schema(request=None)
+    def put(self, request: Request, pk: int) -> Response:
+        return self._set(request, pk, wanted=True)
+
+    @extend_schema(request=None)
+    def delete(self, request: Request, pk: int) -> Response:
+        return self._set(request, pk, wanted=False)
+
+    def _set(self, request: Request, pk: int, *, wanted: bool) -> Response:
+        answer = answer_for(request, pk)
+        qa_permissions.check_can_vote(request.user, answer)
+        voted = HelpfulVote.objects.filter(answer=answer, user=request.user).exists()
+        if voted != wanted:
+            voted = qa_services.answer_vote_toggle(user=request.user, answer=answer)
+        count = Answer.objects.filter(pk=answer.pk).values_list("helpful_count", flat=True)[0]
+        return Response({"voted": voted, "helpful_count": count})
