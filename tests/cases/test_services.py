@@ -135,7 +135,7 @@ def test_messages_pass_the_sanitizer(case, customer):
     )
     assert "<script" not in message.body_html
     assert "onerror" not in message.body_html
-    assert "href=\"javascript" not in message.body_html
+    assert 'href="javascript' not in message.body_html
 
 
 def test_overlong_messages_are_refused(case, customer, settings):
