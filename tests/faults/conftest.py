@@ -425,7 +425,7 @@ class Sodan:
 
     def worker_argv(self, name: str) -> list[str]:
         return [
-            str(BIN / "celery"), "-A", "community", "worker", "-Q", "default,email,search",
+            str(BIN / "celery"), "-A", "community", "worker", "-Q", "default,email,search,webhooks",
             "--pool=prefork", "-c", "2", "-l", "info", "-n", f"{name}@%h",
         ]  # fmt: skip
 

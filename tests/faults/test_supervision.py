@@ -1,5 +1,6 @@
-"""Workers are supervised: deploy/supervisord.conf starts gunicorn, the Celery worker and
-beat, and starts the worker again when it is killed; the new worker delivers new messages.
+"""Workers are supervised: deploy/supervisord.conf starts gunicorn, a Celery worker pool per
+queue and beat, and starts a worker again when it is killed; the new worker delivers new
+messages.
 
 The systemd units in deploy/systemd/ say the same to systemd (Restart=always); they are
 checked here for that, since no test can run systemd itself.
@@ -19,6 +20,11 @@ import pytest
 from tests.faults.conftest import BIN, REPO, Process, wait_until
 
 CONF = REPO / "deploy" / "supervisord.conf"
+# One worker pool per queue (settings.CELERY_TASK_ROUTES); the email pool delivers the
+# answer notifications these tests watch.
+QUEUES = ("email", "search", "webhooks", "default")
+POOLS = tuple(f"sodan-workers:sodan-worker-{queue}" for queue in QUEUES)
+EMAIL_POOL = POOLS[0]
 
 
 def _ctl(env: dict[str, str], *args: str) -> str:
@@ -56,7 +62,7 @@ def supervised(sodan_factory, tmp_path):
     try:
         yield sodan
     finally:
-        children = [_pid(env, name) for name in ("sodan-web", "sodan-worker", "sodan-beat")]
+        children = [_pid(env, name) for name in ("sodan-web", *POOLS, "sodan-beat")]
         supervisord.stop(grace=30)
         for pid in filter(None, children):
             with contextlib.suppress(ProcessLookupError, PermissionError):
@@ -66,7 +72,7 @@ def supervised(sodan_factory, tmp_path):
 
 
 def _ready_count(sodan) -> int:
-    log = sodan.run_dir / "sodan-worker.log"
+    log = sodan.run_dir / "sodan-worker-email.log"
     return log.read_text(errors="replace").count(" ready.") if log.exists() else 0
 
 
@@ -83,7 +89,7 @@ def test_supervisord_restarts_a_killed_worker_which_then_delivers(supervised):
                what="beat to run")  # fmt: skip
     wait_until(lambda: "RUNNING" in _ctl(env, "status", "sodan-web"), timeout=30,
                what="gunicorn to run")  # fmt: skip
-    first = _pid(env, "sodan-worker")
+    first = _pid(env, EMAIL_POOL)
     assert first
 
     marker = f"supervised-{uuid.uuid4().hex[:8]}"
@@ -92,17 +98,17 @@ def test_supervisord_restarts_a_killed_worker_which_then_delivers(supervised):
 
     os.kill(first, signal.SIGKILL)
     wait_until(
-        lambda: _pid(env, "sodan-worker") not in (0, first) and _ready_count(sodan) >= 2,
+        lambda: _pid(env, EMAIL_POOL) not in (0, first) and _ready_count(sodan) >= 2,
         timeout=90, what="supervisord to start a new worker",
     )  # fmt: skip
 
     marker = f"after-kill-{uuid.uuid4().hex[:8]}"
     assert sodan.post_answer(sodan.browser("aki"), marker).status == 302
     wait_until(lambda: _notified(sodan, marker), timeout=60, what="the new worker's delivery")
-    assert "RUNNING" in _ctl(env, "status", "sodan-worker")
+    assert "RUNNING" in _ctl(env, "status", EMAIL_POOL)
 
 
-@pytest.mark.parametrize("unit", ["sodan-web", "sodan-worker", "sodan-beat"])
+@pytest.mark.parametrize("unit", ["sodan-web", "sodan-worker@", "sodan-beat"])
 def test_systemd_units_restart_their_process_for_ever(unit):
     parser = configparser.ConfigParser(strict=False, interpolation=None)
     parser.optionxform = str
@@ -110,6 +116,22 @@ def test_systemd_units_restart_their_process_for_ever(unit):
     assert parser["Service"]["Restart"] == "always"
     assert parser["Unit"]["StartLimitIntervalSec"] == "0"
     assert parser["Service"]["EnvironmentFile"] == "/etc/sodan/sodan.env"
-    program = {"sodan-web": "gunicorn community.wsgi", "sodan-worker": "community worker",
+    program = {"sodan-web": "gunicorn community.wsgi", "sodan-worker@": "community worker -Q %i",
                "sodan-beat": "community beat"}[unit]  # fmt: skip
     assert program in parser["Service"]["ExecStart"]
+
+
+def test_one_worker_pool_per_queue():
+    """supervisord runs a pool for each queue a task is routed to, each taking its queue only."""
+    from django.conf import settings
+
+    routed = {route["queue"] for route in settings.CELERY_TASK_ROUTES.values()}
+    assert routed | {settings.CELERY_TASK_DEFAULT_QUEUE} == set(QUEUES)
+    parser = configparser.ConfigParser(strict=False, interpolation=None)
+    parser.read(CONF)
+    for queue in QUEUES:
+        command = parser[f"program:sodan-worker-{queue}"]["command"]
+        assert f"worker -Q {queue} " in command
+    assert parser["group:sodan-workers"]["programs"].split(",") == [
+        f"sodan-worker-{queue}" for queue in QUEUES
+    ]
