@@ -36,6 +36,7 @@ SERVICE_PACKAGES = (
     "feedback.services",
     "integrations.services",
     "themes.services",
+    "cases.services",
 )
 
 
@@ -148,6 +149,13 @@ NOT_ON_CACHED_PAGES = {
     "brand_page_ensure": "creates an empty brand page, which shows nothing on the list",
     "brand_editors_sync": "Wagtail permissions",
     "brand_sites_cleanup": "Wagtail sites of brands that are gone",
+    # cases: what a case holds shows only on its own page; the thread shows its marker
+    "case_message_post": "a case's messages show only on the case's own page",
+    "case_summary_propose": "a proposed summary is private until the customer approves it",
+    "case_read_record": "an audit-log entry",
+    "case_notify": "a notification",
+    "helpdesk_update_receive": "a reply shows only on the case's page; a new status goes "
+    "through the path case_resolve takes, run below",
 }
 
 
@@ -425,11 +433,33 @@ PAGE_CHANGES: dict[str, Callable[[World], Change]] = {
     "theme_publish": lambda w: _theme_publish(w),
     "domain_remove": lambda w: _domain_remove(w),
     "domain_check": lambda w: _domain_check(w),
+    # cases: the thread's "continued privately" marker and the approved summary
+    "case_open": lambda w: (
+        [w.thread],
+        lambda: _q("case_open")(actor=w.rep, thread=w.thread, body="Your order number?"),
+    ),
+    "case_resolve": lambda w: (
+        lambda case: ([w.thread], lambda: _q("case_resolve")(actor=w.rep, case=case))
+    )(_case(w)),
+    "case_summary_approve": lambda w: (
+        lambda case: ([w.thread], lambda: _q("case_summary_approve")(actor=w.customer, case=case))
+    )(_case(w, summary=True)),
+    "case_summary_decline": lambda w: (
+        lambda case: ([w.thread], lambda: _q("case_summary_decline")(actor=w.customer, case=case))
+    )(_case(w, summary=True)),
     "brand_page_cache_bump": lambda w: (
         [w.brand],
         lambda: _q("brand_page_cache_bump")(w.brand.pk),
     ),
 }
+
+
+def _case(w, summary=False):
+    case = _q("case_open")(actor=w.rep, thread=w.thread, body="Your order number?")
+    if summary:
+        _q("case_resolve")(actor=w.rep, case=case)
+        _q("case_summary_propose")(actor=w.rep, case=case, body="Fixed in 1.1.")
+    return case
 
 
 def _fresh(obj):
