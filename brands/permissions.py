@@ -8,36 +8,43 @@ their own brand); `can_*` are the same rules as booleans for templates.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from community import memo
 from community.permissions import require_participation
 
 if TYPE_CHECKING:
     from qa.models import Answer, Thread
 
-    from .models import Brand, Endorsement, ThreadOwnership
+    from .models import (
+        Brand,
+        BrandClaim,
+        Endorsement,
+        Invitation,
+        Membership,
+        Product,
+        ThreadOwnership,
+    )
 
 ADMIN, REP, PRODUCT = "admin", "rep", "product"
 SPEAKING = frozenset({ADMIN, REP})
 
 
-def _roles_by_brand(user: Any) -> dict[int, frozenset[str]]:
-    """Every active brand role of the person, one query per request."""
-    cached = getattr(user, "_sodan_brand_roles", None)
-    if cached is None:
-        from .models import Membership
+ROLES = "brands.roles"
+ROLE_HINTS = "brands.role_hints"
+TEAMS = "brands.teams"
 
-        roles: dict[int, set[str]] = {}
-        for brand_id, role in (
-            Membership.objects.active().filter(user=user).values_list("brand_id", "role")
-        ):
-            roles.setdefault(brand_id, set()).add(role)
-        cached = {brand_id: frozenset(r) for brand_id, r in roles.items()}
-        user._sodan_brand_roles = cached
-    return cached
+
+def _roles_by_brand(user: Any) -> dict[int, frozenset[str]]:
+    """Every active brand role of the person, one query per request (brands/facts.py)."""
+    from community.viewer_facts import SOURCES
+
+    return SOURCES[ROLES].recall(user)
 
 
 def remember_brand_role(user: Any, brand_id: int, role: str | None) -> None:
@@ -49,28 +56,21 @@ def remember_brand_role(user: Any, brand_id: int, role: str | None) -> None:
     """
     if not getattr(user, "is_authenticated", False):
         return
-    hints = user.__dict__.setdefault("_sodan_brand_role_hints", {})
+    hints = memo.recall(user, ROLE_HINTS, dict)
     hints[brand_id] = frozenset({role}) if role else frozenset()
-
-
-def remember_brand_roles(user: Any, roles: dict[int, frozenset[str]]) -> None:
-    """Record every active brand role of the person, read by a query the page made anyway
-    (qa.selectors: a thread page's facts about its reader)."""
-    user._sodan_brand_roles = dict(roles)
 
 
 def forget_brand_roles(user: Any) -> None:
     """Drop what this request remembered, after a membership of this person changed."""
-    for attribute in ("_sodan_brand_roles", "_sodan_brand_role_hints"):
-        user.__dict__.pop(attribute, None)
+    memo.forget(user, ROLES, ROLE_HINTS, TEAMS)
 
 
 def brand_roles(user: Any, brand: Brand) -> frozenset[str]:
     """The person's roles in this brand (admin, rep, product); empty for everyone else."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return frozenset()
-    if getattr(user, "_sodan_brand_roles", None) is None:
-        hints = getattr(user, "_sodan_brand_role_hints", {})
+    if not memo.known(user, ROLES):
+        hints = memo.peek(user, ROLE_HINTS, {})
         if brand.pk in hints:
             return hints[brand.pk]
     return _roles_by_brand(user).get(brand.pk, frozenset())
@@ -338,3 +338,210 @@ def can_release(user: Any, thread: Thread, ownership: ThreadOwnership | None) ->
 
 def can_endorse(user: Any, answer: Answer) -> bool:
     return _allowed(check_can_endorse, user, answer)
+
+
+# --- Refusals the services meet on rows they have locked ----------------------------------
+
+
+def check_can_take_owned(user: Any, ownership: ThreadOwnership) -> None:
+    """Taking a thread someone already owns: only the owner "takes" it again (nothing
+    changes); everyone else asks for a hand-over."""
+    if ownership.owner_id != user.pk:
+        raise PermissionDenied(
+            _("%(owner)s already owns this thread; they or a brand admin can hand it over to you.")
+            % {"owner": ownership.owner.public_name}
+        )
+
+
+def check_can_endorse_author(user: Any, answer: Answer) -> None:
+    """An answer by someone on the brand's team already speaks for the brand. (A query:
+    asked when endorsing, not for every answer on a page.)"""
+    from .models import Membership
+
+    brand = answer.thread.brand
+    if Membership.objects.active().filter(brand=brand, user_id=answer.author_id).exists():
+        raise PermissionDenied(
+            _(
+                "%(name)s works for %(brand)s, so the answer already speaks for it; endorse a "
+                "customer's answer."
+            )
+            % {"name": answer.author.public_name, "brand": brand.name}
+        )
+
+
+def check_can_invite(user: Any, brand: Brand) -> None:
+    """Invite someone to the team: the brand's admins or staff, once the brand is official."""
+    check_can_manage_team(user, brand)
+    if not brand.is_official:
+        raise PermissionDenied(
+            _(
+                "%(brand)s is community-run: a team can be invited once the company's claim is "
+                "approved."
+            )
+            % {"brand": brand.name}
+        )
+
+
+def can_invite(user: Any, brand: Brand) -> bool:
+    return _allowed(check_can_invite, user, brand)
+
+
+def check_can_approve_claim(user: Any, brand: Brand) -> None:
+    """Approve a claim: staff, for a brand that is not official yet."""
+    check_can_decide_claims(user)
+    if brand.is_official:
+        raise PermissionDenied(
+            _("%(brand)s is already official; reject this claim instead.") % {"brand": brand.name}
+        )
+
+
+def invitation_refusal(*, user: Any, invitation: Invitation) -> str | None:
+    """Why this person cannot accept this invitation now, in a sentence; None if they can."""
+    from allauth.account.models import EmailAddress
+    from django.utils import formats, timezone
+
+    from .models import Invitation, Membership
+
+    brand = invitation.brand
+    state = invitation.state()
+    if state == Invitation.State.ACCEPTED:
+        return _("This invitation has already been used; each link works once.")
+    if state == Invitation.State.REVOKED:
+        return _("This invitation was withdrawn by %(brand)s's admins; ask them for a new one.") % {
+            "brand": brand.name
+        }
+    if state == Invitation.State.EXPIRED:
+        return _("This invitation expired on %(date)s; ask %(brand)s's admins for a new one.") % {
+            "date": formats.date_format(timezone.localtime(invitation.expires_at), "DATE_FORMAT"),
+            "brand": brand.name,
+        }
+    if not getattr(user, "is_authenticated", False):
+        return None  # the page asks them to log in first
+    if not EmailAddress.objects.filter(
+        user=user, verified=True, email__iexact=invitation.email
+    ).exists():
+        return _(
+            "This invitation was sent to %(email)s. Log in as the person with that address, "
+            "or add it to your account and confirm it first."
+        ) % {"email": invitation.email}
+    roles = brand_roles(user, brand)
+    if roles:
+        return _("You are already on %(brand)s's team.") % {"brand": brand.name}
+    others = (
+        Membership.objects.active()
+        .filter(user=user)
+        .exclude(brand=brand)
+        .values_list("brand__name", flat=True)
+    )
+    if others:
+        return _(
+            "You already work for %(others)s: one person speaks for one brand. Leave that "
+            "team first."
+        ) % {"others": ", ".join(others)}
+    return None
+
+
+def check_can_accept_invitation(user: Any, invitation: Invitation) -> None:
+    require_participation(user)
+    refusal = invitation_refusal(user=user, invitation=invitation)
+    if refusal:
+        raise PermissionDenied(refusal)
+
+
+# --- Access: fetch what the viewer may reach, or refuse --------------------------------------
+# In Zulip's manner (`access_stream_by_id`): 404 for what does not exist (or is not theirs
+# to know about), 403 with the reason for what they may not do. Views call these instead of
+# fetching and checking on their own.
+
+
+def access_brand(
+    viewer: Any, slug: str, *, check: Callable[[Any, Brand], None] | None = None
+) -> Brand:
+    """The brand with this slug (404 if there is none), after `check(viewer, brand)` (a
+    `check_*` of this module or another app's: 403 with its reason). Brands are public:
+    without `check` anyone may have it."""
+    from .models import Brand
+
+    brand = get_object_or_404(Brand, slug=slug)
+    if check is not None:
+        check(viewer, brand)
+    return brand
+
+
+def access_team(viewer: Any, slug: str) -> Brand:
+    """The brand whose team (members, invitations, response target) the viewer manages."""
+    return access_brand(viewer, slug, check=check_can_manage_team)
+
+
+def access_membership(viewer: Any, brand: Brand, pk: int) -> Membership:
+    """An active membership of this brand's team, for someone who manages the team."""
+    from .models import Membership
+
+    check_can_manage_team(viewer, brand)
+    return get_object_or_404(
+        Membership.objects.active().select_related("user", "brand"), pk=pk, brand=brand
+    )
+
+
+def access_invitation(viewer: Any, brand: Brand, pk: int) -> Invitation:
+    """One of this brand's invitations, for someone who manages the team."""
+    from .models import Invitation
+
+    check_can_manage_team(viewer, brand)
+    return get_object_or_404(Invitation, pk=pk, brand=brand)
+
+
+def access_invitation_link(token: str) -> Invitation:
+    """The invitation an e-mailed link names (404 for a link that names none); whether the
+    person may accept it is `invitation_refusal`'s to say, on the page."""
+    from .models import Invitation, hash_invitation_token
+
+    return get_object_or_404(
+        Invitation.objects.select_related("brand", "invited_by"),
+        token_hash=hash_invitation_token(token),
+    )
+
+
+def access_product(
+    viewer: Any,
+    brand_slug: str,
+    product_slug: str,
+    *,
+    check: Callable[[Any, Brand], None] | None = None,
+) -> Product:
+    """A product of the brand (404 for either one unknown), after `check(viewer, brand)`."""
+    from .models import Brand, Product
+
+    brand = get_object_or_404(Brand, slug=brand_slug)
+    product = get_object_or_404(Product, brand=brand, slug=product_slug)
+    product.brand = brand  # the page reads it: no second query
+    if check is not None:
+        check(viewer, brand)
+    return product
+
+
+def access_customer(viewer: Any, brand: Brand, username: str) -> Any:
+    """A person's customer card in this brand: the brand's team or staff (403), then the
+    person (404)."""
+    from community.models import User
+
+    check_can_read_customer_card(viewer, brand)
+    return get_object_or_404(User, username=username)
+
+
+def access_endorsement(viewer: Any, pk: int) -> Endorsement:
+    """An active endorsement (404 otherwise). Withdrawing or confirming it is checked by the
+    services (`check_can_manage_endorsement`), which every door goes through."""
+    from .models import Endorsement
+
+    return get_object_or_404(
+        Endorsement.objects.active().select_related("brand", "answer__thread__product"), pk=pk
+    )
+
+
+def access_claim(viewer: Any, pk: int) -> BrandClaim:
+    """A claim to decide: staff only (403 before anything is looked up), then 404."""
+    from .models import BrandClaim
+
+    check_can_decide_claims(viewer)
+    return get_object_or_404(BrandClaim.objects.select_related("brand"), pk=pk)

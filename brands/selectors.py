@@ -358,18 +358,18 @@ def product_releases(*, product: Product) -> dict:
 
 def navigation_brands(user: Any) -> list[dict[str, str]]:
     """The brands whose inbox to link in the header, cached for a few minutes so ordinary
-    pages pay no query for it. The inbox itself checks the membership live."""
+    pages pay no query for it (or none at all when the page loaded the viewer's facts
+    already: community/viewer_facts.py). The inbox itself checks the membership live."""
     if not getattr(user, "is_authenticated", False):
         return []
+    from community import memo
+    from community.viewer_facts import SOURCES
+
+    if memo.known(user, permissions.TEAMS):
+        return list(memo.peek(user, permissions.TEAMS))
 
     def load() -> list[dict[str, str]]:
-        return [
-            {"slug": slug, "name": name}
-            for slug, name in Membership.objects.active()
-            .filter(user=user)
-            .order_by("brand__name")
-            .values_list("brand__slug", "brand__name")
-        ]
+        return list(SOURCES[permissions.TEAMS].recall(user))
 
     return cache.get_or_set(navigation_cache_key(user.pk), load, NAVIGATION_CACHE_SECONDS)
 

@@ -1,36 +1,28 @@
 """Who a person is on Sodan: anonymous, member (unverified), customer (verified).
 
-Checks are pure functions over the user; results that need a query are memoised on
-the user object for the length of the request, so a page asks each question once.
+Checks are pure functions over the user; results that need a query are kept for the
+length of the request (community/memo.py), so a page asks each question once.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from allauth.account.models import EmailAddress
 from django.core.exceptions import PermissionDenied
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
+
+VERIFIED = "community.verified"
 
 
 def is_verified(user: Any) -> bool:
     """A customer: signed in with a verified e-mail address."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    cached = getattr(user, "_sodan_verified", None)
-    if cached is None:
-        cached = EmailAddress.objects.filter(user=user, verified=True).exists()
-        user._sodan_verified = cached
-    return cached
+    from .viewer_facts import SOURCES
 
-
-def remember_verified(user: Any, verified: bool) -> None:
-    """Record whether the person has a verified address, read by a query the page made
-    anyway (qa.selectors: a thread page's facts about its reader), so the checks ask
-    nothing more."""
-    user._sodan_verified = verified
+    return SOURCES[VERIFIED].recall(user)  # community/facts.py
 
 
 def participation_refusal(user: Any) -> str | None:
@@ -59,3 +51,30 @@ def require_participation(user: Any) -> None:
     reason = participation_refusal(user)
     if reason:
         raise PermissionDenied(reason)
+
+
+# --- Access: fetch what the viewer may reach, or refuse --------------------------------------
+# In Zulip's manner (`access_stream_by_id`; the other apps' permissions.py have theirs).
+
+
+def access_member(viewer: Any, username: str) -> Any:
+    """An active member's public profile: 404 for a name nobody has (or a deactivated one)."""
+    from django.http import Http404
+    from django.shortcuts import get_object_or_404
+
+    from .models import User
+
+    if "\x00" in username:  # names nobody, and PostgreSQL refuses it in a query
+        raise Http404
+    return get_object_or_404(User, username=username, is_active=True)
+
+
+def access_notification(viewer: Any, pk: int) -> Any:
+    """One of the viewer's own notifications: anyone else's is a 404, as if it were not."""
+    from django.shortcuts import get_object_or_404
+
+    from .models import Notification
+
+    return get_object_or_404(
+        Notification.objects.select_related("thread", "answer"), pk=pk, recipient=viewer
+    )

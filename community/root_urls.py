@@ -17,10 +17,12 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("brands.urls")),  # brands/, b/<slug>/claim/, staff/claims/, …
     path("", include("feedback.urls")),  # b/<slug>/feedback/, integrations, feedback e-mails
+    path("", include("cases.urls")),  # cases/, t/<pk>/-/private-case/, the helpdesk's inbound
     path("", include("community.urls")),
     path("", include("moderation.urls")),
     path("", include("search.urls")),
     path("", include("themes.urls")),  # theme, domains, widget, sitemaps
+    path("", include("api.urls")),  # /api/v1/, settings/tokens/, b/<slug>/api-keys/
 ]
 
 if settings.DEBUG:

@@ -54,10 +54,13 @@ INSTALLED_APPS = [
     "brands",
     "qa",
     "feedback",
+    "integrations",  # events for a brand's tools, over feedback's webhooks
     "moderation",
     "search",
     "outbox",
     "themes",
+    "api",  # the REST API, /api/v1/ (api/README.md)
+    "cases",  # private cases opened from a thread (cases/README.md)
     # Wagtail: community home, guidelines and brand pages; the staff admin
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -87,12 +90,17 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_htmx",
     "csp",
+    # The REST API: Django REST framework, its OpenAPI document, the docs page's assets
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "community.middleware.RequestBodyLimitMiddleware",
+    "community.db_router.ReadReplicaMiddleware",  # replicas: reads there, unless one just wrote
     "themes.middleware.BrandSiteMiddleware",  # brand domains: host → brand, never another's
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -160,6 +168,28 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         timeout=env.float("SODAN_SQLITE_TIMEOUT", default=20.0),
         transaction_mode="IMMEDIATE",
     )
+# Read replicas (community/db_router.py): PostgreSQL streaming replicas of the primary,
+# comma-separated URLs. Requests read from one, writes and Celery tasks use the primary; a
+# person who wrote reads from the primary for SODAN_READ_PRIMARY_SECONDS; an unreachable
+# replica is skipped for SODAN_REPLICA_RETRY_SECONDS. Empty: everything on "default".
+# https://docs.djangoproject.com/en/5.2/topics/db/multi-db/
+DATABASE_REPLICA_URLS: list[str] = env.list("DATABASE_REPLICA_URLS", default=[])
+SODAN_READ_PRIMARY_SECONDS: int = env.int("SODAN_READ_PRIMARY_SECONDS", default=5)
+SODAN_REPLICA_RETRY_SECONDS: float = env.float("SODAN_REPLICA_RETRY_SECONDS", default=10.0)
+SODAN_REPLICA_DATABASES: list[str] = []
+for _number, _url in enumerate(DATABASE_REPLICA_URLS, start=1):
+    _replica = env.db_url_config(_url)
+    for _key in ("CONN_MAX_AGE", "CONN_HEALTH_CHECKS", "ATOMIC_REQUESTS"):
+        if _key in DATABASES["default"]:
+            _replica[_key] = DATABASES["default"][_key]
+    _replica.setdefault("OPTIONS", {}).update(DATABASES["default"].get("OPTIONS", {}))
+    # A replica that is down costs a request this long at most before the primary serves it.
+    _replica["OPTIONS"]["connect_timeout"] = env.int("SODAN_REPLICA_CONNECT_TIMEOUT", default=2)
+    # Tests use the primary's test database; nothing is created or flushed on a replica.
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[f"replica{_number}"] = _replica
+    SODAN_REPLICA_DATABASES.append(f"replica{_number}")
+DATABASE_ROUTERS = ["community.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ------------------------------------------------------------------------------
@@ -220,14 +250,26 @@ SODAN_OUTBOX_SWEEP_SECONDS: int = env.int("SODAN_OUTBOX_SWEEP_SECONDS", default=
 # A deliverer holds a message this long; a message held by a worker that died is delivered
 # again by the sweep after it. Longer than any one delivery (mail and webhook timeouts).
 SODAN_OUTBOX_LEASE_SECONDS: int = env.int("SODAN_OUTBOX_LEASE_SECONDS", default=300)
+# Every task on a named queue, one worker pool per queue (deploy/; docs/deploy.md):
+# email (notifications, e-mails, moderation notices and alerts), search (indexing),
+# webhooks (brands' endpoints, slow or down at times, kept away from e-mail), default
+# (periodic checks: response targets, domains). An outbox message's delivery is published
+# on the queue of the task it runs (outbox.services; community.celery.queue_for); the
+# outbox's own sweep and prune run on email. First match wins.
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "community.tasks.*": {"queue": "email"},
-    # Every notification, e-mail, alert and webhook is delivered by the outbox.
     "outbox.tasks.*": {"queue": "email"},
     "search.tasks.*": {"queue": "search"},
+    "moderation.tasks.*": {"queue": "email"},
+    "cases.tasks.*": {"queue": "email"},
+    "brands.feedback.tasks.deliver_webhook": {"queue": "webhooks"},
+    "brands.feedback.tasks.*": {"queue": "email"},
+    "integrations.tasks.*": {"queue": "webhooks"},
     "brands.tasks.notify_*": {"queue": "email"},
     "brands.tasks.send_*": {"queue": "email"},
+    "brands.tasks.*": {"queue": "default"},
+    "themes.tasks.*": {"queue": "default"},
 }
 # https://docs.celeryq.dev/en/stable/userguide/periodic-tasks.html
 CELERY_BEAT_SCHEDULE: dict = {
@@ -256,9 +298,11 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Accounts (django-allauth) ----------------------------------------------------------
 # https://docs.allauth.org/en/latest/account/configuration.html
+# Django's and allauth's backends, which can load a reader's facts with their user row
+# (community/auth_backends.py: a thread page from the cache costs one query).
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "community.auth_backends.ModelBackend",
+    "community.auth_backends.AuthenticationBackend",
 ]
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
@@ -386,12 +430,61 @@ SODAN_WEBHOOK_TIMEOUT_SECONDS: float = env.float("SODAN_WEBHOOK_TIMEOUT_SECONDS"
 # tests only: on a real site an admin could otherwise reach the machines behind it.
 SODAN_WEBHOOKS_ALLOW_LOCAL: bool = env.bool("SODAN_WEBHOOKS_ALLOW_LOCAL", default=False)
 
+# --- API --------------------------------------------------------------------------------
+# /api/v1/ (api/README.md): personal access tokens and brand API keys as bearer tokens,
+# the site's session (with CSRF) for the docs page; errors as RFC 9457 problem details.
+# https://www.django-rest-framework.org/api-guide/settings/
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.BearerTokenAuthentication",
+        "api.authentication.SiteSessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.TokenScopes"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Cursor",
+    "PAGE_SIZE": env.int("SODAN_API_PAGE_SIZE", default=20),
+    "EXCEPTION_HANDLER": "api.problems.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ApiAutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+# https://drf-spectacular.readthedocs.io/en/latest/settings.html
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Sodan API",
+    "DESCRIPTION": "Brands, threads, answers, feedback items, the rep inbox and notifications.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "PREPROCESSING_HOOKS": ["api.schema.only_v1"],
+    "ENUM_NAME_OVERRIDES": {
+        "ThreadStatusEnum": "qa.models.Thread.Status",
+        "FeedbackStatusEnum": "feedback.models.FeedbackItem.Status",
+    },
+    # The docs page's scripts are served from this site (the CSP allows no other).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+# A personal access token lives at most this many days (a brand API key as long as its
+# admin chose, or until revoked).
+SODAN_API_TOKEN_MAX_DAYS: int = env.int("SODAN_API_TOKEN_MAX_DAYS", default=365)
+
 # --- Search -----------------------------------------------------------------------------
-# "search.backends.database.DatabaseBackend" (default: SQLite FTS5 or PostgreSQL full-text,
-# by the database in use) or "search.backends.elasticsearch.ElasticsearchBackend".
-SEARCH_BACKEND: str = env.str("SEARCH_BACKEND", default="search.backends.database.DatabaseBackend")
-ELASTICSEARCH_URL: str = env.str("ELASTICSEARCH_URL", default="")
-ELASTICSEARCH_INDEX: str = env.str("ELASTICSEARCH_INDEX", default="sodan-threads")
+# "database" (default: SQLite FTS5 or PostgreSQL full-text, by the database in use),
+# "opensearch" or "elasticsearch" (search/README.md), or a backend's dotted path.
+SEARCH_BACKEND: str = env.str("SEARCH_BACKEND", default="database")
+# A search cluster's nodes, comma-separated (ELASTICSEARCH_URL, one node, is still read).
+SEARCH_URLS: list[str] = env.list("SEARCH_URLS", default=[]) or env.list(
+    "ELASTICSEARCH_URL", default=[]
+)
+SEARCH_INDEX: str = env.str("SEARCH_INDEX", default=env.str("ELASTICSEARCH_INDEX", "sodan-threads"))
+# Shards and replicas of a new index: one replica in production, so a lost node loses no
+# search; none by default on a developer's single node.
+SEARCH_SHARDS: int = env.int("SEARCH_SHARDS", default=1)
+SEARCH_REPLICAS: int = env.int("SEARCH_REPLICAS", default=0 if DEBUG else 1)
+# Seconds a search or index request waits for a node before trying the next.
+SEARCH_TIMEOUT: float = env.float("SEARCH_TIMEOUT", default=5.0)
 # Apply index changes right after each commit (a Celery task); off only in bulk loaders.
 SEARCH_INDEX_ON_COMMIT: bool = env.bool("SEARCH_INDEX_ON_COMMIT", default=True)
 

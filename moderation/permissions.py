@@ -8,28 +8,30 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied
 
 from brands.permissions import brand_roles
+from community import memo
 
 if TYPE_CHECKING:
     from brands.models import Brand
+    from qa.models import Answer, Thread
+
+    from .models import Appeal, AuditLogEntry, CrisisKeyword, Verification
+
+
+APPOINTMENTS = "moderation.appointments"
+BRAND_PEOPLE = "moderation.brand_people"
+
+
+def appointments_of(brand_ids: list[int | None]) -> tuple[bool, frozenset[int]]:
+    """(is global moderator, brand ids moderated) from the appointments' brand ids (none
+    for a global appointment)."""
+    return None in brand_ids, frozenset(b for b in brand_ids if b is not None)
 
 
 def _appointments(user: Any) -> tuple[bool, frozenset[int]]:
-    """(is global moderator, brand ids moderated), one query per request."""
-    cached = getattr(user, "_sodan_moderation", None)
-    if cached is None:
-        from .models import ModeratorAppointment
+    """(is global moderator, brand ids moderated), one query per request (moderation/facts.py)."""
+    from community.viewer_facts import SOURCES
 
-        brand_ids = list(
-            ModeratorAppointment.objects.filter(user=user).values_list("brand_id", flat=True)
-        )
-        cached = (None in brand_ids, frozenset(b for b in brand_ids if b is not None))
-        user._sodan_moderation = cached
-    return cached
-
-
-def remember_appointments(user: Any, *, is_global: bool, brand_ids: frozenset[int]) -> None:
-    """Record the person's appointments, read by a query the page made anyway."""
-    user._sodan_moderation = (is_global, frozenset(brand_ids))
+    return SOURCES[APPOINTMENTS].recall(user)
 
 
 def is_moderator(user: Any) -> bool:
@@ -55,15 +57,15 @@ def moderates(user: Any, brand: Brand) -> bool:
 def _brand_people_ids(brand: Brand) -> frozenset[int]:
     """Everyone with an active role in the brand; one query per brand object (a page's
     answers share their thread's brand)."""
-    cached = getattr(brand, "_sodan_people_ids", None)
-    if cached is None:
+
+    def load() -> frozenset[int]:
         from brands.models import Membership
 
-        cached = frozenset(
+        return frozenset(
             Membership.objects.active().filter(brand_id=brand.pk).values_list("user_id", flat=True)
         )
-        brand._sodan_people_ids = cached
-    return cached
+
+    return memo.recall(brand, BRAND_PEOPLE, load)
 
 
 def edit_refusal(user: Any, brand: Brand, *, author_id: int, official: bool) -> str | None:
@@ -141,6 +143,192 @@ def is_moderator_for_navigation(user: Any) -> bool:
 
     if user.is_staff:
         return True
-    if hasattr(user, "_sodan_moderation"):
+    if memo.known(user, APPOINTMENTS):
         return is_moderator(user)
     return cache.get_or_set(f"sodan:moderator-link:{user.pk}", lambda: is_moderator(user), 300)
+
+
+# --- Flags, appeals, verification and sanctions: the rules the services enforce ------------
+
+
+def check_can_flag(user: Any, post: Thread | Answer) -> None:
+    """Anyone who may take part flags someone else's post; their own they edit."""
+    from django.utils.translation import gettext as _
+
+    from community.permissions import require_participation
+
+    require_participation(user)
+    if post.author_id == user.pk:
+        raise PermissionDenied(_("You can't flag your own post; edit it instead."))
+
+
+def check_flaggable(post: Thread | Answer) -> None:
+    """A post that is hidden or deleted is already with the moderators."""
+    from django.utils.translation import gettext as _
+
+    if post.visibility != "published":
+        raise PermissionDenied(_("This post is already under review."))
+
+
+def appealed_once() -> PermissionDenied:
+    """The refusal of a second appeal: also raised by the service when two appeals arrive
+    at once and the database keeps only the first."""
+    from django.utils.translation import gettext as _
+
+    return PermissionDenied(_("You have already appealed this removal; a post is appealed once."))
+
+
+def check_can_appeal(user: Any, post: Thread | Answer) -> AuditLogEntry:
+    """The author of a removed post appeals its removal, once. Returns the removal."""
+    from django.utils.translation import gettext as _
+
+    from qa.models import Thread
+
+    from .models import Appeal
+    from .services.appeals import removal_of
+
+    if not getattr(user, "is_authenticated", False) or post.author_id != user.pk:
+        raise PermissionDenied(_("Only the author of a removed post can appeal."))
+    removal = removal_of(post)
+    if removal is None:
+        raise PermissionDenied(_("This post has not been removed, so there is nothing to appeal."))
+    kind = "thread" if isinstance(post, Thread) else "answer"
+    if Appeal.objects.filter(**{kind: post}).exists():
+        raise appealed_once()
+    return removal
+
+
+def check_can_decide_appeal(user: Any, appeal: Appeal, brand: Brand) -> None:
+    """A neutral moderator of the post's brand who did not remove the post."""
+    from django.utils.translation import gettext as _
+
+    check_can_moderate(user, brand)
+    if appeal.removal.actor_id == user.pk:
+        raise PermissionDenied(
+            _("You removed this post, so a different moderator must decide the appeal.")
+        )
+
+
+def check_can_verify(user: Any, answer: Answer) -> None:
+    """A neutral moderator of the brand states that someone else's published answer is
+    accurate."""
+    from django.utils.translation import gettext as _
+
+    check_can_moderate(user, answer.thread.brand)
+    if answer.author_id == user.pk:
+        raise PermissionDenied(_("You can't verify your own answer; another moderator must."))
+    if answer.visibility != "published":
+        raise PermissionDenied(_("Only a published answer can be verified."))
+
+
+def check_can_sanction_member(user: Any, member: Any) -> None:
+    """Global moderators and staff suspend or ban members: not themselves, not staff."""
+    from django.utils.translation import gettext as _
+
+    check_can_sanction(user)
+    if member.pk == user.pk:
+        raise PermissionDenied(_("You can't sanction yourself."))
+    if member.is_staff:
+        raise PermissionDenied(_("Staff accounts can't be sanctioned here."))
+
+
+def check_can_see_queue(user: Any) -> None:
+    """The review queue, re-checks and appeals lists: anyone who moderates somewhere."""
+    from django.utils.translation import gettext as _
+
+    if not is_moderator(user):
+        raise PermissionDenied(_("Only moderators can see the review queue."))
+
+
+def can_see_queue(user: Any) -> bool:
+    return is_moderator(user)
+
+
+# --- Access: fetch what the viewer may reach, or refuse --------------------------------------
+# In Zulip's manner (brands.permissions.access_brand): 404 for what does not exist, 403 with
+# the reason for what the viewer may not do. Moderation reaches hidden and deleted posts too.
+
+
+def access_post(viewer: Any, kind: str, pk: int) -> Thread | Answer:
+    """A thread or an answer by kind and id, whatever its visibility (flagging, moderating
+    and appealing each check their own rule on it): 404 if there is none, 403 for a kind
+    that is neither."""
+    from django.shortcuts import get_object_or_404
+    from django.utils.translation import gettext as _
+
+    from qa.models import Answer, Thread
+
+    if kind == "thread":
+        return get_object_or_404(Thread.objects.select_related("brand", "author"), pk=pk)
+    if kind == "answer":
+        return get_object_or_404(Answer.objects.select_related("thread__brand", "author"), pk=pk)
+    raise PermissionDenied(_("Unknown kind of post."))
+
+
+def access_post_to_moderate(viewer: Any, kind: str, pk: int) -> Thread | Answer:
+    """A post for its brand's neutral moderators (403 with the reason for anyone else)."""
+    post = access_post(viewer, kind, pk)
+    check_can_moderate(viewer, post.brand if kind == "thread" else post.thread.brand)
+    return post
+
+
+def access_answer_to_verify(viewer: Any, pk: int) -> Answer:
+    """A published answer (404 otherwise) for its brand's neutral moderators (403)."""
+    from django.shortcuts import get_object_or_404
+
+    from qa.models import Answer
+
+    answer = get_object_or_404(
+        Answer.objects.select_related("thread__brand", "author"), pk=pk, visibility="published"
+    )
+    check_can_moderate(viewer, answer.thread.brand)
+    return answer
+
+
+def access_verification(viewer: Any, pk: int) -> Verification:
+    """A verification (404 otherwise); declining it is checked by the service."""
+    from django.shortcuts import get_object_or_404
+
+    from .models import Verification
+
+    return get_object_or_404(Verification.objects.select_related("answer__thread__brand"), pk=pk)
+
+
+def access_appeal(viewer: Any, pk: int) -> Appeal:
+    """An appeal (404 otherwise); deciding it is checked by the service."""
+    from django.shortcuts import get_object_or_404
+
+    from .models import Appeal
+
+    return get_object_or_404(Appeal, pk=pk)
+
+
+def access_member_to_sanction(viewer: Any, username: str) -> Any:
+    """A member (404 otherwise) for global moderators and staff (403)."""
+    from django.shortcuts import get_object_or_404
+
+    from community.models import User
+
+    member = get_object_or_404(User, username=username)
+    check_can_sanction(viewer)
+    return member
+
+
+def access_keywords(viewer: Any, brand_slug: str = "") -> Brand | None:
+    """The brand whose crisis keywords the viewer keeps (404 for an unknown slug), or None
+    for the global list; 403 unless they may keep them."""
+    from brands.permissions import access_brand
+
+    brand = access_brand(viewer, brand_slug) if brand_slug else None
+    check_can_manage_keywords(viewer, brand)
+    return brand
+
+
+def access_keyword(viewer: Any, brand: Brand | None, pk: int | str) -> CrisisKeyword:
+    """One keyword of that list (404 for another list's)."""
+    from django.shortcuts import get_object_or_404
+
+    from .models import CrisisKeyword
+
+    check_can_manage_keywords(viewer, brand)
+    return get_object_or_404(CrisisKeyword, pk=pk, brand=brand)

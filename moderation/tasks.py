@@ -100,9 +100,11 @@ def notify_sanction(entry_id: int) -> int:
     member = User.objects.filter(pk=entry.target_id).first()
     if member is None:
         return 0
-    from community.permissions import participation_refusal
+    from community import memo
+    from community.permissions import VERIFIED, participation_refusal
 
-    member._sodan_verified = True  # the refusal text is about the sanction, not the e-mail
+    # The refusal text is about the sanction, not the e-mail.
+    memo.remember(member, VERIFIED, True)
     with translation.override(member.language or "en"):
         message = participation_refusal(member) or _("Your account's suspension was lifted.")
     return len(

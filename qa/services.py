@@ -30,7 +30,7 @@ from moderation.ratelimit import links_allowed, rate_limit_hit
 from outbox.services import message_send
 from search import services as search_services
 
-from . import permissions
+from . import facts, permissions
 from .models import (
     Answer,
     HelpfulVote,
@@ -394,6 +394,7 @@ def answer_vote_toggle(*, user: User, answer: Answer) -> bool:
     permissions.check_can_vote(user, answer)
     rate_limit_hit(user=user, action="vote")
     page_cache.thread_changed(answer.thread_id)
+    facts.forget(user, facts.VOTES, answer.thread_id)
     deleted, _rows = HelpfulVote.objects.filter(answer=answer, user=user).delete()
     if deleted:
         Answer.objects.filter(pk=answer.pk).update(helpful_count=F("helpful_count") - 1)
@@ -421,6 +422,7 @@ def thread_me_too_toggle(
     permissions.check_can_me_too(user, thread)
     rate_limit_hit(user=user, action="me_too")
     _thread_changed(thread.pk)
+    facts.forget(user, facts.ME_TOO, thread.pk)
     deleted, _rows = MeToo.objects.filter(thread=thread, user=user).delete()
     if deleted:
         Thread.objects.filter(pk=thread.pk).update(me_too_count=F("me_too_count") - 1)

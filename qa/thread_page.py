@@ -7,10 +7,11 @@ account links, notices and messages, whether they may edit or flag, their vote a
 the accept button for the asker, and the answer form. So the page is rendered once per
 version (`render`, as an anonymous reader would see it, with a marker where each slot
 goes) and cached; each request then fills the slots for its own viewer (`serve`) with the
-same small templates the full page includes. A signed-in reader's page costs one query,
-for their user together with everything about them on this thread
-(qa.selectors.signed_in_reader), and their session comes in the page's own cache round
-trip; an anonymous visitor's costs no query at all, and is also kept whole.
+same small templates the full page includes, with the viewer's rights asked of the same
+rules on copies of the same rows (qa/rights.py). A signed-in reader's page costs one
+query, Django's own loading of their user, which brings everything about them on this
+thread with it (community/viewer_facts.py), and their session comes in the page's own
+cache round trip; an anonymous visitor's costs no query at all, and is also kept whole.
 
 Everyone else — the brand's own people, moderators of the brand, staff, and anyone whose
 hidden post is on the thread — gets the page rendered for them, uncached.
@@ -26,33 +27,31 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from datetime import datetime
+from dataclasses import dataclass, field
 from functools import lru_cache
 from types import SimpleNamespace
 from typing import Any
 
-from django.conf import settings
-from django.contrib import auth
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages import get_messages
-from django.core.exceptions import ValidationError
+from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import get_template
 from django.urls import get_urlconf, reverse
-from django.utils.crypto import constant_time_compare
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
-from brands.permissions import remember_brand_roles
-from community import page_cache
-from community.permissions import remember_verified
-from moderation.permissions import is_moderator_for_navigation, remember_appointments
+from brands.permissions import brand_roles
+from brands.selectors import navigation_brands
+from community import page_cache, viewer_facts
+from community.facts import UNREAD
+from community.viewer_facts import SOURCES
+from moderation.permissions import is_moderator_for_navigation, moderates
 
-from . import permissions, selectors
+from . import facts as qa_facts
 from .forms import AnswerForm, MeTooForm, new_submission_token
-from .models import Thread, Visibility
+from .models import Answer, Thread, Visibility
+from .rights import ThreadViewerRights, thread_viewer_rights
 
 # Stands in for an id while a slot's variant is rendered once for every answer that shares
 # it; nothing else in those small templates is a number this long.
@@ -73,6 +72,17 @@ class SharedPage:
     The token is new for each rendering, so nothing a person wrote can pose as a slot."""
 
     token: str = field(default_factory=lambda: secrets.token_hex(8))
+    thread: Any = None
+    answers: tuple[Answer, ...] = ()
+
+    def keep(self, thread: Thread, answers: list[Answer]) -> None:
+        """Keep copies of the thread and answers the page shows, for the rules (_kept)."""
+        kept = _kept(thread)
+        kept.brand = _kept(thread.brand)
+        self.thread = kept
+        self.answers = tuple(_kept(answer) for answer in answers)
+        for answer in self.answers:
+            answer.thread = kept
 
     def marker(self, name: str, args: list[Any]) -> SafeString:
         text = ",".join(str(arg) for arg in args)
@@ -95,15 +105,20 @@ class SharedPage:
 
 @dataclass(frozen=True)
 class Rendering:
-    """A thread page's shared rendering, as cached."""
+    """A thread page's shared rendering, as cached, with the thread and answers it shows:
+    copies of the real rows (every field but the long texts), which the rules are asked
+    about for each viewer (qa/rights.py) exactly as on a page rendered for them. A rule
+    that reads a field left out loads it, one query per answer, which the query-count
+    tests notice at once."""
 
     parts: tuple[str | tuple[str, tuple[str, ...]], ...]
     marks: page_cache.Marks  # where its nonce and CSRF token go
-    thread_id: int
-    slug: str
-    brand_id: int
-    author_id: int
-    locked_at: datetime | None
+    thread: Thread
+    answers: tuple[Answer, ...]
+
+    @property
+    def slug(self) -> str:
+        return self.thread.slug
 
 
 @dataclass
@@ -112,7 +127,9 @@ class Viewer:
 
     request: HttpRequest
     user: Any
-    thread: SimpleNamespace  # the thread's facts, shaped for the permission checks
+    rights: ThreadViewerRights
+    thread: Thread
+    answers: dict[int, Answer]
     voted: frozenset[int] = frozenset()
     said_me_too: bool = False
     unread_notifications: int = 0
@@ -121,23 +138,6 @@ class Viewer:
     # scheme (a brand's own domain) of this request.
     language: str = field(default_factory=get_language)
     urlconf: str | None = field(default_factory=get_urlconf)
-    _answer_rights: dict[bool, tuple[bool, bool, bool, bool]] = field(default_factory=dict)
-
-    def answer_rights(self, author_id: int) -> tuple[bool, bool, bool, bool]:
-        """(vote, accept, edit, flag) on an answer: the rules look only at whether the
-        answer is the viewer's own, so two checks serve every answer on the page."""
-        own = author_id == self.user.pk
-        if own not in self._answer_rights:
-            answer = SimpleNamespace(
-                pk=0, author_id=author_id, thread=self.thread, visibility=Visibility.PUBLISHED
-            )
-            self._answer_rights[own] = (
-                permissions.can_vote(self.user, answer),
-                permissions.can_accept(self.user, answer),
-                permissions.can_edit_answer(self.user, answer),
-                permissions.can_flag(self.user, answer),
-            )
-        return self._answer_rights[own]
 
 
 # --- Serving -----------------------------------------------------------------------------
@@ -164,10 +164,10 @@ def serve(request: HttpRequest, thread_id: int, slug: str) -> HttpResponse | Non
         rendering = found.get(shared_key)
     if rendering is None or rendering.slug != slug:
         return None
-    viewer = _viewer(request, rendering)
-    if viewer is None:
+    user = _reader(request, thread_id)
+    if not _shares_rendering(user, rendering.thread):
         return None
-    page = fill(rendering, viewer).encode()
+    page = fill(rendering, _viewer(request, user, rendering.thread, rendering.answers)).encode()
     if whole:
         page_cache.store(anonymous_key, stamp, (slug, page, rendering.marks))
     return page_cache.respond(request, page, rendering.marks, "hit")
@@ -179,7 +179,8 @@ def render(
     """Render the page for this request; for a public thread and a viewer without powers
     here, render it shared, store it and fill it in.
 
-    `render_page(viewer, extra_context)` renders the thread page as `viewer` would see it.
+    `render_page(viewer, extra_context)` renders the thread page as `viewer` would see it
+    (and hands the thread and answers it shows to `extra_context["shared_page"]`).
     """
     stamp = getattr(request, "_sodan_thread_stamp", None)  # read by `serve`, before the rows
     if (
@@ -188,109 +189,81 @@ def render(
         or thread.duplicate_of_id is not None
     ):
         return render_page(request.user, {})
-    # The thread's facts first (who may do what), the rendering's text once it exists.
-    rendering = Rendering(
-        parts=(),
-        marks=page_cache.Marks.new(),
-        thread_id=thread.pk,
-        slug=thread.slug,
-        brand_id=thread.brand_id,
-        author_id=thread.author_id,
-        locked_at=thread.locked_at,
-    )
-    viewer = _viewer(request, rendering)
-    if viewer is None:
+    user = _reader(request, thread.pk)
+    if not _shares_rendering(user, thread):
         return render_page(request.user, {})
     shared = SharedPage()
     anonymous = AnonymousUser()
-    response = render_page(
-        anonymous, {"shared_page": shared, "user": anonymous, **rendering.marks.context()}
-    )
+    marks = page_cache.Marks.new()
+    response = render_page(anonymous, {"shared_page": shared, "user": anonymous, **marks.context()})
     if response.status_code != 200 or response.streaming:
         return response
-    rendering = replace(rendering, parts=shared.split(response.content.decode()))
+    rendering = Rendering(
+        parts=shared.split(response.content.decode()),
+        marks=marks,
+        thread=shared.thread,
+        answers=shared.answers,
+    )
     _version_key, shared_key, anonymous_key = page_cache.thread_keys(thread.pk, request)
     page_cache.store(shared_key, stamp, rendering)
-    page = fill(rendering, viewer).encode()
+    page = fill(rendering, _viewer(request, user, rendering.thread, rendering.answers)).encode()
     if page_cache.cacheable(request):
         page_cache.store(anonymous_key, stamp, (thread.slug, page, rendering.marks))
     return page_cache.respond(request, page, rendering.marks, "miss")
 
 
-def _viewer(request: HttpRequest, rendering: Rendering) -> Viewer | None:
-    """The viewer, if the shared rendering is their page; None if they have powers here
-    (the brand's people, its moderators, staff) or a hidden post of their own on it."""
-    thread = SimpleNamespace(
-        pk=rendering.thread_id,
-        author_id=rendering.author_id,
-        brand_id=rendering.brand_id,
-        brand=SimpleNamespace(pk=rendering.brand_id),
-        visibility=Visibility.PUBLISHED,
-        duplicate_of_id=None,
-        locked_at=rendering.locked_at,
-    )
-    facts = _signed_in_reader(request, rendering.thread_id)
-    if not request.user.is_authenticated:
-        return Viewer(request=request, user=request.user, thread=thread)
+def _reader(request: HttpRequest, thread_id: int) -> Any:
+    """The request's user, with their facts on this thread: Django's own `auth.get_user`
+    loads a signed-in reader's row together with them (community/auth_backends.py), one
+    query; a user loaded earlier in the request gets their facts in one more."""
+    with viewer_facts.preloading(thread_id=thread_id):
+        signed_in = request.user.is_authenticated
     # The user itself rather than the lazy wrapper around it: the slots ask it a lot.
     user = getattr(request, "_cached_user", request.user)
+    if signed_in and not viewer_facts.loaded(user, thread_id=thread_id):
+        viewer_facts.load(user, thread_id=thread_id)
+    return user
+
+
+def _shares_rendering(user: Any, thread: Thread) -> bool:
+    """Whether the shared rendering is this person's page: not for anyone with powers here
+    (the brand's people, its moderators, staff) or with a hidden post of their own on it."""
+    if not user.is_authenticated:
+        return True
     if user.is_staff or not user.is_active:
-        return None
-    if facts is None:
-        facts = selectors.thread_viewer_facts(user=user, thread_id=rendering.thread_id)
-    if (
-        facts.has_hidden_answers
-        or facts.brand_roles.get(rendering.brand_id)
-        or facts.moderates_everywhere
-        or rendering.brand_id in facts.moderated_brand_ids
-    ):
-        return None
-    # What the permission checks would ask the database, answered by that one query.
-    remember_verified(user, facts.verified)
-    remember_appointments(
-        user, is_global=facts.moderates_everywhere, brand_ids=facts.moderated_brand_ids
+        return False
+    return not (
+        brand_roles(user, thread.brand)
+        or moderates(user, thread.brand)
+        or SOURCES[qa_facts.OWN_HIDDEN_ANSWERS].recall(user, thread.pk)
     )
-    remember_brand_roles(user, facts.brand_roles)
-    return Viewer(
+
+
+def _viewer(request: HttpRequest, user: Any, thread: Thread, answers: tuple[Answer, ...]) -> Viewer:
+    viewer = Viewer(
         request=request,
         user=user,
+        rights=thread_viewer_rights(user, thread, answers),
         thread=thread,
-        voted=facts.voted,
-        said_me_too=facts.said_me_too,
-        unread_notifications=facts.unread_notifications,
-        teams=facts.teams,
+        answers={answer.pk: answer for answer in answers},
     )
+    if user.is_authenticated:
+        viewer.voted = SOURCES[qa_facts.VOTES].recall(user, thread.pk)
+        viewer.said_me_too = SOURCES[qa_facts.ME_TOO].recall(user, thread.pk)
+        viewer.unread_notifications = SOURCES[UNREAD].recall(user)
+        viewer.teams = tuple(navigation_brands(user))
+    return viewer
 
 
-def _signed_in_reader(request: HttpRequest, thread_id: int) -> selectors.ThreadViewerFacts | None:
-    """Load the session's user together with their facts on this thread, in one query, and
-    make them the request's user; None (and Django's own loading later) in any case but the
-    plain one.
-
-    It accepts the user exactly when django.contrib.auth.get_user would without changing
-    anything: the session names a listed backend, which lets the user in (active), and
-    the session's hash matches the user's current one. Anything else (no session, a hash
-    made with an old secret, a changed password, a removed backend) is left to Django,
-    which logs out or re-keys the session as it always does.
-    """
-    if hasattr(request, "_cached_user") or settings.SESSION_COOKIE_NAME not in request.COOKIES:
-        return None
-    session = request.session
-    try:
-        user_id = get_user_model()._meta.pk.to_python(session[auth.SESSION_KEY])
-        backend_path = session[auth.BACKEND_SESSION_KEY]
-        session_hash = session[auth.HASH_SESSION_KEY]
-    except (KeyError, ValidationError):
-        return None
-    if backend_path not in settings.AUTHENTICATION_BACKENDS:
-        return None
-    user, facts = selectors.signed_in_reader(user_id=user_id, thread_id=thread_id)
-    if user is None or not auth.load_backend(backend_path).user_can_authenticate(user):
-        return None
-    if not session_hash or not constant_time_compare(session_hash, user.get_session_auth_hash()):
-        return None
-    request._cached_user = user  # where AuthenticationMiddleware's lazy user looks first
-    return facts
+def _kept(instance: Any) -> Any:
+    """A copy of a row for the cached rendering: every field but the long texts."""
+    model = type(instance)
+    fields = [f for f in model._meta.concrete_fields if not isinstance(f, models.TextField)]
+    return model.from_db(
+        instance._state.db,
+        [f.attname for f in fields],
+        [getattr(instance, f.attname) for f in fields],
+    )
 
 
 # --- Filling the slots --------------------------------------------------------------------
@@ -422,39 +395,39 @@ def _no_notices(language: str) -> str:
 
 
 def _thread_actions(viewer: Viewer, args: tuple[str, ...]) -> str:
-    user, thread = viewer.user, viewer.thread
-    flags = (permissions.can_edit_thread(user, thread), permissions.can_flag(user, thread))
-    return _shared_variant(viewer, "thread_actions", flags, thread.pk)
+    flags = (viewer.rights.edit, viewer.rights.flag)
+    return _shared_variant(viewer, "thread_actions", flags, viewer.thread.pk)
 
 
 def _me_too_form(viewer: Viewer, args: tuple[str, ...]) -> str:
-    flags = (permissions.can_me_too(viewer.user, viewer.thread), viewer.said_me_too)
+    flags = (viewer.rights.me_too, viewer.said_me_too)
     return _shared_variant(viewer, "me_too_form", flags, viewer.thread.pk)
 
 
 def _answer_form(viewer: Viewer, args: tuple[str, ...]) -> str:
     user, thread = viewer.user, viewer.thread
-    refusal = permissions.answer_refusal(user, thread)
+    refusal = viewer.rights.answer_refusal
     if not refusal:
         # Each viewer's form gets a token of its own (qa.forms: a submission sent twice
         # is saved once); the variant kept per process holds only the mark.
         html = _shared_variant(viewer, "answer_form", (), thread.pk)
         return html.replace(SUBMISSION_TOKEN_MARK, new_submission_token())
-    context = {"can_answer": permissions.can_ask(user), "answer_refusal": refusal}
+    context = {"can_answer": viewer.rights.participate, "answer_refusal": refusal}
     context |= {"user": user, "request": viewer.request, "thread": thread}
     return _render("qa/_answer_form.html", context)
 
 
 def _vote(viewer: Viewer, args: tuple[str, ...]) -> str:
-    answer_id, author_id = int(args[0]), int(args[1])
-    can_vote = viewer.answer_rights(author_id)[0]
+    answer_id = int(args[0])
+    can_vote = viewer.rights.answer(answer_id).vote
     return _shared_variant(viewer, "vote", (can_vote, answer_id in viewer.voted), answer_id)
 
 
 def _answer_actions(viewer: Viewer, args: tuple[str, ...]) -> str:
-    answer_id, author_id, accepted = int(args[0]), int(args[1]), args[2] == "True"
-    _can_vote, can_accept, can_edit, can_flag = viewer.answer_rights(author_id)
-    flags = (accepted, can_accept, can_edit, can_flag)
+    answer_id = int(args[0])
+    allowed, answer = viewer.rights.answer(answer_id), viewer.answers.get(answer_id)
+    accepted = answer is not None and answer.is_accepted
+    flags = (accepted, allowed.accept, allowed.edit, allowed.flag)
     return _shared_variant(viewer, "answer_actions", flags, answer_id)
 
 

@@ -14,22 +14,23 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from brands import permissions as brand_permissions
 from brands import selectors as brand_selectors
 from brands.models import Brand, Product
 from community import page_cache
 from community.form_actions import form_action
 from feedback import selectors as feedback_selectors
 from moderation import selectors as moderation_selectors
-from moderation.permissions import moderates
 from moderation.ratelimit import RateLimited
 
 from . import drafts, permissions, selectors, services, thread_page
 from .forms import AnswerEditForm, AnswerForm, AskForm, MeTooForm, ThreadEditForm, ThreadFilterForm
 from .models import Answer, Thread
+from .rights import thread_viewer_rights
 
 
 def _apply_errors(form, error: ValidationError) -> None:
@@ -37,25 +38,19 @@ def _apply_errors(form, error: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, errors)
 
 
-def _visible_thread(request: HttpRequest, pk: int) -> Thread:
-    thread = get_object_or_404(
-        brand_selectors.threads_with_ownership(
-            Thread.objects.visible_to(request.user).select_related(
+def _visible_thread(request: HttpRequest, pk: int, *, for_edit: bool = False) -> Thread:
+    """The thread with everything its page shows (qa.permissions.access_thread decides
+    whether the reader may have it)."""
+    return permissions.access_thread(
+        request.user,
+        pk,
+        for_edit=for_edit,
+        threads=brand_selectors.threads_with_ownership(
+            Thread.objects.select_related(
                 "brand", "product", "version", "author", "feedback_link__item"
             ),
             viewer=request.user,
         ),
-        pk=pk,
-    )
-    brand_selectors.remember_viewer_role(request.user, thread)
-    return thread
-
-
-def _visible_answer(request: HttpRequest, pk: int) -> Answer:
-    return get_object_or_404(
-        Answer.objects.visible_to(request.user).select_related("thread__brand", "author"),
-        pk=pk,
-        thread__in=Thread.objects.visible_to(request.user),
     )
 
 
@@ -66,7 +61,7 @@ def brand_threads(request: HttpRequest, brand_slug: str) -> HttpResponse:
         request,
         brand_slug,
         lambda marks: _render_brand_threads(
-            request, get_object_or_404(Brand, slug=brand_slug), marks
+            request, brand_permissions.access_brand(request.user, brand_slug), marks
         ),
     )
 
@@ -104,7 +99,7 @@ def _render_brand_threads(request: HttpRequest, brand: Brand, extra: dict) -> Ht
 
 
 def thread_ask(request: HttpRequest, brand_slug: str) -> HttpResponse:
-    brand = get_object_or_404(Brand, slug=brand_slug)
+    brand = brand_permissions.access_brand(request.user, brand_slug)
     if not request.user.is_authenticated:
         return redirect(f"{reverse('account_login')}?next={request.path}")
     permissions.check_can_ask(request.user)
@@ -135,7 +130,7 @@ def _already_saved(request: HttpRequest, post: Thread | Answer | Brand, draft: s
 
 def ask_versions(request: HttpRequest, brand_slug: str) -> HttpResponse:
     """The ask form's version choice for the product just picked (htmx swaps it in)."""
-    brand = get_object_or_404(Brand, slug=brand_slug)
+    brand = brand_permissions.access_brand(request.user, brand_slug)
     product = _chosen_product(brand, request.GET.get("product"))
     form = AskForm(initial={"product": product}, brand=brand)
     return render(request, "qa/_ask_version.html", {"form": form})
@@ -187,13 +182,16 @@ def _render_thread(
     """The thread page as `viewer` (by default the person asking) sees it."""
     user = request.user if viewer is None else viewer
     answers = selectors.thread_answers(thread=thread, user=user)
-    can_participate = permissions.can_ask(user)
+    rights = thread_viewer_rights(user, thread, answers)
+    if "shared_page" in extra:
+        extra["shared_page"].keep(thread, answers)
     most_helpful = max((a.helpful_count for a in answers), default=0)
     for answer in answers:
-        answer.viewer_can_vote = permissions.can_vote(user, answer)
-        answer.viewer_can_edit = permissions.can_edit_answer(user, answer)
-        answer.viewer_can_accept = permissions.can_accept(user, answer)
-        answer.viewer_can_flag = permissions.can_flag(user, answer)
+        allowed = rights.answer(answer.pk)
+        answer.viewer_can_vote = allowed.vote
+        answer.viewer_can_edit = allowed.edit
+        answer.viewer_can_accept = allowed.accept
+        answer.viewer_can_flag = allowed.flag
         answer.is_most_helpful = most_helpful > 0 and answer.helpful_count == most_helpful
         if answer.visibility != "published":
             answer.removal_reason = moderation_selectors.removal_reason(answer)
@@ -205,18 +203,18 @@ def _render_thread(
             "thread": thread,
             "answers": answers,
             "answer_form": answer_form or AnswerForm(),
-            "can_answer": can_participate and thread.visibility == "published",
-            "answer_refusal": permissions.answer_refusal(user, thread),
-            "can_flag": permissions.can_flag(user, thread),
-            "can_moderate": moderates(user, thread.brand),
+            "can_answer": rights.participate and thread.visibility == "published",
+            "answer_refusal": rights.answer_refusal,
+            "can_flag": rights.flag,
+            "can_moderate": rights.moderate,
             "has_verified_answer": any(a.is_verified for a in answers),
             "removal_reason": (
                 moderation_selectors.removal_reason(thread)
                 if thread.visibility != "published"
                 else ""
             ),
-            "can_edit": permissions.can_edit_thread(user, thread),
-            "can_me_too": permissions.can_me_too(user, thread),
+            "can_edit": rights.edit,
+            "can_me_too": rights.me_too,
             "said_me_too": selectors.viewer_said_me_too(thread=thread, user=user),
             "me_too_form": MeTooForm(),
             **brand_selectors.thread_panel(thread=thread, answers=answers, user=user),
@@ -254,8 +252,7 @@ def answer_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def thread_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    thread = _visible_thread(request, pk)
-    permissions.check_can_edit_thread(request.user, thread)
+    thread = _visible_thread(request, pk, for_edit=True)
     needs_reason = thread.author_id != request.user.pk
     form = ThreadEditForm(
         request.POST or None,
@@ -295,8 +292,7 @@ def _conflict_form(form_class, request: HttpRequest, conflict: services.EditConf
 
 @login_required
 def answer_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    answer = _visible_answer(request, pk)
-    permissions.check_can_edit_answer(request.user, answer)
+    answer = permissions.access_answer(request.user, pk, for_edit=True)
     needs_reason = answer.author_id != request.user.pk
     form = AnswerEditForm(
         request.POST or None,
@@ -331,7 +327,7 @@ def answer_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def answer_short(request: HttpRequest, pk: int) -> HttpResponse:
     """An answer's lasting address: its place on its thread's page."""
-    return redirect(_visible_answer(request, pk).get_absolute_url())
+    return redirect(permissions.access_answer(request.user, pk).get_absolute_url())
 
 
 def thread_revisions(request: HttpRequest, pk: int) -> HttpResponse:
@@ -345,7 +341,7 @@ def thread_revisions(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def answer_revisions(request: HttpRequest, pk: int) -> HttpResponse:
-    answer = _visible_answer(request, pk)
+    answer = permissions.access_answer(request.user, pk)
     revisions = answer.revisions.select_related("editor")
     return render(
         request,
@@ -361,7 +357,7 @@ def answer_revisions(request: HttpRequest, pk: int) -> HttpResponse:
 
 @form_action("qa:answer_short", sign_in=False)
 def answer_vote(request: HttpRequest, pk: int) -> HttpResponse:
-    answer = _visible_answer(request, pk)
+    answer = permissions.access_answer(request.user, pk)
     voted = services.answer_vote_toggle(user=request.user, answer=answer)
     if not request.htmx:
         return redirect(answer.get_absolute_url())
@@ -395,7 +391,7 @@ def thread_me_too(request: HttpRequest, pk: int) -> HttpResponse:
 
 @form_action("qa:answer_short", sign_in=False)
 def answer_accept(request: HttpRequest, pk: int) -> HttpResponse:
-    answer = _visible_answer(request, pk)
+    answer = permissions.access_answer(request.user, pk)
     if request.POST.get("undo"):
         services.answer_unaccept(actor=request.user, answer=answer)
     else:

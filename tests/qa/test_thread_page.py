@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from brands import services as brand_services
 from moderation import services as moderation_services
 from moderation.models import ModeratorAppointment
 from qa import services
@@ -46,11 +47,24 @@ def _assembled_and_rendered(client, settings, thread, user=None):
 
 
 @pytest.fixture
-def busy_thread(thread, customer, other_customer):
-    """A thread with an accepted answer, the asker's own answer, votes and a me too."""
+def busy_thread(thread, customer, other_customer, brand):
+    """A thread with every kind of answer a reader sees: accepted, the asker's own
+    follow-up, official (a rep's), verified by a moderator, endorsed by the brand, voted
+    helpful, plain, and a hidden one only its author sees; and a me too."""
     helpful = AnswerFactory(thread=thread, author=other_customer, body="Hold the reset key.")
     AnswerFactory(thread=thread, author=customer, body="Update: it came back after a week.")
     services.answer_accept(actor=customer, answer=helpful)
+    rep = MembershipFactory(brand=brand, role="rep", user__username="brand-rep").user
+    AnswerFactory(thread=thread, author=rep, body="We are shipping a fix in 2.2.")
+    moderator = UserFactory(username="neutral-moderator")
+    ModeratorAppointment.objects.create(user=moderator)
+    verified = AnswerFactory(thread=thread, author=UserFactory(), body="Re-seat the cap.")
+    moderation_services.answer_verify(moderator=moderator, answer=verified, note="Tested.")
+    endorsed = AnswerFactory(thread=thread, author=UserFactory(), body="Clean the contacts.")
+    brand_services.answer_endorse(actor=rep, answer=endorsed)
+    AnswerFactory(thread=thread, author=UserFactory(), body="Same here, no fix yet.")
+    hidden = AnswerFactory(thread=thread, author=UserFactory(username="hidden-author"))
+    moderation_services.post_hide(actor=moderator, post=hidden, reason="Spam")
     voter = UserFactory(username="voter", display_name="Voter")
     services.answer_vote_toggle(user=voter, answer=helpful)
     services.thread_me_too_toggle(user=voter, thread=thread)
@@ -58,45 +72,85 @@ def busy_thread(thread, customer, other_customer):
     return thread
 
 
-@pytest.mark.parametrize(
-    "who",
-    [
-        "anonymous",
-        "asker",
-        "answerer",
-        "voter",
-        "stranger",
-        "unverified",
-        "suspended",
-        "rep of another brand",
-        "moderator of another brand",
-    ],
-)
-def test_the_assembled_page_is_the_page_rendered_for_that_viewer(
-    client, settings, busy_thread, customer, other_customer, who
-):
-    users = {
-        "anonymous": None,
-        "asker": customer,
-        "answerer": other_customer,
-        "voter": lambda: type(customer).objects.get(username="voter"),
-        "stranger": UserFactory,
-        "unverified": lambda: UserFactory(verified=False),
-    }
+READERS = [
+    "anonymous",
+    "asker",
+    "answerer",
+    "voter",
+    "stranger",
+    "unverified",
+    "suspended",
+    "rep of another brand",
+    "moderator of another brand",
+]
+
+
+def _reader(who, customer, other_customer):
+    """The signed-in person (None for anonymous) of each kind the shared page serves."""
     if who == "suspended":
         moderator = UserFactory()
         ModeratorAppointment.objects.create(user=moderator)
         user = UserFactory()
         moderation_services.member_suspend(moderator=moderator, member=user, days=3, reason="Rude")
-    elif who == "rep of another brand":
-        user = MembershipFactory(brand=BrandFactory(), role="rep").user
-    elif who == "moderator of another brand":
+        return user
+    if who == "rep of another brand":
+        return MembershipFactory(brand=BrandFactory(), role="rep").user
+    if who == "moderator of another brand":
         user = UserFactory()
         ModeratorAppointment.objects.create(user=user, brand=BrandFactory())
-    else:
-        user = users[who]() if callable(users[who]) else users[who]
+        return user
+    return {
+        "anonymous": lambda: None,
+        "asker": lambda: customer,
+        "answerer": lambda: other_customer,
+        "voter": lambda: type(customer).objects.get(username="voter"),
+        "stranger": UserFactory,
+        "unverified": lambda: UserFactory(verified=False),
+    }[who]()
+
+
+@pytest.mark.parametrize("who", READERS)
+def test_the_assembled_page_is_the_page_rendered_for_that_viewer(
+    client, settings, busy_thread, customer, other_customer, who
+):
+    user = _reader(who, customer, other_customer)
     assembled, rendered = _assembled_and_rendered(client, settings, busy_thread, user)
     assert assembled == rendered
+
+
+@pytest.mark.parametrize("who", ["stranger", "answerer", "asker"])
+def test_a_new_rule_about_one_kind_of_answer_holds_on_the_assembled_page(
+    client, settings, monkeypatch, busy_thread, customer, other_customer, who
+):
+    """A rule that looks at more than "is it my own answer" (here: the asker's own
+    follow-up cannot be voted helpful) is obeyed by the page from the cache as by the page
+    rendered for the reader: both ask the one rule."""
+    from django.core.exceptions import PermissionDenied
+
+    from qa import permissions
+
+    own_rule = permissions.check_can_vote
+
+    def check_can_vote(user, answer):
+        own_rule(user, answer)
+        if answer.author_id == answer.thread.author_id:
+            raise PermissionDenied("The asker's own follow-up is not voted on.")
+
+    monkeypatch.setattr(permissions, "check_can_vote", check_can_vote)
+    user = _reader(who, customer, other_customer)
+    assembled, rendered = _assembled_and_rendered(client, settings, busy_thread, user)
+    assert assembled == rendered
+    follow_up = busy_thread.answers.get(author=customer)
+    vote_box = assembled.split(f'id="vote-{follow_up.pk}"')[1].split("</div>")[0]
+    assert "<button" not in vote_box
+
+
+def test_the_hidden_answers_author_gets_a_page_of_their_own(client, busy_thread):
+    client.force_login(type(busy_thread.author).objects.get(username="hidden-author"))
+    client.get(busy_thread.get_absolute_url())
+    page = client.get(busy_thread.get_absolute_url())
+    assert CACHE not in page
+    assert "Spam" in page.content.decode()
 
 
 def test_the_assembled_page_shows_what_the_viewer_may_do(client, busy_thread, customer):
@@ -264,9 +318,9 @@ def test_a_deactivated_member_reads_as_anonymous(client, thread):
 
 def test_a_session_from_a_backend_no_longer_listed_reads_as_anonymous(client, settings, thread):
     reader = UserFactory(display_name="Ada Reader")
-    client.force_login(reader, backend="allauth.account.auth_backends.AuthenticationBackend")
+    client.force_login(reader, backend="community.auth_backends.AuthenticationBackend")
     client.get(thread.get_absolute_url())
-    settings.AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+    settings.AUTHENTICATION_BACKENDS = ["community.auth_backends.ModelBackend"]
     assert "Ada Reader" not in client.get(thread.get_absolute_url()).content.decode()
 
 

@@ -1,0 +1,208 @@
+"""What the rules need to know about one viewer, contributed by each app, loaded together.
+
+The rules live in each app's permissions.py and ask facts about the person: brands asks
+their roles, moderation their appointments, community whether their address is verified,
+qa their votes and me too on a thread. Each fact is declared once, here in the registry,
+by the app that owns it (`<app>/facts.py`): a queryset built with that app's own manager
+methods (`Membership.objects.active()`, never a copy of the rule in SQL), and a `fold`
+that turns its rows into the value the rules read.
+
+A fact is then loaded one of two ways, always through the same queryset:
+
+- on its own, the first time a rule asks it (`FactSource.recall`: one query, kept for the
+  request in community/memo.py);
+- together with every other fact, in ONE query (`load`): the querysets become one
+  `UNION ALL` built by the ORM. A thread page assembled from the cache for a signed-in
+  reader goes further and loads the reader's user row in that same query: Django's own
+  `auth.get_user` runs as always (session, backend, password hash), and the
+  authentication backend (community/auth_backends.py) asks `user_with_facts` for the row
+  while `preloading(thread_id)` is in effect.
+
+Every branch selects the same columns (`FACT_COLUMNS`): which fact, a number, and up to
+three texts; a source fills in what it needs (`columns`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from django.db import connections, router
+from django.db.models import CharField, IntegerField, QuerySet, Value
+
+from . import memo
+
+FACT_COLUMNS = ("fact_kind", "fact_number", "fact_text", "fact_name", "fact_slug")
+DATA_COLUMNS = FACT_COLUMNS[1:]
+
+Row = tuple[Any, Any, Any, Any]  # (number, text, name, slug)
+
+
+@dataclass(frozen=True)
+class FactSource:
+    """One fact about a viewer: the rows that say it, and what the rules read from them."""
+
+    key: str
+    rows: Callable[[Any, int | None], QuerySet]  # (user id, thread id) -> `columns(...)`
+    fold: Callable[[list[Row]], Any]
+    per_thread: bool = False
+
+    def memo_key(self, thread_id: int | None) -> str:
+        return f"{self.key}:{thread_id}" if self.per_thread else self.key
+
+    def queryset(self, user_id: Any, thread_id: int | None) -> QuerySet:
+        kind = Value(self.key, output_field=CharField())
+        return self.rows(user_id, thread_id).annotate(fact_kind=kind).values_list(*FACT_COLUMNS)
+
+    def recall(self, user: Any, thread_id: int | None = None) -> Any:
+        """The fact for this person, from the request's memo or from one query."""
+
+        def load() -> Any:
+            return self.fold([row[1:] for row in self.queryset(user.pk, thread_id)])
+
+        return memo.recall(user, self.memo_key(thread_id), load)
+
+
+SOURCES: dict[str, FactSource] = {}
+
+
+def fact(key: str, *, fold: Callable[[list[Row]], Any], per_thread: bool = False) -> Callable:
+    """Register `rows(user_id, thread_id) -> QuerySet` as the fact `key` (an app's facts.py
+    does this at start-up)."""
+
+    def register(rows: Callable[[Any, int | None], QuerySet]) -> FactSource:
+        if key in SOURCES and SOURCES[key].rows is not rows:
+            raise ValueError(f"the viewer fact {key!r} is declared twice")
+        SOURCES[key] = FactSource(key=key, rows=rows, fold=fold, per_thread=per_thread)
+        return SOURCES[key]
+
+    return register
+
+
+def columns(
+    queryset: QuerySet, *, number: Any = None, text: Any = None, name: Any = None, slug: Any = None
+) -> QuerySet:
+    """The queryset with the registry's columns (unused ones empty) and no ordering, so it
+    can take part in the union."""
+    empty_text = Value(None, output_field=CharField())
+    return queryset.order_by().annotate(
+        fact_number=number if number is not None else Value(None, output_field=IntegerField()),
+        fact_text=text if text is not None else empty_text,
+        fact_name=name if name is not None else empty_text,
+        fact_slug=slug if slug is not None else empty_text,
+    )
+
+
+def _union(user_id: Any, thread_id: int | None) -> QuerySet:
+    sources = [s for s in SOURCES.values() if thread_id is not None or not s.per_thread]
+    first, *rest = (source.queryset(user_id, thread_id) for source in sources)
+    return first.union(*rest, all=True)
+
+
+def _remember(user: Any, rows: list[tuple], thread_id: int | None) -> None:
+    by_kind: dict[str, list[Row]] = {}
+    for kind, *data in rows:
+        by_kind.setdefault(kind, []).append(tuple(data))
+    for source in SOURCES.values():
+        if thread_id is None and source.per_thread:
+            continue
+        memo.remember(user, source.memo_key(thread_id), source.fold(by_kind.get(source.key, [])))
+    memo.remember(user, _loaded_key(thread_id), True)
+
+
+def _loaded_key(thread_id: int | None) -> str:
+    return f"viewer_facts.loaded:{thread_id}"
+
+
+def loaded(user: Any, *, thread_id: int | None = None) -> bool:
+    """Whether every fact about this person (on this thread) is known for the request."""
+    return memo.known(user, _loaded_key(thread_id))
+
+
+def load(user: Any, *, thread_id: int | None = None) -> None:
+    """Every registered fact about this person (and their facts on the thread), in one
+    query, kept for the request."""
+    _remember(user, list(_union(user.pk, thread_id)), thread_id)
+
+
+# --- The user row and the facts together --------------------------------------------------
+
+_preloading: ContextVar[int | None] = ContextVar("sodan_viewer_facts_thread", default=None)
+
+
+@contextlib.contextmanager
+def preloading(*, thread_id: int) -> Iterator[None]:
+    """While in effect, the authentication backend loads the session's user together with
+    their facts on this thread (one query for a whole page)."""
+    token = _preloading.set(thread_id)
+    try:
+        yield
+    finally:
+        _preloading.reset(token)
+
+
+def preloading_thread() -> int | None:
+    return _preloading.get()
+
+
+def user_with_facts(user_id: Any, *, thread_id: int | None) -> Any:
+    """The user with this id, their facts kept on it, in one query; None if there is none."""
+    from django.contrib.auth import get_user_model
+
+    model = get_user_model()
+    alias = router.db_for_read(model)
+    connection = connections[alias]
+    facts_sql, facts_params = _union(user_id, thread_id).query.get_compiler(alias).as_sql()
+    (before, after), fields = _user_row_sql(alias)
+    user_param = model._meta.pk.get_db_prep_value(user_id, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(before + facts_sql + after, [*facts_params, user_param])
+        rows = cursor.fetchall()
+    if not rows:
+        return None
+    values = list(rows[0][: len(fields)])
+    for index, (column, converters) in enumerate(_converters(alias)):
+        for convert in converters:
+            values[index] = convert(values[index], column, connection)
+    user = model.from_db(alias, [field.attname for field in fields], values)
+    _remember(user, [row[len(fields) :] for row in rows if row[len(fields)] is not None], thread_id)
+    return user
+
+
+@lru_cache(maxsize=8)
+def _user_row_sql(alias: str) -> tuple[tuple[str, str], tuple]:
+    """The user's row LEFT JOINed to the facts' union (compiled by the ORM, goes between
+    the two pieces)."""
+    from django.contrib.auth import get_user_model
+
+    model = get_user_model()
+    quote = connections[alias].ops.quote_name
+    fields = tuple(model._meta.concrete_fields)
+    user_columns = ", ".join(f"u.{quote(field.column)}" for field in fields)
+    fact_columns = ", ".join(f"f.{quote(column)}" for column in FACT_COLUMNS)
+    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+    before = f"SELECT {user_columns}, {fact_columns} FROM {table} u LEFT JOIN ("  # noqa: S608
+    return (before, f") f ON 1 = 1 WHERE u.{pk} = %s"), fields
+
+
+@lru_cache(maxsize=8)
+def _converters(alias: str) -> list[tuple[Any, list]]:
+    """The ORM's converters for each column of the user row (SQLite keeps dates as text)."""
+    from django.contrib.auth import get_user_model
+
+    model = get_user_model()
+    connection = connections[alias]
+    found = []
+    for field in model._meta.concrete_fields:
+        column = field.get_col(model._meta.db_table)
+        found.append(
+            (
+                column,
+                connection.ops.get_db_converters(column) + column.get_db_converters(connection),
+            )
+        )
+    return found
