@@ -190,7 +190,7 @@ class ThreadDetailOut(ThreadOut):
         fields = [*ThreadOut.Meta.fields, "body", "body_html", "visibility", "version"]
         fields += ["revision", "edited_at", "said_me_too", "can", "answers"]
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_version(self, thread: Thread) -> str | None:
         return thread.version.name if thread.version_id else None
 

@@ -1,6 +1,6 @@
 """The API under /api/v1/, its OpenAPI document and docs page, and the credentials' pages."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from .views import catalogue, members, pages, team, threads
@@ -33,6 +33,8 @@ v1 = [
     path("notifications/", members.Notifications.as_view(), name="notifications"),
     path("notifications/read/", members.NotificationsRead.as_view(), name="notifications_read"),
     path("me/", members.Me.as_view(), name="me"),
+    # Any other address under /api/v1/ is a problem document too, never the site's page.
+    re_path(r"", members.NotFound.as_view(), name="not_found"),
 ]
 
 urlpatterns = [

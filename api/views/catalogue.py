@@ -52,6 +52,7 @@ class ProductList(ApiView):
     serializer_class = serializers.ProductOut
     pagination_class = None
 
+    @extend_schema(responses={200: serializers.ProductOut(many=True)})
     def get(self, request: Request, slug: str) -> Response:
         brand = brand_for(request, slug)
         products = Product.objects.for_brand(brand).prefetch_related(

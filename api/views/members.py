@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from community import services as community_services
 from community.models import Notification
@@ -12,6 +16,21 @@ from community.models import Notification
 from .. import serializers
 from ..permissions import TokenScopes
 from .base import ApiListView, ApiView, SignedIn
+
+
+@extend_schema(exclude=True)
+class NotFound(APIView):
+    """404 as a problem document for any address under /api/v1/ that names nothing."""
+
+    permission_classes: list = []
+
+    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        self.http_method_names = [*APIView.http_method_names]
+        return super().dispatch(request, *args, **kwargs)
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        raise Http404
 
 
 class Me(ApiView):

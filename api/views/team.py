@@ -50,6 +50,8 @@ class Inbox(ApiListView):
             now=now,
         )
         page = self.paginate_queryset(threads)
+        for thread in page:
+            thread.brand = brand  # the rows are this brand's: no query per row for it
         brand_selectors.mark_due(page, brand=brand, now=now)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 

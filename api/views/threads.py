@@ -128,12 +128,12 @@ class AnswerAccept(ApiView):
 
     serializer_class = serializers.AnswerOut
 
-    @extend_schema(request=None)
+    @extend_schema(request=None, responses={200: serializers.AnswerOut})
     def put(self, request: Request, pk: int) -> Response:
         qa_services.answer_accept(actor=request.user, answer=answer_for(request, pk))
         return Response(answer_document(request, pk))
 
-    @extend_schema(request=None)
+    @extend_schema(request=None, responses={200: serializers.AnswerOut})
     def delete(self, request: Request, pk: int) -> Response:
         qa_services.answer_unaccept(actor=request.user, answer=answer_for(request, pk))
         return Response(answer_document(request, pk))
@@ -144,11 +144,11 @@ class AnswerVote(ApiView):
 
     serializer_class = serializers.VoteOut
 
-    @extend_schema(request=None)
+    @extend_schema(request=None, responses={200: serializers.VoteOut})
     def put(self, request: Request, pk: int) -> Response:
         return self._set(request, pk, wanted=True)
 
-    @extend_schema(request=None)
+    @extend_schema(request=None, responses={200: serializers.VoteOut})
     def delete(self, request: Request, pk: int) -> Response:
         return self._set(request, pk, wanted=False)
 

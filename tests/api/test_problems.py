@@ -18,7 +18,7 @@ def _problem(response, status: int) -> dict:
     assert response.status_code == status, response.content
     assert response["Content-Type"] == "application/problem+json"
     problem = response.json()
-    assert PROBLEM_KEYS <= set(problem) and problem["status"] == status
+    assert set(problem) >= PROBLEM_KEYS and problem["status"] == status
     return problem
 
 
