@@ -95,6 +95,14 @@ def reads_from_primary() -> Iterator[None]:
         _reads.reset(token)
 
 
+def read_primary_from_now() -> None:
+    """The rest of this request reads from the primary: what it reads is stored for others
+    (a cached page, under versions newer than a replica may have replayed)."""
+    state = _reads.get()
+    if state is not None:
+        state.replica = None
+
+
 def _replica_reachable(alias: str) -> bool:
     """Connect (or health-check the kept connection) once per request; an unreachable
     replica is skipped for SODAN_REPLICA_RETRY_SECONDS by every request of this process."""

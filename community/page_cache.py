@@ -57,6 +57,7 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.translation import get_language
 
+from community import db_router
 from community.cache import on_recovery
 
 SITE_VERSION_KEY = "sodan:page:v:site"
@@ -300,6 +301,10 @@ def lookup(version_key: str, *keys: str, session: Any = None) -> tuple[str, dict
         stored = found.get(key)
         if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == stamp:
             current[key] = stored[1]
+    if len(current) < len(keys):
+        # A page is rendered and stored under this stamp: its rows must be at least as new
+        # as the versions just read, which a read replica may not have replayed yet.
+        db_router.read_primary_from_now()
     return stamp, current
 
 

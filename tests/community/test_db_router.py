@@ -17,7 +17,7 @@ from celery import shared_task
 from django.db import connection, connections
 from django.urls import reverse
 
-from community import db_router
+from community import db_router, page_cache
 from qa.models import Answer, Thread
 from tests.community.factories import PASSWORD, UserFactory
 from tests.qa.factories import AnswerFactory, ThreadFactory
@@ -194,6 +194,22 @@ def test_a_celery_task_reads_from_the_primary(replica, customer, brand):
         result = _thread_title.apply(args=[thread.pk])
     assert result.successful(), result.traceback
     assert result.get() == "Autofocus hunts at dusk"
+
+
+def test_a_cached_page_is_rendered_from_the_primary(replica, client, customer, brand, settings):
+    """A page stored in the page cache under the thread's new version is rendered from
+    rows at least that new: a replica that has not replayed the change would otherwise
+    leave the old page in the cache for everyone, for as long as the thread stays unchanged."""
+    settings.SODAN_PAGE_CACHE = True
+    thread = ThreadFactory(author=customer, brand=brand, title="Strap lug squeaks")
+    replica.caught_up()
+    assert "Strap lug squeaks" in client.get(thread.get_absolute_url()).content.decode()
+    replica.pause()
+    Thread.objects.filter(pk=thread.pk).update(title="Strap lug creaks in the cold")
+    page_cache.thread_changed(thread.pk, brand_id=brand.pk)
+    assert "creaks in the cold" in client.get(thread.get_absolute_url()).content.decode()
+    replica.resume()
+    assert "creaks in the cold" in client.get(thread.get_absolute_url()).content.decode()
 
 
 def test_migrations_are_not_run_on_a_replica(replica):
