@@ -15,16 +15,32 @@ from django.shortcuts import get_object_or_404
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from rest_framework.generics import GenericAPIView
 from rest_framework.mixins import ListModelMixin
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 
 from brands.models import Brand
 from qa.models import Answer, Thread
 
-from .. import permissions
+from .. import permissions, problems
+from ..authentication import BearerTokenAuthentication, SiteSessionAuthentication
+from ..pagination import Cursor
 
 
 class ApiView(GenericAPIView):
+    """The API's ways in, its scopes, JSON only, cursor pages and problem documents; set
+    here rather than as REST framework's defaults, which Wagtail's own API views share."""
+
+    authentication_classes = [BearerTokenAuthentication, SiteSessionAuthentication]
+    permission_classes = [permissions.TokenScopes]
+    parser_classes = [JSONParser]
+    renderer_classes = [JSONRenderer]
+    pagination_class = Cursor
+
+    def get_exception_handler(self) -> Any:
+        return problems.exception_handler
+
     def finalize_response(
         self, request: Request, response: Any, *args: Any, **kwargs: Any
     ) -> HttpResponseBase:

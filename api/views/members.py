@@ -8,7 +8,6 @@ from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from community import services as community_services
 from community.models import Notification
@@ -19,13 +18,13 @@ from .base import ApiListView, ApiView, SignedIn
 
 
 @extend_schema(exclude=True)
-class NotFound(APIView):
+class NotFound(ApiView):
     """404 as a problem document for any address under /api/v1/ that names nothing."""
 
     permission_classes: list = []
 
     def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
-        self.http_method_names = [*APIView.http_method_names]
+        self.http_method_names = [*ApiView.http_method_names]
         return super().dispatch(request, *args, **kwargs)
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
