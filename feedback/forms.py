@@ -10,6 +10,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from feedback.models import FeedbackItem, FeedbackLabel, WebhookEndpoint
+from feedback.models.integrations import default_event_kinds
+from integrations import events
 from qa.models import Thread
 
 from .selectors import BOARD_SORTS
@@ -213,6 +215,24 @@ class EndpointForm(forms.Form):
         widget=forms.RadioSelect,
     )
     description = forms.CharField(label=_("Description"), max_length=100, required=False)
+    events = forms.MultipleChoiceField(
+        label=_("Events it receives"),
+        choices=events.choices,
+        initial=default_event_kinds,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Private cases' events carry what the case holds: choose them only for your helpdesk."
+        ),
+    )
+
+
+class EndpointEventsForm(forms.Form):
+    """The event kinds an endpoint receives, chosen again on the integrations page."""
+
+    events = forms.MultipleChoiceField(
+        choices=events.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
 
 
 class EmailOptOutForm(forms.Form):

@@ -3,6 +3,8 @@
 
 from django.urls import path
 
+from integrations import views as events
+
 from .views import integrations, items
 
 app_name = "feedback"
@@ -74,6 +76,16 @@ urlpatterns = [
         "b/<slug:brand_slug>/integrations/endpoints/<int:pk>/delete/",
         integrations.endpoint_delete,
         name="integrations_endpoint_delete",
+    ),
+    path(
+        "b/<slug:brand_slug>/integrations/endpoints/<int:pk>/events/",
+        events.endpoint_events,
+        name="integrations_endpoint_events",
+    ),
+    path(
+        "b/<slug:brand_slug>/integrations/endpoints/<int:pk>/test/",
+        events.endpoint_test,
+        name="integrations_endpoint_test",
     ),
     path(
         "b/<slug:brand_slug>/integrations/inbound/",

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -35,6 +35,8 @@ from feedback.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
+from feedback.models.integrations import default_event_kinds
+from integrations.services import clean_event_kinds
 from moderation.services import audit_log_record
 from outbox.services import backoff as outbox_backoff
 
@@ -78,9 +80,18 @@ def signing_secret_rotate(*, actor: User, brand: Brand) -> BrandSigningSecret:
 
 @transaction.atomic
 def webhook_endpoint_create(
-    *, actor: User, brand: Brand, url: str, format: str, description: str = ""
+    *,
+    actor: User,
+    brand: Brand,
+    url: str,
+    format: str,
+    description: str = "",
+    events: Iterable[str] | None = None,
 ) -> WebhookEndpoint:
+    """Add an endpoint hearing the event kinds chosen (integrations.events); without a
+    choice, the feedback events every endpoint heard before kinds could be chosen."""
     permissions.check_can_manage_integrations(actor, brand)
+    kinds = default_event_kinds() if events is None else clean_event_kinds(events)
     url = (url or "").strip()
     refusal = webhooks.url_refusal(url) if url else _("Enter the endpoint's address.")
     if refusal:
@@ -98,6 +109,7 @@ def webhook_endpoint_create(
         url=url,
         format=format,
         description=(description or "").strip()[:100],
+        events=kinds,
         created_by=actor,
     )
     audit_log_record(
@@ -105,7 +117,7 @@ def webhook_endpoint_create(
         action="integrations.endpoint_create",
         target=endpoint,
         brand=brand,
-        data={"url": url, "format": format},
+        data={"url": url, "format": format, "events": kinds},
     )
     return endpoint
 

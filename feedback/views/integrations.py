@@ -83,7 +83,7 @@ def endpoint_create(request: HttpRequest, brand_slug: str) -> HttpResponse:
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("Endpoint added: it hears about every item from now on."))
+            messages.success(request, _("Endpoint added: it hears about the events ticked."))
             return redirect("feedback:integrations", brand_slug=brand.slug)
     return _page(request, brand, form=form, status=400)
 
