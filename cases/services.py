@@ -135,7 +135,7 @@ def case_open(*, actor: Any, thread: Thread, body: str, customer: Any = None) ->
 @transaction.atomic
 def case_message_post(*, actor: Any, case: Case, body: str) -> CaseMessage:
     """A message from the customer or the brand's reps; the other side is told."""
-    case = Case.objects.select_for_update().select_related("brand").get(pk=case.pk)
+    case = Case.objects.select_for_update(of=("self",)).select_related("brand").get(pk=case.pk)
     permissions.check_can_write_in_case(actor, case)
     body = _clean_body(body)
     rate_limit_hit(user=actor, action="post")
@@ -161,7 +161,7 @@ def _close(case: Case, *, actor: Any, outcome: str) -> Case:
 def case_resolve(*, actor: Any, case: Case, outcome: str = Case.Status.SOLVED) -> Case:
     """Close the case as solved (then the rep may write a public summary) or without a
     solution; the public thread then says it was resolved privately."""
-    case = Case.objects.select_for_update().select_related("brand").get(pk=case.pk)
+    case = Case.objects.select_for_update(of=("self",)).select_related("brand").get(pk=case.pk)
     permissions.check_can_resolve(actor, case)
     case = _close(case, actor=actor, outcome=outcome)
     audit_log_record(actor=actor, action="case.resolve", target=case, data={"outcome": outcome})
@@ -172,7 +172,7 @@ def case_resolve(*, actor: Any, case: Case, outcome: str = Case.Status.SOLVED) -
 def case_summary_propose(*, actor: Any, case: Case, body: str) -> Case:
     """The public summary of a solved case, shown to the customer for approval; nothing is
     public until they approve. Proposing again replaces a summary still waiting."""
-    case = Case.objects.select_for_update().select_related("brand").get(pk=case.pk)
+    case = Case.objects.select_for_update(of=("self",)).select_related("brand").get(pk=case.pk)
     permissions.check_can_propose_summary(actor, case)
     case.summary_body = _clean_body(body)
     case.summary_by = actor
@@ -189,20 +189,13 @@ def case_summary_approve(*, actor: Any, case: Case) -> Answer:
     thread, written by the rep who proposed it (an ordinary answer: endorsable, edited,
     verified and moderated like any other)."""
     case = (
-        Case.objects.select_for_update()
+        Case.objects.select_for_update(of=("self",))
         .select_related("brand", "thread__brand", "summary_by")
         .get(pk=case.pk)
     )
     permissions.check_can_decide_summary(actor, case)
+    permissions.check_summary_writer_speaks(case)
     writer = case.summary_by
-    if writer is None or not is_rep(writer, case.brand):
-        raise PermissionDenied(
-            _(
-                "The rep who wrote this summary no longer speaks for %(brand)s; "
-                "ask the team for a new one."
-            )
-            % {"brand": case.brand.name}
-        )
     answer = qa_services.answer_create(author=writer, thread=case.thread, body=case.summary_body)
     case.summary_status = Case.Summary.APPROVED
     case.summary_decided_at = timezone.now()
@@ -218,7 +211,7 @@ def case_summary_approve(*, actor: Any, case: Case) -> Answer:
 def case_summary_decline(*, actor: Any, case: Case) -> Case:
     """The customer declines: nothing of the case is published; the thread says only that
     it was resolved privately."""
-    case = Case.objects.select_for_update().select_related("brand").get(pk=case.pk)
+    case = Case.objects.select_for_update(of=("self",)).select_related("brand").get(pk=case.pk)
     permissions.check_can_decide_summary(actor, case)
     case.summary_status = Case.Summary.DECLINED
     case.summary_decided_at = timezone.now()
@@ -342,7 +335,7 @@ def _read_helpdesk_change(payload: Any) -> dict:
 
 
 def _apply_helpdesk_change(case: Case, change: dict) -> Case:
-    case = Case.objects.select_for_update().select_related("brand").get(pk=case.pk)
+    case = Case.objects.select_for_update(of=("self",)).select_related("brand").get(pk=case.pk)
     if "reference" in change and change["reference"] != case.external_reference:
         case.external_reference = change["reference"]
         case.save(update_fields=["external_reference"])

@@ -8,23 +8,21 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from qa.models import Answer, Thread
 
-from . import services
+from . import permissions, services
 from .form_actions import form_action
 from .forms import ProfileForm
-from .models import Notification, User
+from .models import Notification
 
 
 def profile(request: HttpRequest, username: str) -> HttpResponse:
-    if "\x00" in username:  # names nobody, and PostgreSQL refuses it in a query
-        raise Http404
-    member = get_object_or_404(User, username=username, is_active=True)
+    member = permissions.access_member(request.user, username)
     threads = (
         Thread.objects.listed()
         .filter(author=member)
@@ -85,9 +83,7 @@ def notifications_mark_read(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
-    notification = get_object_or_404(
-        Notification.objects.select_related("thread", "answer"), pk=pk, recipient=request.user
-    )
+    notification = permissions.access_notification(request.user, pk)
     services.notification_mark_read(user=request.user, notification_ids=[pk])
     target = notification.answer or notification.thread
     if target is None and notification.kind == Notification.Kind.FEEDBACK_MENTION:
@@ -95,6 +91,11 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
         from feedback.selectors import mention_url
 
         return redirect(mention_url(notification.dedupe_key) or "community:notifications")
+    if notification.kind == Notification.Kind.PRIVATE_CASE:
+        # About a private case: its page, never the public thread the row names.
+        from cases.selectors import notification_url
+
+        return redirect(notification_url(notification.dedupe_key) or "community:notifications")
     return redirect(target.get_absolute_url() if target else "community:notifications")
 
 
