@@ -16,7 +16,7 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -106,8 +106,7 @@ def personal_token_create(
 
 @transaction.atomic
 def personal_token_revoke(*, user: User, token: PersonalAccessToken) -> PersonalAccessToken:
-    if token.user_id != user.pk:
-        raise PermissionDenied(_("Only the person whose token it is can revoke it."))
+    permissions.check_can_revoke_token(user, token)
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])

@@ -10,8 +10,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from django.http import Http404, HttpResponseBase
-from django.shortcuts import get_object_or_404
+from django.http import HttpResponseBase
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from rest_framework.generics import GenericAPIView
 from rest_framework.mixins import ListModelMixin
@@ -19,9 +18,6 @@ from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
-
-from brands.models import Brand
-from qa.models import Answer, Thread
 
 from .. import permissions, problems
 from ..authentication import BearerTokenAuthentication, SiteSessionAuthentication
@@ -63,34 +59,3 @@ class ApiListView(ListModelMixin, ApiView):
 
 class SignedIn(IsAuthenticated):
     """For what is only ever the caller's own: their profile and notifications."""
-
-
-def brand_for(request: Request, slug: str) -> Brand:
-    brand = get_object_or_404(Brand, slug=slug)
-    permissions.check_key_reaches(request, brand)
-    return brand
-
-
-def thread_for(request: Request, pk: int) -> Thread:
-    """A thread the caller may see (404 otherwise), in a brand their key reaches (403)."""
-    thread = get_object_or_404(
-        Thread.objects.visible_to(request.user).select_related(
-            "brand", "product", "version", "author"
-        ),
-        pk=pk,
-    )
-    permissions.check_key_reaches(request, thread.brand)
-    return thread
-
-
-def answer_for(request: Request, pk: int) -> Answer:
-    answer = (
-        Answer.objects.visible_to(request.user)
-        .filter(pk=pk, thread__in=Thread.objects.visible_to(request.user))
-        .select_related("thread__brand", "author")
-        .first()
-    )
-    if answer is None:
-        raise Http404
-    permissions.check_key_reaches(request, answer.thread.brand)
-    return answer

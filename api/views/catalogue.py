@@ -19,7 +19,7 @@ from qa import services as qa_services
 from qa.models import Thread
 
 from .. import permissions, serializers
-from .base import ApiListView, ApiView, brand_for
+from .base import ApiListView, ApiView
 from .threads import thread_document
 
 
@@ -43,7 +43,7 @@ class BrandDetail(ApiView):
     serializer_class = serializers.BrandOut
 
     def get(self, request: Request, slug: str) -> Response:
-        return Response(self.get_serializer(brand_for(request, slug)).data)
+        return Response(self.get_serializer(permissions.access_brand(request, slug)).data)
 
 
 class ProductList(ApiView):
@@ -54,7 +54,7 @@ class ProductList(ApiView):
 
     @extend_schema(responses={200: serializers.ProductOut(many=True)})
     def get(self, request: Request, slug: str) -> Response:
-        brand = brand_for(request, slug)
+        brand = permissions.access_brand(request, slug)
         products = Product.objects.for_brand(brand).prefetch_related(
             Prefetch(
                 "versions",
@@ -81,7 +81,7 @@ class BrandThreads(ApiListView):
     serializer_class = serializers.ThreadOut
 
     def get(self, request: Request, slug: str) -> Response:
-        brand = brand_for(request, slug)
+        brand = permissions.access_brand(request, slug)
         filters = ThreadFilters(data=request.query_params)
         filters.is_valid(raise_exception=True)
         chosen = filters.validated_data
@@ -98,7 +98,7 @@ class BrandThreads(ApiListView):
 
     @extend_schema(request=serializers.ThreadCreateIn, responses={201: serializers.ThreadDetailOut})
     def post(self, request: Request, slug: str) -> Response:
-        brand = brand_for(request, slug)
+        brand = permissions.access_brand(request, slug)
         data = _valid(serializers.ThreadCreateIn, request)
         product, version = _product_and_version(brand, data)
         thread = qa_services.thread_create(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers as drf_serializers
@@ -18,7 +17,7 @@ from feedback.services import items as feedback_services
 from qa.models import Thread
 
 from .. import permissions, serializers
-from .base import ApiListView, ApiView, brand_for
+from .base import ApiListView, ApiView
 
 
 class InboxFilters(drf_serializers.Serializer):
@@ -36,7 +35,7 @@ class Inbox(ApiListView):
     serializer_class = serializers.InboxThreadOut
 
     def get(self, request: Request, slug: str) -> Response:
-        brand = brand_for(request, slug)
+        brand = permissions.access_brand(request, slug)
         brand_permissions.check_can_read_inbox(request.user, brand)
         filters = InboxFilters(data=request.query_params)
         filters.is_valid(raise_exception=True)
@@ -71,7 +70,7 @@ class FeedbackItems(ApiListView):
     serializer_class = serializers.FeedbackItemOut
 
     def get(self, request: Request, slug: str) -> Response:
-        brand = brand_for(request, slug)
+        brand = permissions.access_brand(request, slug)
         feedback_permissions.check_can_read_feedback(request.user, brand)
         filters = FeedbackFilters(data=request.query_params)
         filters.is_valid(raise_exception=True)
@@ -87,21 +86,11 @@ class FeedbackItems(ApiListView):
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
-def _item(request: Request, pk: int) -> FeedbackItem:
-    """The item, for its brand's team (403 with the reason), in a brand the key reaches."""
-    brand_item = FeedbackItem.objects.select_related("brand").filter(pk=pk).first()
-    if brand_item is None:
-        raise Http404
-    permissions.check_key_reaches(request, brand_item.brand)
-    feedback_permissions.check_can_read_feedback(request.user, brand_item.brand)
-    return feedback_selectors.item_for_brand(brand_item.brand, pk)
-
-
 class FeedbackItemDetail(ApiView):
     serializer_class = serializers.FeedbackItemOut
 
     def get(self, request: Request, pk: int) -> Response:
-        return Response(self.get_serializer(_item(request, pk)).data)
+        return Response(self.get_serializer(permissions.access_feedback_item(request, pk)).data)
 
 
 class FeedbackItemStatus(ApiView):
@@ -113,8 +102,8 @@ class FeedbackItemStatus(ApiView):
         request=serializers.FeedbackStatusIn, responses={200: serializers.FeedbackItemOut}
     )
     def post(self, request: Request, pk: int) -> Response:
-        item = _item(request, pk)
+        item = permissions.access_feedback_item(request, pk)
         data = serializers.FeedbackStatusIn(data=request.data)
         data.is_valid(raise_exception=True)
         feedback_services.feedback_status_set(actor=request.user, item=item, **data.validated_data)
-        return Response(self.get_serializer(_item(request, pk)).data)
+        return Response(self.get_serializer(permissions.access_feedback_item(request, pk)).data)

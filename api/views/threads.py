@@ -15,9 +15,9 @@ from qa import selectors as qa_selectors
 from qa import services as qa_services
 from qa.models import Answer, HelpfulVote
 
-from .. import serializers
+from .. import permissions, serializers
 from ..rights import thread_rights
-from .base import ApiView, answer_for, thread_for
+from .base import ApiView
 
 
 def _valid(serializer_class: Any, request: Request) -> dict:
@@ -28,7 +28,7 @@ def _valid(serializer_class: Any, request: Request) -> dict:
 
 def thread_document(request: Request, pk: int) -> dict:
     """The thread as the caller sees it: its answers in reading order, and what they may do."""
-    thread = thread_for(request, pk)
+    thread = permissions.access_thread(request, pk)
     answers = qa_selectors.thread_answers(thread=thread, user=request.user)
     context = {
         "request": request,
@@ -40,7 +40,7 @@ def thread_document(request: Request, pk: int) -> dict:
 
 
 def answer_document(request: Request, pk: int) -> dict:
-    answer = answer_for(request, pk)
+    answer = permissions.access_answer(request, pk)
     if getattr(request.user, "is_authenticated", False):
         answer.voted_by_viewer = HelpfulVote.objects.filter(
             answer=answer, user=request.user
@@ -62,7 +62,7 @@ class ThreadDetail(ApiView):
         "edit saved by someone else meanwhile is answered with 409 and that version.",
     )
     def patch(self, request: Request, pk: int) -> Response:
-        thread = thread_for(request, pk)
+        thread = permissions.access_thread(request, pk)
         data = _valid(serializers.ThreadEditIn, request)
         qa_services.thread_edit(actor=request.user, thread=thread, **data)
         return Response(thread_document(request, pk))
@@ -73,7 +73,7 @@ class ThreadAnswers(ApiView):
 
     @extend_schema(request=serializers.AnswerCreateIn, responses={201: serializers.AnswerOut})
     def post(self, request: Request, pk: int) -> Response:
-        thread = thread_for(request, pk)
+        thread = permissions.access_thread(request, pk)
         qa_permissions.check_can_answer(request.user, thread)
         data = _valid(serializers.AnswerCreateIn, request)
         answer = qa_services.answer_create(author=request.user, thread=thread, body=data["body"])
@@ -95,7 +95,7 @@ class ThreadMeToo(ApiView):
         return self._set(request, pk, wanted=False)
 
     def _set(self, request: Request, pk: int, *, wanted: bool) -> Response:
-        thread = thread_for(request, pk)
+        thread = permissions.access_thread(request, pk)
         data = _valid(serializers.MeTooIn, request) if wanted else {}
         qa_permissions.check_can_me_too(request.user, thread)
         said = qa_selectors.viewer_said_me_too(thread=thread, user=request.user)
@@ -117,7 +117,7 @@ class AnswerDetail(ApiView):
         description="Edit the answer; `base_revision` as for a thread (409 on a conflict).",
     )
     def patch(self, request: Request, pk: int) -> Response:
-        answer = answer_for(request, pk)
+        answer = permissions.access_answer(request, pk)
         data = _valid(serializers.AnswerEditIn, request)
         qa_services.answer_edit(actor=request.user, answer=answer, **data)
         return Response(answer_document(request, pk))
@@ -130,12 +130,14 @@ class AnswerAccept(ApiView):
 
     @extend_schema(request=None, responses={200: serializers.AnswerOut})
     def put(self, request: Request, pk: int) -> Response:
-        qa_services.answer_accept(actor=request.user, answer=answer_for(request, pk))
+        qa_services.answer_accept(actor=request.user, answer=permissions.access_answer(request, pk))
         return Response(answer_document(request, pk))
 
     @extend_schema(request=None, responses={200: serializers.AnswerOut})
     def delete(self, request: Request, pk: int) -> Response:
-        qa_services.answer_unaccept(actor=request.user, answer=answer_for(request, pk))
+        qa_services.answer_unaccept(
+            actor=request.user, answer=permissions.access_answer(request, pk)
+        )
         return Response(answer_document(request, pk))
 
 
@@ -153,7 +155,7 @@ class AnswerVote(ApiView):
         return self._set(request, pk, wanted=False)
 
     def _set(self, request: Request, pk: int, *, wanted: bool) -> Response:
-        answer = answer_for(request, pk)
+        answer = permissions.access_answer(request, pk)
         qa_permissions.check_can_vote(request.user, answer)
         voted = HelpfulVote.objects.filter(answer=answer, user=request.user).exists()
         if voted != wanted:
