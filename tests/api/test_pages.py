@@ -91,3 +91,8 @@ def test_the_team_navigation_links_the_keys_page_for_admins_only(client, officia
         f"/b/{official.slug}/api-keys/"
         not in client.get(f"/b/{official.slug}/inbox/").content.decode()
     )
+
+
+def test_the_profile_settings_page_links_the_tokens_page(client, asker):
+    client.force_login(asker)
+    assert "/settings/tokens/" in client.get("/settings/profile/").content.decode()
