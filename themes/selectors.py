@@ -14,7 +14,7 @@ from django.db.models import Case, Q, QuerySet, When
 from django.urls import reverse
 
 from brands.models import Brand
-from community import page_cache
+from community import memo, page_cache
 from qa.models import Thread
 from search.analysis import plain_words
 
@@ -153,8 +153,13 @@ def primary_host_cache_key(brand_id: int) -> str:
     return f"sodan:primary-host:{brand_id}"
 
 
+PRIMARY_HOSTNAME = "themes.primary_hostname"
+
+
 def primary_hostname(brand: Brand) -> str:
-    """The brand's first verified domain, or "" when it is only served on the main site."""
+    """The brand's first verified domain, or "" when it is only served on the main site.
+    Kept on the brand object for the request: a page asks it for its canonical address and
+    for its structured data, one cache round trip."""
 
     def load() -> str:
         return (
@@ -166,7 +171,10 @@ def primary_hostname(brand: Brand) -> str:
             or ""
         )
 
-    return cache.get_or_set(primary_host_cache_key(brand.pk), load, HOST_CACHE_SECONDS)
+    def cached() -> str:
+        return cache.get_or_set(primary_host_cache_key(brand.pk), load, HOST_CACHE_SECONDS)
+
+    return memo.recall(brand, PRIMARY_HOSTNAME, cached)
 
 
 # --- Pages --------------------------------------------------------------------------------
