@@ -293,14 +293,15 @@ def slack_text(kind: str, *, brand_name: str, data: dict[str, Any]) -> str:
 
 def _slack_link(data: dict[str, Any]) -> tuple[str, str]:
     """The address to link and its text: a case by number only (its subject stays out of
-    chat), an item by number and title, a thread by title."""
-    case, item, thread = (data.get(key) for key in ("case", "item", "thread"))
+    chat), an item by number and title, an answer or a thread by the thread's title."""
+    case, item, thread, answer = (data.get(key) for key in ("case", "item", "thread", "answer"))
     if isinstance(case, dict):
         return str(case.get("url") or ""), f"#{case.get('id')}"
     if isinstance(item, dict):
         return str(item.get("url") or ""), f"#{item.get('id')} {item.get('title')}"
     if isinstance(thread, dict):
-        return str(thread.get("url") or ""), str(thread.get("title") or "")
+        target = answer if isinstance(answer, dict) else thread
+        return str(target.get("url") or ""), str(thread.get("title") or "")
     return "", ""
 
 

@@ -60,8 +60,28 @@ class Receiver:
 
 
 @pytest.fixture
-def receiver(settings):
+def make_receiver(settings):
+    """Start receivers (each its own HTTP server on this machine); all stop after the test."""
     settings.SODAN_WEBHOOKS_ALLOW_LOCAL = True
+    servers = []
+
+    def start() -> Receiver:
+        state, server = _serve()
+        servers.append(server)
+        return state
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def receiver(make_receiver):
+    return make_receiver()
+
+
+def _serve() -> tuple[Receiver, ThreadingHTTPServer]:
     state = Receiver()
 
     class Handler(BaseHTTPRequestHandler):
@@ -84,6 +104,4 @@ def receiver(settings):
     state.url = f"http://127.0.0.1:{server.server_port}/sodan-events"
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
-    yield state
-    server.shutdown()
-    server.server_close()
+    return state, server

@@ -11,6 +11,7 @@ from feedback.services import integrations as feedback_integrations
 from integrations import events
 from integrations.services import event_emit
 from outbox.models import Message
+from qa import services as qa_services
 
 pytestmark = pytest.mark.django_db
 
@@ -86,3 +87,54 @@ def test_a_subscribed_receiver_gets_it_signed_with_the_brands_secret(
     assert receiver.accepted()[0]["case"] == CASE_DATA["case"]
     delivery = WebhookDelivery.objects.get()
     assert (delivery.status, delivery.response_code) == ("delivered", 200)
+
+
+def test_a_receiver_holding_another_secret_refuses_it(official, brand_admin, receiver, committed):
+    """The receiver's check is a real one: signed with the brand's secret, nothing else."""
+    _endpoint(official, brand_admin, receiver.url, ["case.opened"])
+    receiver.secret = "not the brand's secret"
+    with committed(), transaction.atomic():
+        event_emit(brand=official, kind="case.opened", data=CASE_DATA)
+    [request] = receiver.requests
+    assert request["refusal"] == "bad signature"
+    delivery = WebhookDelivery.objects.get()
+    assert (delivery.status, delivery.response_code) == ("failed", 401)
+
+
+def test_over_http_a_case_reaches_only_the_helpdesk(
+    official, brand_admin, customer_thread, rep, make_receiver, committed
+):
+    helpdesk, tracker = make_receiver(), make_receiver()
+    _endpoint(official, brand_admin, helpdesk.url, list(events.CASE_KINDS))
+    _endpoint(official, brand_admin, tracker.url, list(events.PUBLIC_KINDS))
+    helpdesk.secret = tracker.secret = official.signing_secret.secret
+    with committed(), transaction.atomic():
+        event_emit(brand=official, kind="case.opened", data=CASE_DATA)
+        event_emit(brand=official, kind="case.resolved", data=CASE_DATA)
+    with committed():
+        qa_services.answer_create(author=rep, thread=customer_thread, body="Continued privately.")
+    assert helpdesk.kinds() == ["case.opened", "case.resolved"]
+    assert tracker.kinds() == ["answer.posted"]
+    assert not any(b"4411-22" in request["body"] for request in tracker.requests)
+
+
+def test_slack_gets_one_line_and_never_a_cases_contents(
+    official, brand_admin, customer_thread, rep, committed
+):
+    endpoint = feedback_integrations.webhook_endpoint_create(
+        actor=brand_admin,
+        brand=official,
+        url="https://hooks.slack.com/services/T0/B0/x",
+        format="slack",
+        events=["answer.posted", "case.opened"],
+    )
+    answer = qa_services.answer_create(author=rep, thread=customer_thread, body="On it.")
+    event_emit(brand=official, kind="case.opened", data=CASE_DATA)
+    deliveries = WebhookDelivery.objects.filter(endpoint=endpoint).order_by("id")
+    posted, opened = (delivery.payload for delivery in deliveries)
+    assert set(posted) == {"text"}
+    assert posted["text"] == (
+        f"*Hoshino Camera*: New answer by Yuki in <{events.site_url(answer.get_absolute_url())}"
+        f"|{customer_thread.title}>"
+    )
+    assert "4411-22" not in opened["text"] and "address" not in opened["text"]
