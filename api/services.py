@@ -18,6 +18,7 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -209,6 +210,12 @@ def credential_find(token: str) -> Credential | None:
     else:
         return None
     found = model.objects.usable().select_related(*related).filter(token_hash=token_hash(token))
+    if model is BrandApiKey:
+        # Its member's role may have been revoked on the team page: the key ends with it.
+        found = found.filter(
+            integration_user__brand_memberships__brand=F("brand"),
+            integration_user__brand_memberships__revoked_at__isnull=True,
+        )
     return found.first()
 
 

@@ -8,10 +8,14 @@ may do is part of what it sees). Answers are private to the caller.
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Any
 
 from django.http import HttpResponseBase
 from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
 from rest_framework.mixins import ListModelMixin
 from rest_framework.parsers import JSONParser
@@ -59,3 +63,26 @@ class ApiListView(ListModelMixin, ApiView):
 
 class SignedIn(IsAuthenticated):
     """For what is only ever the caller's own: their profile and notifications."""
+
+
+IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
+IDEMPOTENCY_PARAMETER = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    OpenApiParameter.HEADER,
+    description="16 to 64 letters, digits, - or _, new for each post: the same request sent "
+    "again with it (a retry after a timeout) answers 200 with the post the first one saved, "
+    "and saves nothing twice.",
+    pattern=r"^[A-Za-z0-9_-]{16,64}$",
+)
+
+
+def idempotency_key(request: Request) -> str:
+    """The request's Idempotency-Key, the form's submission token of the pages (qa.services:
+    a post is made once per person and token); empty without one."""
+    key = request.headers.get("Idempotency-Key", "")
+    if key and not IDEMPOTENCY_KEY.fullmatch(key):
+        raise serializers.ValidationError(
+            {"Idempotency-Key": [_("Use 16 to 64 letters, digits, - or _.")]}
+        )
+    return key

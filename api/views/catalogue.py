@@ -19,8 +19,8 @@ from qa import services as qa_services
 from qa.models import Thread
 
 from .. import permissions, serializers
-from .base import ApiListView, ApiView
-from .threads import thread_document
+from .base import IDEMPOTENCY_PARAMETER, ApiListView, ApiView, idempotency_key
+from .threads import already_saved, thread_document
 
 
 class BrandList(ApiListView):
@@ -96,20 +96,29 @@ class BrandThreads(ApiListView):
         page = self.paginate_queryset(threads)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
-    @extend_schema(request=serializers.ThreadCreateIn, responses={201: serializers.ThreadDetailOut})
+    @extend_schema(
+        request=serializers.ThreadCreateIn,
+        parameters=[IDEMPOTENCY_PARAMETER],
+        responses={201: serializers.ThreadDetailOut, 200: serializers.ThreadDetailOut},
+    )
     def post(self, request: Request, slug: str) -> Response:
         brand = permissions.access_brand(request, slug)
+        key = idempotency_key(request)
         data = _valid(serializers.ThreadCreateIn, request)
         product, version = _product_and_version(brand, data)
-        thread = qa_services.thread_create(
-            author=request.user,
-            brand=brand,
-            title=data["title"],
-            body=data["body"],
-            type=data["type"],
-            product=product,
-            version=version,
-        )
+        try:
+            thread = qa_services.thread_create(
+                author=request.user,
+                brand=brand,
+                title=data["title"],
+                body=data["body"],
+                type=data["type"],
+                product=product,
+                version=version,
+                submission_token=key,
+            )
+        except qa_services.AlreadySubmitted as saved:
+            return already_saved(request, saved)
         return Response(thread_document(request, thread.pk), status=status.HTTP_201_CREATED)
 
 

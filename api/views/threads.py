@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.request import Request
@@ -17,7 +18,7 @@ from qa.models import Answer, HelpfulVote
 
 from .. import permissions, serializers
 from ..rights import thread_rights
-from .base import ApiView
+from .base import IDEMPOTENCY_PARAMETER, ApiView, idempotency_key
 
 
 def _valid(serializer_class: Any, request: Request) -> dict:
@@ -49,6 +50,16 @@ def answer_document(request: Request, pk: int) -> dict:
     return serializers.AnswerOut(answer, context=context).data
 
 
+def already_saved(request: Request, saved: qa_services.AlreadySubmitted) -> Response:
+    """The same post sent again with its Idempotency-Key: what the first one saved."""
+    post = saved.post
+    if isinstance(post, Answer):
+        return Response(answer_document(request, post.pk))
+    if post is not None:
+        return Response(thread_document(request, post.pk))
+    raise Http404
+
+
 class ThreadDetail(ApiView):
     serializer_class = serializers.ThreadDetailOut
 
@@ -71,12 +82,22 @@ class ThreadDetail(ApiView):
 class ThreadAnswers(ApiView):
     serializer_class = serializers.AnswerOut
 
-    @extend_schema(request=serializers.AnswerCreateIn, responses={201: serializers.AnswerOut})
+    @extend_schema(
+        request=serializers.AnswerCreateIn,
+        parameters=[IDEMPOTENCY_PARAMETER],
+        responses={201: serializers.AnswerOut, 200: serializers.AnswerOut},
+    )
     def post(self, request: Request, pk: int) -> Response:
         thread = permissions.access_thread(request, pk)
         qa_permissions.check_can_answer(request.user, thread)
+        key = idempotency_key(request)
         data = _valid(serializers.AnswerCreateIn, request)
-        answer = qa_services.answer_create(author=request.user, thread=thread, body=data["body"])
+        try:
+            answer = qa_services.answer_create(
+                author=request.user, thread=thread, body=data["body"], submission_token=key
+            )
+        except qa_services.AlreadySubmitted as saved:
+            return already_saved(request, saved)
         return Response(answer_document(request, answer.pk), status=status.HTTP_201_CREATED)
 
 

@@ -224,3 +224,14 @@ def test_only_the_brands_admins_and_staff_make_keys(official, cast, who):
     assert not BrandApiKey.objects.exists()
     key_for(official, cast["staff"], name="Staff made")
     assert BrandApiKey.objects.count() == 1
+
+
+def test_a_key_whose_member_lost_its_role_on_the_team_page_is_refused(api, official, cast):
+    from brands.services.team import membership_revoke
+
+    issued = key_for(official, cast["admin"])
+    member = issued.credential.integration_user
+    membership = Membership.objects.active().get(user=member)
+    membership_revoke(actor=cast["admin"], membership=membership, reason="Replaced")
+    response = api("GET", f"/api/v1/brands/{official.slug}/", token=issued.token)
+    assert response.status_code == 401

@@ -141,3 +141,25 @@ def test_an_unknown_thread_is_404(api, asker):
 
 def test_a_method_the_resource_does_not_have_is_405(api, thread, asker):
     _problem(api("DELETE", f"/api/v1/threads/{thread.pk}/", token=token_for(asker)), 405)
+
+
+def test_a_post_sent_again_with_its_idempotency_key_is_saved_once(api, official, thread, cast):
+    token = token_for(cast["customer"])
+    headers = {"Idempotency-Key": "retry-after-timeout-0001"}
+    path = f"/api/v1/threads/{thread.pk}/answers/"
+    first = api("POST", path, token=token, data={"body": "Reset it."}, headers=headers)
+    again = api("POST", path, token=token, data={"body": "Reset it."}, headers=headers)
+    assert first.status_code == 201 and again.status_code == 200
+    assert again.json()["id"] == first.json()["id"] and Answer.objects.count() == 1
+    asked = f"/api/v1/brands/{official.slug}/threads/"
+    data = {"title": "Flash", "body": "Won't fire."}
+    one = api(
+        "POST", asked, token=token, data=data, headers=headers | {"Idempotency-Key": "a" * 20}
+    )
+    two = api(
+        "POST", asked, token=token, data=data, headers=headers | {"Idempotency-Key": "a" * 20}
+    )
+    assert (one.status_code, two.status_code) == (201, 200)
+    assert one.json()["id"] == two.json()["id"] and Thread.objects.count() == 2
+    bad = api("POST", path, token=token, data={"body": "x"}, headers={"Idempotency-Key": "short"})
+    assert "Idempotency-Key" in _problem(bad, 400)["errors"]
