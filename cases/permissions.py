@@ -140,3 +140,17 @@ def _allowed(check, *args: Any) -> bool:
     except PermissionDenied:
         return False
     return True
+
+
+def check_summary_writer_speaks(case: Case) -> None:
+    """An approved summary is posted as its writer's official answer, so the writer must
+    still speak for the brand when the customer approves it."""
+    writer = case.summary_by
+    if writer is None or not is_rep(writer, case.brand):
+        raise PermissionDenied(
+            _(
+                "The rep who wrote this summary no longer speaks for %(brand)s; "
+                "ask the team for a new one."
+            )
+            % {"brand": case.brand.name}
+        )

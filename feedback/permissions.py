@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from brands import permissions as brand_permissions
@@ -17,6 +18,9 @@ from community.permissions import participation_refusal, require_participation
 
 if TYPE_CHECKING:
     from brands.models import Brand
+    from qa.models import Thread
+
+    from .models import FeedbackItem, FeedbackLabel, WebhookEndpoint
 
 
 def _is_staff(user: Any) -> bool:
@@ -121,3 +125,69 @@ def can_manage_labels(user: Any, brand: Brand) -> bool:
 
 def can_manage_integrations(user: Any, brand: Brand) -> bool:
     return _allowed(check_can_manage_integrations, user, brand)
+
+
+# --- Access: fetch what the viewer may reach, or refuse --------------------------------------
+# In Zulip's manner (brands.permissions.access_brand): 404 for what does not exist, 403 with
+# the reason for what the viewer may not see or do. Views call these, never their own copy.
+
+
+def access_feedback(viewer: Any, brand_slug: str) -> Brand:
+    """The brand whose feedback pages (board, items, labels, praise, complaints) the viewer
+    reads: its team, or staff."""
+    return brand_permissions.access_brand(viewer, brand_slug, check=check_can_read_feedback)
+
+
+def access_item(viewer: Any, brand: Brand, pk: int, *, for_work: bool = False) -> FeedbackItem:
+    """One of the brand's feedback items (404 for another brand's or none), with its counts;
+    with `for_work`, 403 unless the viewer may work on it."""
+    from django.http import Http404
+
+    from . import selectors
+
+    check_can_read_feedback(viewer, brand)
+    item = selectors.item_for_brand(brand, pk)
+    if item is None:
+        raise Http404(_("No such feedback item."))
+    if for_work:
+        check_can_work_on_feedback(viewer, brand)
+    return item
+
+
+def access_linked_thread(viewer: Any, item: FeedbackItem, pk: int) -> Thread:
+    """A thread linked to this item (404 otherwise), for its brand's team."""
+    from qa.models import Thread
+
+    check_can_read_feedback(viewer, item.brand)
+    return get_object_or_404(Thread, pk=pk, feedback_link__item=item)
+
+
+def access_label(viewer: Any, brand: Brand, pk: int) -> FeedbackLabel:
+    """One of the brand's labels (404 for another brand's), for its team."""
+    from .models import FeedbackLabel
+
+    check_can_read_feedback(viewer, brand)
+    return get_object_or_404(FeedbackLabel.objects.for_brand(brand).select_related("brand"), pk=pk)
+
+
+def access_team_thread(viewer: Any, pk: int) -> Thread:
+    """A thread the viewer works on for its brand's feedback (labels, linking to an item):
+    404 if there is none, 403 unless they are on the brand's team (or staff)."""
+    from qa.models import Thread
+
+    thread = get_object_or_404(Thread.objects.select_related("brand"), pk=pk)
+    check_can_work_on_feedback(viewer, thread.brand)
+    return thread
+
+
+def access_integrations(viewer: Any, brand_slug: str) -> Brand:
+    """The brand whose integrations (signing secret, webhooks, logs) the viewer manages."""
+    return brand_permissions.access_brand(viewer, brand_slug, check=check_can_manage_integrations)
+
+
+def access_endpoint(viewer: Any, brand: Brand, pk: int) -> WebhookEndpoint:
+    """One of the brand's webhook endpoints (404 for another brand's), for its admins."""
+    from .models import WebhookEndpoint
+
+    check_can_manage_integrations(viewer, brand)
+    return get_object_or_404(WebhookEndpoint.objects.for_brand(brand), pk=pk)

@@ -5,16 +5,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from brands.models import Brand
 from community.form_actions import form_action
-from community.models import User
 from qa.models import Answer, Thread
 
 from . import permissions, selectors, services
@@ -28,9 +27,8 @@ from .forms import (
     SanctionForm,
     VerifyForm,
 )
-from .models import Appeal, AuditLogEntry, CrisisKeyword, Flag, Verification
+from .models import AuditLogEntry, CrisisKeyword, Flag
 from .ratelimit import RateLimited
-from .services.appeals import check_can_appeal
 
 
 def _apply_errors(form, error: ValidationError) -> None:
@@ -38,28 +36,14 @@ def _apply_errors(form, error: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, errors)
 
 
-def _post(kind: str, pk: int) -> Thread | Answer:
-    if kind == "thread":
-        return get_object_or_404(Thread.objects.select_related("brand", "author"), pk=pk)
-    if kind == "answer":
-        return get_object_or_404(Answer.objects.select_related("thread__brand", "author"), pk=pk)
-    raise PermissionDenied(_("Unknown kind of post."))
-
-
 def _thread_of(post: Thread | Answer) -> Thread:
     return post if isinstance(post, Thread) else post.thread
 
 
-def _require_moderator(request: HttpRequest) -> None:
-    if not permissions.is_moderator(request.user):
-        raise PermissionDenied(_("Only moderators can see the review queue."))
-
-
 @login_required
 def flag(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    post = _post(kind, pk)
-    if post.visibility != "published":
-        raise PermissionDenied(_("This post is already under review."))
+    post = permissions.access_post(request.user, kind, pk)
+    permissions.check_flaggable(post)
     form = FlagForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -83,7 +67,7 @@ def flag(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
-    _require_moderator(request)
+    permissions.check_can_see_queue(request.user)
     brand_id = request.GET.get("brand", "")
     reason = request.GET.get("reason", "")
     rows = selectors.review_queue(
@@ -111,8 +95,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 @login_required
 def moderate(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     """One post with its flags, its history and every action a moderator can take."""
-    post = _post(kind, pk)
-    permissions.check_can_moderate(request.user, _thread_of(post).brand)
+    post = permissions.access_post_to_moderate(request.user, kind, pk)
     flags = Flag.objects.filter(**{kind: post}).select_related("flagger")
     shown = ",".join(str(f.pk) for f in flags if f.resolved_at is None)
     form = ActionForm(request.POST or None, initial={"flags": shown})
@@ -175,10 +158,7 @@ def _act(actor, post: Thread | Answer, data: dict) -> None:
 
 @login_required
 def verify(request: HttpRequest, pk: int) -> HttpResponse:
-    answer = get_object_or_404(
-        Answer.objects.select_related("thread__brand", "author"), pk=pk, visibility="published"
-    )
-    permissions.check_can_moderate(request.user, answer.thread.brand)
+    answer = permissions.access_answer_to_verify(request.user, pk)
     form = VerifyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -195,16 +175,14 @@ def verify(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def rechecks(request: HttpRequest) -> HttpResponse:
-    _require_moderator(request)
+    permissions.check_can_see_queue(request.user)
     page = Paginator(selectors.rechecks(user=request.user), 25).get_page(request.GET.get("page"))
     return render(request, "moderation/rechecks.html", {"page": page, "form": ReasonForm()})
 
 
 @form_action(lambda request, pk: reverse("moderation:rechecks"))
 def recheck_decline(request: HttpRequest, pk: int) -> HttpResponse:
-    verification = get_object_or_404(
-        Verification.objects.select_related("answer__thread__brand"), pk=pk
-    )
+    verification = permissions.access_verification(request.user, pk)
     form = ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
@@ -218,8 +196,8 @@ def recheck_decline(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def appeal(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    post = _post(kind, pk)
-    removal = check_can_appeal(request.user, post)
+    post = permissions.access_post(request.user, kind, pk)
+    removal = permissions.check_can_appeal(request.user, post)
     form = AppealForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -238,7 +216,7 @@ def appeal(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 @login_required
 def appeals(request: HttpRequest) -> HttpResponse:
-    _require_moderator(request)
+    permissions.check_can_see_queue(request.user)
     page = Paginator(selectors.open_appeals(user=request.user), 25).get_page(
         request.GET.get("page")
     )
@@ -247,7 +225,7 @@ def appeals(request: HttpRequest) -> HttpResponse:
 
 @form_action(lambda request, pk: reverse("moderation:appeals"))
 def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    appeal_ = get_object_or_404(Appeal, pk=pk)
+    appeal_ = permissions.access_appeal(request.user, pk)
     form = AppealDecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a decision and give a reason."))
@@ -263,8 +241,7 @@ def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def member_sanction(request: HttpRequest, username: str) -> HttpResponse:
-    member = get_object_or_404(User, username=username)
-    permissions.check_can_sanction(request.user)
+    member = permissions.access_member_to_sanction(request.user, username)
     form = SanctionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -295,13 +272,12 @@ def member_sanction(request: HttpRequest, username: str) -> HttpResponse:
 
 @login_required
 def keywords(request: HttpRequest, brand_slug: str = "") -> HttpResponse:
-    brand = get_object_or_404(Brand, slug=brand_slug) if brand_slug else None
-    permissions.check_can_manage_keywords(request.user, brand)
+    brand = permissions.access_keywords(request.user, brand_slug)
     form = KeywordForm(request.POST or None)
     if request.method == "POST":
         remove = request.POST.get("remove")
         if remove:
-            keyword = get_object_or_404(CrisisKeyword, pk=remove, brand=brand)
+            keyword = permissions.access_keyword(request.user, brand, remove)
             services.crisis_keyword_remove(actor=request.user, keyword=keyword)
             return redirect(request.path)
         if form.is_valid():

@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from community.permissions import participation_refusal, require_participation
@@ -126,3 +128,54 @@ def answer_refusal(user: Any, thread: Thread) -> str:
     except PermissionDenied as refusal:
         return str(refusal)
     return ""
+
+
+# --- Access: fetch what the viewer may reach, or refuse --------------------------------------
+# In Zulip's manner (`access_stream_by_id`): a view asks for "thread 12 as this person may
+# see it" and gets the thread, a 404, or a 403 with the reason; no view grows its own copy.
+
+
+def access_thread(
+    viewer: Any,
+    pk: int,
+    *,
+    for_edit: bool = False,
+    threads: QuerySet[Thread] | None = None,
+) -> Thread:
+    """The thread as `viewer` may see it: 404 when there is none, or when it is hidden or
+    deleted and not their own (a hidden thread does not admit that it exists); with
+    `for_edit`, 403 with the reason unless they may edit it.
+
+    `threads` chooses what is loaded with it (select_related, annotations) and may narrow
+    it further; the visibility rule is applied here, always. A viewer's brand role loaded
+    with the thread (brands.selectors.threads_with_ownership) is handed to the checks."""
+    if threads is None:
+        threads = Thread.objects.select_related("brand")
+    thread = get_object_or_404(threads.visible_to(viewer), pk=pk)
+    if hasattr(thread, "viewer_brand_role"):
+        from brands.selectors import remember_viewer_role
+
+        remember_viewer_role(viewer, thread)
+    if for_edit:
+        check_can_edit_thread(viewer, thread)
+    return thread
+
+
+def access_answer(
+    viewer: Any,
+    pk: int,
+    *,
+    for_edit: bool = False,
+    answers: QuerySet[Answer] | None = None,
+) -> Answer:
+    """The answer as `viewer` may see it, in a thread they may see: 404 otherwise; with
+    `for_edit`, 403 with the reason unless they may edit it. `answers` chooses what is
+    loaded with it and may narrow it (brands endorse published answers only)."""
+    if answers is None:
+        answers = Answer.objects.select_related("thread__brand", "author")
+    answer = get_object_or_404(
+        answers.visible_to(viewer), pk=pk, thread__in=Thread.objects.visible_to(viewer)
+    )
+    if for_edit:
+        check_can_edit_answer(viewer, answer)
+    return answer

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
+from brands import permissions as brand_permissions
 from brands.models import Brand
 from moderation.ratelimit import RateLimited, address_rate_limit_hit
+from qa import permissions as qa_permissions
 from qa.models import Thread
 
 from . import services
@@ -74,13 +76,13 @@ def _rate_limited(
 
 def similar(request: HttpRequest, brand_slug: str) -> HttpResponse:
     """Threads like the title being typed on the ask form (htmx, debounced)."""
-    brand = get_object_or_404(Brand, slug=brand_slug)
+    brand = brand_permissions.access_brand(request.user, brand_slug)
     threads = services.threads_similar(brand_id=brand.pk, text=request.GET.get("title", ""))
     return render(request, "search/_similar.html", {"threads": threads, "brand": brand})
 
 
 def related(request: HttpRequest, pk: int) -> HttpResponse:
-    thread = get_object_or_404(Thread.objects.listed(), pk=pk)
+    thread = qa_permissions.access_thread(request.user, pk, threads=Thread.objects.listed())
     threads = services.threads_similar(
         brand_id=thread.brand_id, text=f"{thread.title}\n{thread.excerpt}", exclude=thread
     )

@@ -6,13 +6,17 @@ as booleans for templates. Brand powers stay inside the brand (brands.permission
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from brands.models import Brand
 from brands.permissions import is_brand_admin
+
+if TYPE_CHECKING:
+    from .models import BrandDomain, WidgetOrigin
 
 
 def _is_staff(user: Any) -> bool:
@@ -72,3 +76,31 @@ def check_can_preview_theme(user: Any, brand: Brand) -> None:
             )
             % {"brand": brand.name}
         )
+
+
+# --- Access: fetch what the viewer may reach, or refuse --------------------------------------
+# In Zulip's manner (brands.permissions.access_brand): 404 for what does not exist, 403 with
+# the reason for what the viewer may not change.
+
+
+def access_site(viewer: Any, brand_slug: str) -> Brand:
+    """The brand whose look, domains and widget the viewer manages: its admins or staff."""
+    from brands.permissions import access_brand
+
+    return access_brand(viewer, brand_slug, check=check_can_manage_site)
+
+
+def access_domain(viewer: Any, brand: Brand, pk: int) -> BrandDomain:
+    """One of the brand's domains (404 for another brand's), for those who manage its site."""
+    from .models import BrandDomain
+
+    check_can_manage_site(viewer, brand)
+    return get_object_or_404(BrandDomain.objects.select_related("brand"), pk=pk, brand=brand)
+
+
+def access_widget_origin(viewer: Any, brand: Brand, pk: int) -> WidgetOrigin:
+    """One of the web sites allowed to show the brand's widget (404 for another brand's)."""
+    from .models import WidgetOrigin
+
+    check_can_manage_site(viewer, brand)
+    return get_object_or_404(WidgetOrigin.objects.select_related("brand"), pk=pk, brand=brand)

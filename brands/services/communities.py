@@ -11,7 +11,7 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -287,10 +287,7 @@ def claim_approve(*, actor: Any, claim: BrandClaim, reason: str = "") -> BrandCl
     permissions.check_can_decide_claims(actor)
     brand = Brand.objects.select_for_update().get(pk=claim.brand_id)
     claim = _pending_claim(claim)
-    if brand.is_official:
-        raise PermissionDenied(
-            _("%(brand)s is already official; reject this claim instead.") % {"brand": brand.name}
-        )
+    permissions.check_can_approve_claim(actor, brand)
     _approve(
         claim=claim,
         brand=brand,

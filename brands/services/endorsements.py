@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import formats, timezone
@@ -20,7 +20,7 @@ from community import page_cache
 from moderation.services import audit_log_record
 from qa.models import Answer
 
-from ..models import Endorsement, Membership, Product, ProductVersion
+from ..models import Endorsement, Product, ProductVersion
 
 # Marking more threads than this as changed invalidates every cached page instead.
 MANY_THREADS = 50
@@ -35,14 +35,7 @@ def answer_endorse(
     permissions.check_can_endorse(actor, answer)
     thread = answer.thread
     brand = thread.brand
-    if Membership.objects.active().filter(brand=brand, user_id=answer.author_id).exists():
-        raise PermissionDenied(
-            _(
-                "%(name)s works for %(brand)s, so the answer already speaks for it; endorse a "
-                "customer's answer."
-            )
-            % {"name": answer.author.public_name, "brand": brand.name}
-        )
+    permissions.check_can_endorse_author(actor, answer)
     if version is not None and (not thread.product_id or version.product_id != thread.product_id):
         raise ValidationError(
             {"version": [_("Choose a release of the product this thread is about.")]}

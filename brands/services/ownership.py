@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -56,12 +56,8 @@ def thread_take(*, actor: Any, thread: Thread) -> ThreadOwnership:
     permissions.check_can_take(actor, thread)
     ownership = _locked_ownership(thread)
     if ownership is not None:
-        if ownership.owner_id == actor.pk:
-            return ownership
-        raise PermissionDenied(
-            _("%(owner)s already owns this thread; they or a brand admin can hand it over to you.")
-            % {"owner": ownership.owner.public_name}
-        )
+        permissions.check_can_take_owned(actor, ownership)
+        return ownership  # already theirs: nothing changes
     ownership = ThreadOwnership.objects.create(
         thread=thread, brand_id=thread.brand_id, owner=actor, taken_at=timezone.now()
     )

@@ -13,10 +13,10 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from brands import permissions, selectors, tasks
@@ -58,14 +58,7 @@ def invitation_create(*, actor: Any, brand: Brand, email: str, role: str) -> Inv
     replaces the invitation still waiting."""
     permissions.check_can_manage_team(actor, brand)
     brand = _locked_brand(brand)
-    if not brand.is_official:
-        raise PermissionDenied(
-            _(
-                "%(brand)s is community-run: a team can be invited once the company's claim is "
-                "approved."
-            )
-            % {"brand": brand.name}
-        )
+    permissions.check_can_invite(actor, brand)
     email = (email or "").strip()
     errors: dict[str, list[str]] = {}
     try:
@@ -154,47 +147,6 @@ def invitation_revoke(*, actor: Any, invitation: Invitation) -> Invitation:
     return invitation
 
 
-def invitation_refusal(*, user: Any, invitation: Invitation) -> str | None:
-    """Why this person cannot accept this invitation now, in a sentence; None if they can."""
-    brand = invitation.brand
-    state = invitation.state()
-    if state == Invitation.State.ACCEPTED:
-        return _("This invitation has already been used; each link works once.")
-    if state == Invitation.State.REVOKED:
-        return _("This invitation was withdrawn by %(brand)s's admins; ask them for a new one.") % {
-            "brand": brand.name
-        }
-    if state == Invitation.State.EXPIRED:
-        return _("This invitation expired on %(date)s; ask %(brand)s's admins for a new one.") % {
-            "date": formats.date_format(timezone.localtime(invitation.expires_at), "DATE_FORMAT"),
-            "brand": brand.name,
-        }
-    if not getattr(user, "is_authenticated", False):
-        return None  # the page asks them to log in first
-    if not EmailAddress.objects.filter(
-        user=user, verified=True, email__iexact=invitation.email
-    ).exists():
-        return _(
-            "This invitation was sent to %(email)s. Log in as the person with that address, "
-            "or add it to your account and confirm it first."
-        ) % {"email": invitation.email}
-    roles = permissions.brand_roles(user, brand)
-    if roles:
-        return _("You are already on %(brand)s's team.") % {"brand": brand.name}
-    others = (
-        Membership.objects.active()
-        .filter(user=user)
-        .exclude(brand=brand)
-        .values_list("brand__name", flat=True)
-    )
-    if others:
-        return _(
-            "You already work for %(others)s: one person speaks for one brand. Leave that "
-            "team first."
-        ) % {"others": ", ".join(others)}
-    return None
-
-
 @transaction.atomic
 def invitation_accept(*, user: Any, invitation: Invitation) -> Membership:
     """The invited person, logged in with the invited address verified, joins the team."""
@@ -203,9 +155,7 @@ def invitation_accept(*, user: Any, invitation: Invitation) -> Membership:
         Invitation.objects.select_for_update().select_related("brand").get(pk=invitation.pk)
     )
     _locked_brand(invitation.brand)
-    refusal = invitation_refusal(user=user, invitation=invitation)
-    if refusal:
-        raise PermissionDenied(refusal)
+    permissions.check_can_accept_invitation(user, invitation)
     now = timezone.now()
     membership = Membership.objects.create(brand=invitation.brand, user=user, role=invitation.role)
     invitation.accepted_at = now
@@ -357,7 +307,6 @@ __all__ = [
     "brand_response_target_set",
     "invitation_accept",
     "invitation_create",
-    "invitation_refusal",
     "invitation_revoke",
     "membership_change_role",
     "membership_revoke",

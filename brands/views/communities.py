@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -50,8 +50,7 @@ def brand_start(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def brand_claim(request: HttpRequest, brand_slug: str) -> HttpResponse:
-    brand = get_object_or_404(Brand, slug=brand_slug)
-    permissions.check_can_claim(request.user, brand)
+    brand = permissions.access_brand(request.user, brand_slug, check=permissions.check_can_claim)
     form = ClaimForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -132,8 +131,7 @@ def staff_claims(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def staff_claim_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    permissions.check_can_decide_claims(request.user)
-    claim = get_object_or_404(BrandClaim.objects.select_related("brand"), pk=pk)
+    claim = permissions.access_claim(request.user, pk)
     form = ClaimDecisionForm(request.POST)
     if form.is_valid():
         decide = (

@@ -8,23 +8,23 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from community.models import User
 from moderation.models import AuditLogEntry
 from qa.models import Thread
 
 from .. import permissions, selectors, services
 from ..forms import CustomerNoteForm, InboxFilterForm, add_service_errors
-from ..models import Brand, Product
+from ..models import Product
 
 
 @login_required
 def inbox(request: HttpRequest, brand_slug: str) -> HttpResponse:
-    brand = get_object_or_404(Brand, slug=brand_slug)
-    permissions.check_can_read_inbox(request.user, brand)
+    brand = permissions.access_brand(
+        request.user, brand_slug, check=permissions.check_can_read_inbox
+    )
     filters = InboxFilterForm(request.GET)
     cleaned = filters.cleaned_data if filters.is_valid() else {}
     tab = cleaned.get("tab") or "unowned"
@@ -66,9 +66,8 @@ def inbox(request: HttpRequest, brand_slug: str) -> HttpResponse:
 
 @login_required
 def customer_card(request: HttpRequest, brand_slug: str, username: str) -> HttpResponse:
-    brand = get_object_or_404(Brand, slug=brand_slug)
-    permissions.check_can_read_customer_card(request.user, brand)
-    customer = get_object_or_404(User, username=username)
+    brand = permissions.access_brand(request.user, brand_slug)
+    customer = permissions.access_customer(request.user, brand, username)
     form = CustomerNoteForm(request.POST or None, initial={"thread": request.GET.get("thread")})
     status = 200
     if request.method == "POST":
@@ -108,8 +107,8 @@ def customer_card(request: HttpRequest, brand_slug: str, username: str) -> HttpR
 @login_required
 def audit_log(request: HttpRequest, brand_slug: str) -> HttpResponse:
     """Staff read who did what, when, on which object, for one brand."""
-    permissions.check_can_read_audit_log(request.user)
-    brand = get_object_or_404(Brand, slug=brand_slug)
+    permissions.check_can_read_audit_log(request.user)  # before the brand: staff only
+    brand = permissions.access_brand(request.user, brand_slug)
     entries = AuditLogEntry.objects.for_brand(brand).select_related("actor", "target_type")
     page = Paginator(entries, per_page=50).get_page(request.GET.get("page"))
     return render(

@@ -6,18 +6,19 @@ import csv
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from .. import permissions, reports
 from ..forms import ReportForm
-from ..models import Brand, Product
+from ..models import Product
 
 
 @login_required
 def brand_reports(request: HttpRequest, brand_slug: str) -> HttpResponse:
-    brand = get_object_or_404(Brand, slug=brand_slug)
-    permissions.check_can_read_reports(request.user, brand)
+    brand = permissions.access_brand(
+        request.user, brand_slug, check=permissions.check_can_read_reports
+    )
     form = ReportForm(request.GET)
     weeks = (form.cleaned_data.get("weeks") if form.is_valid() else None) or reports.DEFAULT_WEEKS
     report = reports.brand_report(brand=brand, weeks=weeks)

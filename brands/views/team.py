@@ -7,14 +7,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import permissions, selectors, services
 from ..forms import InviteForm, ResponseTargetForm, RevokeForm, RoleForm, add_service_errors
-from ..models import Brand, Invitation, Membership, Product, hash_invitation_token
+from ..models import Brand, Product
 
 
 def _team_page(
@@ -51,21 +51,15 @@ def _team_page(
     )
 
 
-def _brand_for_team(request: HttpRequest, brand_slug: str) -> Brand:
-    brand = get_object_or_404(Brand, slug=brand_slug)
-    permissions.check_can_manage_team(request.user, brand)
-    return brand
-
-
 @login_required
 def team(request: HttpRequest, brand_slug: str) -> HttpResponse:
-    return _team_page(request, _brand_for_team(request, brand_slug))
+    return _team_page(request, permissions.access_team(request.user, brand_slug))
 
 
 @login_required
 @require_POST
 def team_invite(request: HttpRequest, brand_slug: str) -> HttpResponse:
-    brand = _brand_for_team(request, brand_slug)
+    brand = permissions.access_team(request.user, brand_slug)
     form = InviteForm(request.POST)
     if form.is_valid():
         try:
@@ -84,17 +78,11 @@ def team_invite(request: HttpRequest, brand_slug: str) -> HttpResponse:
     return _team_page(request, brand, invite_form=form)
 
 
-def _membership(brand: Brand, pk: int) -> Membership:
-    return get_object_or_404(
-        Membership.objects.active().select_related("user", "brand"), pk=pk, brand=brand
-    )
-
-
 @login_required
 @require_POST
 def member_role(request: HttpRequest, brand_slug: str, pk: int) -> HttpResponse:
-    brand = _brand_for_team(request, brand_slug)
-    membership = _membership(brand, pk)
+    brand = permissions.access_team(request.user, brand_slug)
+    membership = permissions.access_membership(request.user, brand, pk)
     form = RoleForm(request.POST, prefix=f"m{membership.pk}")
     if form.is_valid():
         try:
@@ -115,8 +103,8 @@ def member_role(request: HttpRequest, brand_slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def member_revoke(request: HttpRequest, brand_slug: str, pk: int) -> HttpResponse:
-    brand = _brand_for_team(request, brand_slug)
-    membership = _membership(brand, pk)
+    brand = permissions.access_team(request.user, brand_slug)
+    membership = permissions.access_membership(request.user, brand, pk)
     form = RevokeForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
@@ -137,8 +125,8 @@ def member_revoke(request: HttpRequest, brand_slug: str, pk: int) -> HttpRespons
 @login_required
 @require_POST
 def invitation_revoke(request: HttpRequest, brand_slug: str, pk: int) -> HttpResponse:
-    brand = _brand_for_team(request, brand_slug)
-    invitation = get_object_or_404(Invitation, pk=pk, brand=brand)
+    brand = permissions.access_team(request.user, brand_slug)
+    invitation = permissions.access_invitation(request.user, brand, pk)
     try:
         services.invitation_revoke(actor=request.user, invitation=invitation)
     except ValidationError as error:
@@ -153,7 +141,7 @@ def invitation_revoke(request: HttpRequest, brand_slug: str, pk: int) -> HttpRes
 @login_required
 @require_POST
 def response_target(request: HttpRequest, brand_slug: str) -> HttpResponse:
-    brand = _brand_for_team(request, brand_slug)
+    brand = permissions.access_team(request.user, brand_slug)
     form = ResponseTargetForm(request.POST)
     if form.is_valid():
         try:
@@ -170,10 +158,7 @@ def response_target(request: HttpRequest, brand_slug: str) -> HttpResponse:
 
 def invitation(request: HttpRequest, token: str) -> HttpResponse:
     """The link in the invitation e-mail: see the invitation, then accept it."""
-    invitation = get_object_or_404(
-        Invitation.objects.select_related("brand", "invited_by"),
-        token_hash=hash_invitation_token(token),
-    )
+    invitation = permissions.access_invitation_link(token)
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect(f"{reverse('account_login')}?next={request.path}")
@@ -183,7 +168,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             _("Welcome to %(brand)s's team.") % {"brand": invitation.brand.name},
         )
         return redirect("brands:inbox", brand_slug=invitation.brand.slug)
-    refusal = services.invitation_refusal(user=request.user, invitation=invitation)
+    refusal = permissions.invitation_refusal(user=request.user, invitation=invitation)
     return render(
         request,
         "brands/invitation.html",

@@ -7,30 +7,29 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from community.form_actions import form_action
 from community.models import User
+from qa import permissions as qa_permissions
 from qa.models import Answer, Thread
 
 from .. import permissions, selectors, services
 from ..forms import HandOverForm, VersionChoiceForm, VersionPublishForm, add_service_errors
-from ..models import Brand, Endorsement, Membership, Product
+from ..models import Membership, Product
 
 
 def _thread(request: HttpRequest, pk: int) -> Thread:
-    return get_object_or_404(
-        Thread.objects.visible_to(request.user).select_related("brand", "ownership__owner"),
-        pk=pk,
+    return qa_permissions.access_thread(
+        request.user, pk, threads=Thread.objects.select_related("brand", "ownership__owner")
     )
 
 
 def _answer(request: HttpRequest, pk: int) -> Answer:
-    return get_object_or_404(
-        Answer.objects.visible().select_related("thread__brand", "author"),
-        pk=pk,
-        thread__in=Thread.objects.visible_to(request.user),
+    """A published answer only: the brand endorses what everyone can read."""
+    return qa_permissions.access_answer(
+        request.user, pk, answers=Answer.objects.visible().select_related("thread__brand", "author")
     )
 
 
@@ -120,15 +119,9 @@ def answer_endorse(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(answer.get_absolute_url())
 
 
-def _endorsement(pk: int) -> Endorsement:
-    return get_object_or_404(
-        Endorsement.objects.active().select_related("brand", "answer__thread__product"), pk=pk
-    )
-
-
 @form_action()
 def endorsement_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    endorsement = _endorsement(pk)
+    endorsement = permissions.access_endorsement(request.user, pk)
     services.endorsement_withdraw(actor=request.user, endorsement=endorsement)
     messages.success(request, _("The endorsement is withdrawn."))
     return redirect(endorsement.answer.get_absolute_url())
@@ -136,7 +129,7 @@ def endorsement_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @form_action()
 def endorsement_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    endorsement = _endorsement(pk)
+    endorsement = permissions.access_endorsement(request.user, pk)
     try:
         services.endorsement_confirm(actor=request.user, endorsement=endorsement)
     except ValidationError as error:
@@ -154,9 +147,10 @@ def endorsement_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def versions(request: HttpRequest, brand_slug: str, product_slug: str) -> HttpResponse:
     """A product's releases, publishing a new one, and endorsements to confirm again."""
-    brand = get_object_or_404(Brand, slug=brand_slug)
-    product = get_object_or_404(Product, brand=brand, slug=product_slug)
-    permissions.check_can_read_inbox(request.user, brand)
+    product = permissions.access_product(
+        request.user, brand_slug, product_slug, check=permissions.check_can_read_inbox
+    )
+    brand = product.brand
     form = VersionPublishForm(request.POST or None)
     status = 200
     if request.method == "POST":

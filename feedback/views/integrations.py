@@ -7,12 +7,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from brands import permissions as brand_permissions
 from brands.forms import add_service_errors
 from brands.models import Brand, Product
 from feedback.models import BrandSigningSecret, InboundWebhook, WebhookDelivery, WebhookEndpoint
@@ -20,12 +21,6 @@ from feedback.models import BrandSigningSecret, InboundWebhook, WebhookDelivery,
 from .. import permissions
 from ..forms import EndpointForm
 from ..services import integrations as services
-
-
-def _brand(request: HttpRequest, brand_slug: str) -> Brand:
-    brand = get_object_or_404(Brand, slug=brand_slug)
-    permissions.check_can_manage_integrations(request.user, brand)
-    return brand
 
 
 def _page(
@@ -53,13 +48,13 @@ def _page(
 
 @login_required
 def integrations(request: HttpRequest, brand_slug: str) -> HttpResponse:
-    return _page(request, _brand(request, brand_slug))
+    return _page(request, permissions.access_integrations(request.user, brand_slug))
 
 
 @login_required
 @require_POST
 def secret_rotate(request: HttpRequest, brand_slug: str) -> HttpResponse:
-    brand = _brand(request, brand_slug)
+    brand = permissions.access_integrations(request.user, brand_slug)
     had_one = BrandSigningSecret.objects.filter(brand=brand).exists()
     services.signing_secret_rotate(actor=request.user, brand=brand)
     if had_one:
@@ -75,7 +70,7 @@ def secret_rotate(request: HttpRequest, brand_slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def endpoint_create(request: HttpRequest, brand_slug: str) -> HttpResponse:
-    brand = _brand(request, brand_slug)
+    brand = permissions.access_integrations(request.user, brand_slug)
     form = EndpointForm(request.POST)
     if form.is_valid():
         try:
@@ -91,8 +86,8 @@ def endpoint_create(request: HttpRequest, brand_slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def endpoint_toggle(request: HttpRequest, brand_slug: str, pk: int) -> HttpResponse:
-    brand = _brand(request, brand_slug)
-    endpoint = get_object_or_404(WebhookEndpoint.objects.for_brand(brand), pk=pk)
+    brand = permissions.access_integrations(request.user, brand_slug)
+    endpoint = permissions.access_endpoint(request.user, brand, pk)
     services.webhook_endpoint_set_active(
         actor=request.user, endpoint=endpoint, active=not endpoint.active
     )
@@ -102,8 +97,8 @@ def endpoint_toggle(request: HttpRequest, brand_slug: str, pk: int) -> HttpRespo
 @login_required
 @require_POST
 def endpoint_delete(request: HttpRequest, brand_slug: str, pk: int) -> HttpResponse:
-    brand = _brand(request, brand_slug)
-    endpoint = get_object_or_404(WebhookEndpoint.objects.for_brand(brand), pk=pk)
+    brand = permissions.access_integrations(request.user, brand_slug)
+    endpoint = permissions.access_endpoint(request.user, brand, pk)
     services.webhook_endpoint_delete(actor=request.user, endpoint=endpoint)
     messages.success(request, _("Endpoint removed."))
     return redirect("feedback:integrations", brand_slug=brand.slug)
@@ -112,7 +107,7 @@ def endpoint_delete(request: HttpRequest, brand_slug: str, pk: int) -> HttpRespo
 @csrf_exempt  # authenticated by the brand's HMAC signature, not by a session
 @require_POST
 def inbound(request: HttpRequest, brand_slug: str) -> JsonResponse:
-    brand = get_object_or_404(Brand, slug=brand_slug)
+    brand = brand_permissions.access_brand(request.user, brand_slug)  # the signature is the check
     result = services.inbound_webhook_receive(
         brand=brand,
         headers=request.headers,

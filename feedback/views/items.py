@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -23,19 +23,6 @@ from qa.models import Thread
 
 from .. import forms, permissions, selectors
 from ..services import items as services
-
-
-def _brand(request: HttpRequest, brand_slug: str) -> Brand:
-    brand = get_object_or_404(Brand, slug=brand_slug)
-    permissions.check_can_read_feedback(request.user, brand)
-    return brand
-
-
-def _item(brand: Brand, pk: int) -> FeedbackItem:
-    item = selectors.item_for_brand(brand, pk)
-    if item is None:
-        raise Http404(_("No such feedback item."))
-    return item
 
 
 def _querystring(request: HttpRequest, *drop: str) -> str:
@@ -58,7 +45,7 @@ def _nav(brand: Brand, request: HttpRequest) -> dict:
 
 @login_required
 def board(request: HttpRequest, brand_slug: str) -> HttpResponse:
-    brand = _brand(request, brand_slug)
+    brand = permissions.access_feedback(request.user, brand_slug)
     filters = forms.BoardFilterForm(request.GET)
     cleaned = filters.cleaned_data if filters.is_valid() else {"sort": "people"}
     items = selectors.board_items(
@@ -94,7 +81,7 @@ def board(request: HttpRequest, brand_slug: str) -> HttpResponse:
 
 @login_required
 def item_create(request: HttpRequest, brand_slug: str) -> HttpResponse:
-    brand = _brand(request, brand_slug)
+    brand = permissions.access_feedback(request.user, brand_slug)
     permissions.check_can_work_on_feedback(request.user, brand)
     form = forms.NewItemForm(
         request.POST or None, initial={"threads": request.GET.get("threads", "")}
@@ -167,15 +154,14 @@ def _item_page(
 
 @login_required
 def item_detail(request: HttpRequest, brand_slug: str, pk: int) -> HttpResponse:
-    brand = _brand(request, brand_slug)
-    return _item_page(request, brand, _item(brand, pk))
+    brand = permissions.access_feedback(request.user, brand_slug)
+    return _item_page(request, brand, permissions.access_item(request.user, brand, pk))
 
 
 @login_required
 def item_edit(request: HttpRequest, brand_slug: str, pk: int) -> HttpResponse:
-    brand = _brand(request, brand_slug)
-    item = _item(brand, pk)
-    permissions.check_can_work_on_feedback(request.user, brand)
+    brand = permissions.access_feedback(request.user, brand_slug)
+    item = permissions.access_item(request.user, brand, pk, for_work=True)
     initial = {f: getattr(item, f) for f in ("title", "kind", "summary", "issue_url")}
     form = forms.ItemForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -197,9 +183,8 @@ def item_edit(request: HttpRequest, brand_slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def item_link(request: HttpRequest, brand_slug: str, pk: int) -> HttpResponse:
-    brand = _brand(request, brand_slug)
-    item = _item(brand, pk)
-    permissions.check_can_work_on_feedback(request.user, brand)
+    brand = permissions.access_feedback(request.user, brand_slug)
+    item = permissions.access_item(request.user, brand, pk, for_work=True)
     page = selectors.item_page(item=item)
     form = forms.LinkThreadsForm(request.POST, suggestions=page.suggestions)
     if form.is_valid():
@@ -228,9 +213,9 @@ def item_link(request: HttpRequest, brand_slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def item_unlink(request: HttpRequest, brand_slug: str, pk: int, thread_pk: int) -> HttpResponse:
-    brand = _brand(request, brand_slug)
-    item = _item(brand, pk)
-    thread = get_object_or_404(Thread, pk=thread_pk, feedback_link__item=item)
+    brand = permissions.access_feedback(request.user, brand_slug)
+    item = permissions.access_item(request.user, brand, pk)
+    thread = permissions.access_linked_thread(request.user, item, thread_pk)
     services.feedback_thread_unlink(actor=request.user, thread=thread)
     messages.success(request, _("Thread #%(id)s unlinked.") % {"id": thread.pk})
     return redirect(item.get_absolute_url() + "#threads")
@@ -239,8 +224,8 @@ def item_unlink(request: HttpRequest, brand_slug: str, pk: int, thread_pk: int) 
 @login_required
 @require_POST
 def item_status(request: HttpRequest, brand_slug: str, pk: int) -> HttpResponse:
-    brand = _brand(request, brand_slug)
-    item = _item(brand, pk)
+    brand = permissions.access_feedback(request.user, brand_slug)
+    item = permissions.access_item(request.user, brand, pk)
     form = forms.StatusForm(request.POST)
     if form.is_valid():
         try:
@@ -263,8 +248,8 @@ def item_status(request: HttpRequest, brand_slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def item_comment(request: HttpRequest, brand_slug: str, pk: int) -> HttpResponse:
-    brand = _brand(request, brand_slug)
-    item = _item(brand, pk)
+    brand = permissions.access_feedback(request.user, brand_slug)
+    item = permissions.access_item(request.user, brand, pk)
     form = forms.CommentForm(request.POST)
     if form.is_valid():
         try:
@@ -282,9 +267,8 @@ def item_comment(request: HttpRequest, brand_slug: str, pk: int) -> HttpResponse
 @login_required
 @require_POST
 def item_merge(request: HttpRequest, brand_slug: str, pk: int) -> HttpResponse:
-    brand = _brand(request, brand_slug)
-    item = _item(brand, pk)
-    permissions.check_can_work_on_feedback(request.user, brand)
+    brand = permissions.access_feedback(request.user, brand_slug)
+    item = permissions.access_item(request.user, brand, pk, for_work=True)
     targets = list(FeedbackItem.objects.for_brand(brand).active().exclude(pk=item.pk))
     form = forms.MergeForm(request.POST, targets=targets)
     if form.is_valid():
@@ -304,8 +288,8 @@ def item_merge(request: HttpRequest, brand_slug: str, pk: int) -> HttpResponse:
 @login_required
 def item_cohort_csv(request: HttpRequest, brand_slug: str, pk: int) -> HttpResponse:
     """The "me too" cohort of an item: public names, versions, platforms; no e-mail."""
-    brand = _brand(request, brand_slug)
-    item = _item(brand, pk)
+    brand = permissions.access_feedback(request.user, brand_slug)
+    item = permissions.access_item(request.user, brand, pk)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="feedback-{item.pk}-cohort.csv"'
     writer = csv.writer(response)
@@ -342,7 +326,7 @@ def _cell(value: str) -> str:
 
 @login_required
 def labels(request: HttpRequest, brand_slug: str) -> HttpResponse:
-    brand = _brand(request, brand_slug)
+    brand = permissions.access_feedback(request.user, brand_slug)
     form = forms.LabelForm(request.POST or None)
     if request.method == "POST":
         permissions.check_can_manage_labels(request.user, brand)
@@ -370,8 +354,8 @@ def labels(request: HttpRequest, brand_slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def label_delete(request: HttpRequest, brand_slug: str, pk: int) -> HttpResponse:
-    brand = _brand(request, brand_slug)
-    label = get_object_or_404(FeedbackLabel.objects.for_brand(brand).select_related("brand"), pk=pk)
+    brand = permissions.access_feedback(request.user, brand_slug)
+    label = permissions.access_label(request.user, brand, pk)
     services.feedback_label_delete(actor=request.user, label=label)
     messages.success(request, _("Label removed from every thread."))
     return redirect("feedback:labels", brand_slug=brand.slug)
@@ -380,16 +364,10 @@ def label_delete(request: HttpRequest, brand_slug: str, pk: int) -> HttpResponse
 # --- On a thread page ----------------------------------------------------------------------
 
 
-def _team_thread(request: HttpRequest, pk: int) -> Thread:
-    thread = get_object_or_404(Thread.objects.select_related("brand"), pk=pk)
-    permissions.check_can_work_on_feedback(request.user, thread.brand)
-    return thread
-
-
 @login_required
 @require_POST
 def thread_labels(request: HttpRequest, pk: int) -> HttpResponse:
-    thread = _team_thread(request, pk)
+    thread = permissions.access_team_thread(request.user, pk)
     brand_labels = list(FeedbackLabel.objects.for_brand(thread.brand))
     form = forms.ThreadLabelsForm(
         request.POST, labels=brand_labels, prefix=request.POST.get("prefix") or None
@@ -407,7 +385,7 @@ def thread_labels(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def thread_item(request: HttpRequest, pk: int) -> HttpResponse:
     """Link the thread to an item of its brand, or start a new item from it."""
-    thread = _team_thread(request, pk)
+    thread = permissions.access_team_thread(request.user, pk)
     items = list(FeedbackItem.objects.for_brand(thread.brand).active())
     form = forms.ThreadItemForm(request.POST, items=items)
     if not form.is_valid():
@@ -438,7 +416,7 @@ def thread_item(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def thread_unlink(request: HttpRequest, pk: int) -> HttpResponse:
-    thread = _team_thread(request, pk)
+    thread = permissions.access_team_thread(request.user, pk)
     services.feedback_thread_unlink(actor=request.user, thread=thread)
     messages.success(request, _("The thread is no longer linked to a feedback item."))
     return redirect(thread)
@@ -449,7 +427,7 @@ def thread_unlink(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def praise(request: HttpRequest, brand_slug: str) -> HttpResponse:
-    brand = _brand(request, brand_slug)
+    brand = permissions.access_feedback(request.user, brand_slug)
     page = Paginator(selectors.praise_threads(brand), per_page=settings.SODAN_THREADS_PER_PAGE)
     return render(
         request,
@@ -464,7 +442,7 @@ def praise(request: HttpRequest, brand_slug: str) -> HttpResponse:
 
 @login_required
 def complaints(request: HttpRequest, brand_slug: str) -> HttpResponse:
-    brand = _brand(request, brand_slug)
+    brand = permissions.access_feedback(request.user, brand_slug)
     unsolved = request.GET.get("unsolved") == "1"
     threads = selectors.complaint_threads(brand, unsolved_only=unsolved)
     page = Paginator(threads, per_page=settings.SODAN_THREADS_PER_PAGE).get_page(

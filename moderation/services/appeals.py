@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,23 +34,9 @@ def removal_of(post: Thread | Answer) -> AuditLogEntry | None:
     )
 
 
-def check_can_appeal(user: Any, post: Thread | Answer) -> AuditLogEntry:
-    if not getattr(user, "is_authenticated", False) or post.author_id != user.pk:
-        raise PermissionDenied(_("Only the author of a removed post can appeal."))
-    removal = removal_of(post)
-    if removal is None:
-        raise PermissionDenied(_("This post has not been removed, so there is nothing to appeal."))
-    kind = "thread" if isinstance(post, Thread) else "answer"
-    if Appeal.objects.filter(**{kind: post}).exists():
-        raise PermissionDenied(
-            _("You have already appealed this removal; a post is appealed once.")
-        )
-    return removal
-
-
 @transaction.atomic
 def appeal_create(*, author: Any, post: Thread | Answer, message: str) -> Appeal:
-    removal = check_can_appeal(author, post)
+    removal = permissions.check_can_appeal(author, post)
     message = (message or "").strip()
     if not message:
         raise ValidationError({"message": [_("Tell the moderators why the post should return.")]})
@@ -67,9 +53,7 @@ def appeal_create(*, author: Any, post: Thread | Answer, message: str) -> Appeal
                 message=message,
             )
     except IntegrityError:
-        raise PermissionDenied(
-            _("You have already appealed this removal; a post is appealed once.")
-        ) from None
+        raise permissions.appealed_once() from None
     audit_log_record(actor=author, action=f"{kind}.appeal", target=post, reason=message)
     return appeal
 
@@ -78,11 +62,7 @@ def appeal_create(*, author: Any, post: Thread | Answer, message: str) -> Appeal
 def appeal_decide(*, moderator: Any, appeal: Appeal, decision: str, reason: str) -> Appeal:
     appeal = Appeal.objects.select_for_update().select_related("removal").get(pk=appeal.pk)
     post = appeal.target
-    permissions.check_can_moderate(moderator, _brand_of(post))
-    if appeal.removal.actor_id == moderator.pk:
-        raise PermissionDenied(
-            _("You removed this post, so a different moderator must decide the appeal.")
-        )
+    permissions.check_can_decide_appeal(moderator, appeal, _brand_of(post))
     if appeal.decided_at is not None:
         raise ValidationError({"decision": [_("This appeal has already been decided.")]})
     if decision not in Appeal.Decision.values:

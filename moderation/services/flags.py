@@ -6,15 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from community.permissions import require_participation
 from qa.models import Answer, Thread, Visibility
 
 from ..models import Flag
-from ..permissions import moderates
+from ..permissions import check_can_flag, moderates
 from ..ratelimit import rate_limit_hit
 from .actions import _brand_of, _notify_author, _set_visibility
 from .audit import audit_log_record
@@ -35,9 +34,7 @@ def flag_create(
     if (thread is None) == (answer is None):
         raise ValueError("Flag exactly one of thread or answer.")
     post = thread or answer
-    require_participation(flagger)
-    if post.author_id == flagger.pk:
-        raise PermissionDenied(_("You can't flag your own post; edit it instead."))
+    check_can_flag(flagger, post)
     note = (note or "").strip()
     errors: dict[str, list[str]] = {}
     if reason not in USER_REASONS:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,11 +22,7 @@ MAX_SUSPENSION_DAYS = 365
 
 
 def _check(moderator: Any, member: User, reason: str) -> str:
-    permissions.check_can_sanction(moderator)
-    if member.pk == moderator.pk:
-        raise PermissionDenied(_("You can't sanction yourself."))
-    if member.is_staff:
-        raise PermissionDenied(_("Staff accounts can't be sanctioned here."))
+    permissions.check_can_sanction_member(moderator, member)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("Say why: the member is told.")]})

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from integrations import events
 from integrations.services import event_emit
-from qa.models import Answer, Visibility
+from qa.models import Answer
 
 from .. import permissions
 from ..models import Verification
@@ -25,11 +25,7 @@ from .audit import audit_log_record
 def answer_verify(
     *, moderator: Any, answer: Answer, note: str = "", source_url: str = ""
 ) -> Verification:
-    permissions.check_can_moderate(moderator, answer.thread.brand)
-    if answer.author_id == moderator.pk:
-        raise PermissionDenied(_("You can't verify your own answer; another moderator must."))
-    if answer.visibility != Visibility.PUBLISHED:
-        raise PermissionDenied(_("Only a published answer can be verified."))
+    permissions.check_can_verify(moderator, answer)
     note, source_url = (note or "").strip(), (source_url or "").strip()
     if source_url:
         try:

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,19 +19,13 @@ from ..forms import DomainForm, ThemeForm, WidgetOriginForm, apply_service_error
 from ..models import BrandDomain, WidgetOrigin
 
 
-def _managed_brand(request: HttpRequest, brand_slug: str) -> Brand:
-    brand = get_object_or_404(Brand, slug=brand_slug)
-    permissions.check_can_manage_site(request.user, brand)
-    return brand
-
-
 def _sodan_origin(request: HttpRequest) -> str:
     return f"{request.scheme}://{request.get_host()}"
 
 
 @login_required
 def theme_edit(request: HttpRequest, brand_slug: str) -> HttpResponse:
-    brand = _managed_brand(request, brand_slug)
+    brand = permissions.access_site(request.user, brand_slug)
     theme = selectors.theme_for_editing(brand)
     form = ThemeForm(request.POST or None, request.FILES or None, theme=theme)
     if request.method == "POST" and form.is_valid():
@@ -67,7 +61,7 @@ def theme_edit(request: HttpRequest, brand_slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def theme_publish(request: HttpRequest, brand_slug: str) -> HttpResponse:
-    brand = _managed_brand(request, brand_slug)
+    brand = permissions.access_site(request.user, brand_slug)
     try:
         services.theme_publish(actor=request.user, brand=brand)
     except ValidationError as error:
@@ -82,7 +76,7 @@ def theme_publish(request: HttpRequest, brand_slug: str) -> HttpResponse:
 @require_POST
 def brand_page_setup(request: HttpRequest, brand_slug: str) -> HttpResponse:
     """Create the brand page if needed and give the brand's admins Wagtail access to it."""
-    brand = _managed_brand(request, brand_slug)
+    brand = permissions.access_site(request.user, brand_slug)
     services.brand_editors_sync(brand)
     page = selectors.brand_home_page(brand)
     if page is None:
@@ -112,7 +106,7 @@ def _domains_page(
 
 @login_required
 def domains(request: HttpRequest, brand_slug: str) -> HttpResponse:
-    brand = _managed_brand(request, brand_slug)
+    brand = permissions.access_site(request.user, brand_slug)
     form = DomainForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
@@ -137,8 +131,8 @@ def domains(request: HttpRequest, brand_slug: str) -> HttpResponse:
 
 
 def _brand_domain(request: HttpRequest, brand_slug: str, pk: int) -> BrandDomain:
-    brand = _managed_brand(request, brand_slug)
-    return get_object_or_404(BrandDomain.objects.select_related("brand"), pk=pk, brand=brand)
+    brand = permissions.access_site(request.user, brand_slug)
+    return permissions.access_domain(request.user, brand, pk)
 
 
 @login_required
@@ -189,7 +183,7 @@ def _widget_page(
 
 @login_required
 def widget_settings(request: HttpRequest, brand_slug: str) -> HttpResponse:
-    brand = _managed_brand(request, brand_slug)
+    brand = permissions.access_site(request.user, brand_slug)
     form = WidgetOriginForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
@@ -211,8 +205,8 @@ def widget_settings(request: HttpRequest, brand_slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def widget_origin_remove(request: HttpRequest, brand_slug: str, pk: int) -> HttpResponse:
-    brand = _managed_brand(request, brand_slug)
-    row = get_object_or_404(WidgetOrigin.objects.select_related("brand"), pk=pk, brand=brand)
+    brand = permissions.access_site(request.user, brand_slug)
+    row = permissions.access_widget_origin(request.user, brand, pk)
     origin = row.origin
     services.widget_origin_remove(actor=request.user, origin=row)
     messages.success(request, _("%(origin)s can no longer show the widget.") % {"origin": origin})

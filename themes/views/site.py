@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from django.contrib.sitemaps import views as sitemap_views
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from brands import permissions as brand_permissions
 from brands.models import Brand
 from qa import views as qa_views
 
@@ -32,7 +32,7 @@ def brand_site_sitemap(request: HttpRequest) -> HttpResponse:
 
 
 def brand_sitemap(request: HttpRequest, brand_slug: str) -> HttpResponse:
-    brand = get_object_or_404(Brand, slug=brand_slug)
+    brand = brand_permissions.access_brand(request.user, brand_slug)
     site = getattr(request, "brand_site", None)
     home = "/" if site is not None else brand.get_absolute_url()
     return sitemap_views.sitemap(request, sitemaps=brand_sitemaps(brand, home=home))

@@ -15,12 +15,11 @@ from pathlib import Path
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse
-from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from brands.models import Brand
+from brands import permissions as brand_permissions
 
 from .. import selectors
 from ..links import brand_origin
@@ -37,7 +36,7 @@ def _script() -> tuple[bytes, str]:
 
 
 def widget_script(request: HttpRequest, brand_slug: str) -> HttpResponse:
-    get_object_or_404(Brand, slug=brand_slug)
+    brand_permissions.access_brand(request.user, brand_slug)  # 404 for a brand not here
     body, etag = _script() if not settings.DEBUG else (WIDGET_SCRIPT.read_bytes(), "")
     if etag and request.headers.get("If-None-Match") == etag:
         response = HttpResponseNotModified()
@@ -66,7 +65,7 @@ def _thread_meta(item: dict) -> str:
 
 @require_http_methods(["GET", "HEAD", "OPTIONS"])
 def widget_data(request: HttpRequest, brand_slug: str) -> HttpResponse:
-    brand = get_object_or_404(Brand, slug=brand_slug)
+    brand = brand_permissions.access_brand(request.user, brand_slug)
     origin = request.headers.get("Origin")
     own = f"{request.scheme}://{request.get_host()}"
     allowed = None
