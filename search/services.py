@@ -27,7 +27,7 @@ from django.utils import timezone
 from outbox.publish import publish
 from qa.models import Answer, Thread, Visibility
 
-from .analysis import analyze_query, query_text
+from .analysis import analyze_query, plain_words, query_text
 from .backends import SearchQuery, get_backend
 from .backends.base import ANSWERS, BODY, TITLE, SearchBackendError, SearchHit
 from .documents import build_documents
@@ -179,7 +179,9 @@ class SearchPage:
     matched_all_terms: bool = True
     total_exact: bool = True  # False: at least `total` threads match (the count stopped)
     truncated: bool = False
-    unavailable: bool = False  # the search service failed; the page says so
+    # The search service failed: the page says search is degraded, and `items` are only
+    # threads whose titles hold the words (_title_matches).
+    unavailable: bool = False
 
     @property
     def num_pages(self) -> int:
@@ -252,6 +254,33 @@ def _snippet(text: str, wanted: set[str], field: str, hit: SearchHit, width: int
     return highlight(text, wanted, width=width)
 
 
+# Words of a query looked up in titles while the search service is down.
+MAX_TITLE_WORDS = 5
+
+
+def _title_matches(
+    text: str, *, wanted: set[str], filters: dict, limit: int
+) -> list[SearchResultItem]:
+    """Degraded search, from the database alone: listed threads whose title contains every
+    word of the query as typed, newest activity first (one query). Crude on purpose: it
+    must work on any database while the search service is away."""
+    words = plain_words(text).split()[:MAX_TITLE_WORDS]
+    if not words:
+        return []
+    threads = Thread.objects.listed().select_related("brand", "product").only(*LISTED_FIELDS)
+    threads = threads.filter(**{k: v for k, v in filters.items() if v is not None})
+    for word in words:
+        threads = threads.filter(title__icontains=word)
+    return [
+        SearchResultItem(
+            thread=thread,
+            title=highlight(thread.title, wanted, width=300),
+            snippet=leading(_plain(thread.body_html, SNIPPET_SOURCE_CHARS)),
+        )
+        for thread in threads.order_by("-last_activity_at", "-pk")[:limit]
+    ]
+
+
 def threads_search(
     *,
     text: str,
@@ -304,8 +333,20 @@ def threads_search(
             number = result_page.num_pages
             results = fetch(number)
     except SearchBackendError:
-        logger.warning("Search is unavailable", exc_info=True)
+        logger.warning("Search is unavailable; titles are matched instead", exc_info=True)
         result_page.unavailable = True
+        result_page.items = _title_matches(
+            text,
+            wanted=set(terms),
+            filters={
+                "brand_id": brand_id,
+                "product_id": product_id,
+                "type": type or None,
+                "status": status or None,
+            },
+            limit=per_page,
+        )
+        result_page.total = len(result_page.items)
         return result_page
     result_page.page = number
     result_page.total = results.total

@@ -12,9 +12,17 @@ from .base import SearchBackend, SearchHit, SearchQuery, SearchResults
 __all__ = ["SearchBackend", "SearchHit", "SearchQuery", "SearchResults", "get_backend"]
 
 
+# Short names for SEARCH_BACKEND.
+BACKENDS = {
+    "database": "search.backends.database.DatabaseBackend",
+    "opensearch": "search.backends.opensearch.OpenSearchBackend",
+    "elasticsearch": "search.backends.elasticsearch.ElasticsearchBackend",
+}
+
+
 @lru_cache(maxsize=4)
 def _load(path: str) -> SearchBackend:
-    return import_string(path)()
+    return import_string(BACKENDS.get(path, path))()
 
 
 def get_backend() -> SearchBackend:

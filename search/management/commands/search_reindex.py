@@ -1,8 +1,9 @@
 """Rebuild the search index from every thread, with a progress bar.
 
-An interrupted run resumes where it stopped (`--restart` starts over). With the
-Elasticsearch backend the rebuild fills a new index behind the write alias and switches
-the read alias only when it is complete, so searches never see a half-built index."""
+An interrupted run resumes where it stopped (`--restart` starts over). On a search
+cluster (OpenSearch, Elasticsearch) the rebuild fills a new index behind the write alias
+and switches the read alias in one atomic change when it is complete, so searches never
+see a half-built index nor a moment without one."""
 
 from __future__ import annotations
 

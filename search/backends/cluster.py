@@ -1,0 +1,452 @@
+"""What the Elasticsearch and OpenSearch backends share: mapping, analysis, query bodies and
+the index lifecycle. Each backend only brings its client, its DSL module and its errors
+(search.backends.elasticsearch, search.backends.opensearch), so both send the same bodies.
+
+- The ranking fields hold Sodan's own analysed terms (search.analysis, the database
+  backend's rules: Sudachi's normalised forms, NFKC, English stems), so 「できない」 finds
+  「出来ません」 on a cluster as in the database, whatever the cluster's plugins.
+- Each text also keeps its words under the cluster's own analysis: English, and Japanese
+  (kuromoji when the cluster's `_analyze` knows it, the built-in cjk bigrams otherwise),
+  for the last fallback; and character trigrams of the title and the question's start for
+  a word cut short while typing (「イヤホ」, "firmw").
+- Read and write aliases: a rebuild fills a new index behind the write alias and moves
+  the read alias in one atomic alias change when it is complete: no moment without search.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import uuid
+from collections.abc import Callable, Iterator
+from functools import cached_property
+from types import ModuleType
+from typing import Any
+
+from django.conf import settings
+
+from ..analysis import ngram_pieces
+from ..documents import MAX_ANSWER_TERMS, MAX_BODY_TERMS, ThreadDoc
+from .base import SearchBackendError, SearchHit, SearchQuery, SearchResults
+
+logger = logging.getLogger(__name__)
+
+# Asked of the cluster's `_analyze` to learn whether it has kuromoji: a cluster without it
+# refuses the tokenizer; one with it splits the verb from its noun.
+KUROMOJI_PROBE = {"tokenizer": "kuromoji_tokenizer", "text": "充電できない"}
+KUROMOJI_PROBE_TOKENS = {"充電", "でき", "ない"}
+
+
+def japanese_analyzer(dsl: ModuleType, *, kuromoji: bool) -> Any:
+    """Kuromoji with base forms and width folding when the cluster has it, else cjk."""
+    if kuromoji:
+        return dsl.analyzer(
+            "sodan_ja",
+            tokenizer="kuromoji_tokenizer",
+            filter=[
+                "kuromoji_baseform",
+                "kuromoji_part_of_speech",
+                "cjk_width",
+                "ja_stop",
+                "kuromoji_stemmer",
+                "lowercase",
+            ],
+        )
+    return dsl.analyzer(
+        "sodan_ja", tokenizer="standard", filter=["cjk_width", "lowercase", "cjk_bigram"]
+    )
+
+
+def english_analyzer(dsl: ModuleType) -> Any:
+    return dsl.analyzer(
+        "sodan_en",
+        tokenizer="standard",
+        filter=[
+            "lowercase",
+            dsl.token_filter("sodan_en_stop", "stop", stopwords="_english_"),
+            dsl.token_filter("sodan_en_stemmer", "stemmer", language="english"),
+        ],
+    )
+
+
+def terms_analyzer(dsl: ModuleType) -> Any:
+    """The terms are analysed already (search.analysis): only split them at spaces."""
+    return dsl.analyzer("sodan_terms", tokenizer="whitespace")
+
+
+def trigram_analyzer(dsl: ModuleType) -> Any:
+    return dsl.analyzer(
+        "sodan_trigram",
+        tokenizer=dsl.tokenizer("sodan_trigram", "ngram", min_gram=3, max_gram=3),
+        filter=["cjk_width", "lowercase"],
+    )
+
+
+def thread_document_class(
+    dsl: ModuleType, *, kuromoji: bool, shards: int = 1, replicas: int = 0
+) -> type:
+    """The Document class (and so the mapping and index settings) in either DSL."""
+    ja = japanese_analyzer(dsl, kuromoji=kuromoji)
+    en = english_analyzer(dsl)
+    terms = terms_analyzer(dsl)
+
+    def text() -> Any:
+        return dsl.Text(analyzer=en, fields={"ja": dsl.Text(analyzer=ja)})
+
+    class ThreadIndexDocument(dsl.Document):
+        brand_id = dsl.Integer()
+        product_id = dsl.Integer()
+        type = dsl.Keyword()
+        status = dsl.Keyword()
+        has_official = dsl.Boolean()
+        has_verified = dsl.Boolean()
+        me_too_count = dsl.Integer()
+        boost = dsl.Float()
+        created_at = dsl.Date()
+        indexed_at = dsl.Date()
+        title = text()
+        body = text()
+        answers = text()
+        # Sodan's terms of each text (document_source): what search ranks by.
+        title_terms = dsl.Text(analyzer=terms)
+        body_terms = dsl.Text(analyzer=terms)
+        answers_terms = dsl.Text(analyzer=terms)
+        ngram = dsl.Text(analyzer=trigram_analyzer(dsl))
+
+        class Index:
+            settings = {"number_of_shards": shards, "number_of_replicas": replicas}
+
+    return ThreadIndexDocument
+
+
+def index_body(dsl: ModuleType, *, kuromoji: bool, shards: int, replicas: int) -> dict:
+    """Settings and mappings of a new index, as sent to the cluster."""
+    document = thread_document_class(dsl, kuromoji=kuromoji, shards=shards, replicas=replicas)
+    return document._index.to_dict()
+
+
+TERM_FIELDS = ["title_terms^3", "body_terms^2", "answers_terms"]
+WORD_FIELDS = ["title^3", "title.ja^3", "body^2", "body.ja^2", "answers", "answers.ja"]
+
+
+def document_source(doc: ThreadDoc, *, now: dt.datetime) -> dict:
+    return {
+        "brand_id": doc.brand_id,
+        "product_id": doc.product_id,
+        "type": doc.type,
+        "status": doc.status,
+        "has_official": doc.has_official,
+        "has_verified": doc.has_verified,
+        "me_too_count": doc.me_too_count,
+        "boost": doc.rank_boost,
+        "created_at": doc.created_at,
+        "indexed_at": now,
+        "title": doc.title,
+        "body": doc.body,
+        "answers": "\n\n".join(doc.answers),
+        "title_terms": " ".join(doc.title_terms),
+        "body_terms": " ".join(doc.body_terms[:MAX_BODY_TERMS]),
+        "answers_terms": " ".join(doc.answer_terms[:MAX_ANSWER_TERMS]),
+        "ngram": doc.ngram_text,
+    }
+
+
+def _filters(query: SearchQuery) -> list[dict]:
+    filters: list[dict] = []
+    for field, value in (
+        ("brand_id", query.brand_id),
+        ("product_id", query.product_id),
+        ("type", query.type or None),
+        ("status", query.status or None),
+    ):
+        if value is not None:
+            filters.append({"term": {field: value}})
+    if query.has_official:
+        filters.append({"term": {"has_official": True}})
+    if query.has_verified:
+        filters.append({"term": {"has_verified": True}})
+    return filters
+
+
+def _scored(query: SearchQuery, match: dict) -> dict:
+    """Title over question over answers, times the thread's boost (ThreadDoc.rank_boost,
+    the database backend's factor: solved, verified, official and shared threads rise)."""
+    return {
+        "from": query.offset,
+        "size": query.limit,
+        "track_total_hits": True,
+        "query": {
+            "function_score": {
+                "query": {"bool": {"must": [match], "filter": _filters(query)}},
+                "functions": [{"field_value_factor": {"field": "boost", "missing": 1}}],
+                "boost_mode": "multiply",
+            }
+        },
+        "_source": False,
+    }
+
+
+def search_body(query: SearchQuery, *, operator: str = "and") -> dict:
+    """Sodan's terms of the query, all of them (or, failing that, any)."""
+    match = {
+        "multi_match": {
+            "query": " ".join(query.terms),
+            "fields": TERM_FIELDS,
+            "type": "most_fields",
+            "operator": operator,
+        }
+    }
+    return _scored(query, match)
+
+
+def trigram_body(query: SearchQuery, pieces: list[str]) -> dict:
+    """Each piece of the query found as characters of the title or the question's start."""
+    match = {
+        "bool": {
+            "must": [{"match": {"ngram": {"query": piece, "operator": "and"}}} for piece in pieces]
+        }
+    }
+    return _scored(query, match)
+
+
+def words_body(query: SearchQuery, *, text: str) -> dict:
+    """The cluster's own analysis of any word of the query: the last fallback."""
+    match = {"multi_match": {"query": text, "fields": WORD_FIELDS, "type": "most_fields"}}
+    return _scored(query, match)
+
+
+def similar_body(
+    *, terms: tuple[str, ...], brand_id: int, exclude_id: int | None, limit: int
+) -> dict:
+    """Threads sharing the most terms with a title or a thread, within the brand."""
+    must_not = [{"ids": {"values": [str(exclude_id)]}}] if exclude_id else []
+    return {
+        "size": limit,
+        "query": {
+            "bool": {
+                "must": [
+                    {
+                        "more_like_this": {
+                            "fields": ["title_terms", "body_terms"],
+                            "like": " ".join(terms),
+                            "min_term_freq": 1,
+                            "min_doc_freq": 1,
+                            "max_query_terms": 25,
+                        }
+                    }
+                ],
+                "filter": [{"term": {"brand_id": brand_id}}],
+                "must_not": must_not,
+            }
+        },
+        "_source": False,
+    }
+
+
+class ClusterBackend:
+    """The index lifecycle and the search interface over any client with the common API
+    (indices, search, analyze, bulk and scan helpers). Subclasses set the class fields."""
+
+    dsl: ModuleType
+    errors: tuple[type[BaseException], ...] = ()
+    bulk: Callable[..., Any]
+    scan: Callable[..., Any]
+
+    def __init__(self, client: Any = None) -> None:
+        self._client = client
+        self.read_alias = settings.SEARCH_INDEX
+        self.write_alias = f"{settings.SEARCH_INDEX}-write"
+
+    def make_client(self, urls: list[str]) -> Any:
+        raise NotImplementedError
+
+    @cached_property
+    def client(self) -> Any:
+        if self._client is not None:
+            return self._client
+        if not settings.SEARCH_URLS:
+            raise SearchBackendError("SEARCH_URLS is not set.")
+        return self.make_client(list(settings.SEARCH_URLS))
+
+    def _call(self, what: Callable[[], Any]) -> Any:
+        try:
+            return what()
+        except self.errors as error:
+            raise SearchBackendError(str(error)) from error
+
+    @cached_property
+    def has_kuromoji(self) -> bool:
+        """Asked of the analyser itself: a plugin list says nothing of what it provides."""
+        try:
+            response = self.client.indices.analyze(body=KUROMOJI_PROBE)
+        except self.errors:  # no such tokenizer (or no answer): the cjk analysis
+            return False
+        return {t["token"] for t in response.get("tokens", [])} >= KUROMOJI_PROBE_TOKENS
+
+    def index_body(self) -> dict:
+        return index_body(
+            self.dsl,
+            kuromoji=self.has_kuromoji,
+            shards=settings.SEARCH_SHARDS,
+            replicas=settings.SEARCH_REPLICAS,
+        )
+
+    # --- index lifecycle -------------------------------------------------------------
+
+    def _new_index_name(self) -> str:
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d%H%M%S")
+        return f"{self.read_alias}-{stamp}-{uuid.uuid4().hex[:6]}"
+
+    def _create_index(self, name: str) -> None:
+        self.client.indices.create(index=name, body=self.index_body())
+
+    def ensure_index(self) -> None:
+        """First use: one index behind both aliases."""
+        if self.client.indices.exists_alias(name=self.write_alias):
+            return
+        name = self._new_index_name()
+        self._create_index(name)
+        self.client.indices.update_aliases(
+            body={
+                "actions": [
+                    {"add": {"index": name, "alias": self.read_alias}},
+                    {"add": {"index": name, "alias": self.write_alias, "is_write_index": True}},
+                ]
+            }
+        )
+
+    def begin_rebuild(self) -> str:
+        """A new index takes the writes; reads stay on the old one until it is complete."""
+        name = self._new_index_name()
+        self._call(lambda: self._create_index(name))
+        actions: list[dict] = [{"add": {"index": name, "alias": self.write_alias}}]
+        if self._call(lambda: self.client.indices.exists_alias(name=self.write_alias)):
+            actions.insert(0, {"remove": {"index": "*", "alias": self.write_alias}})
+        self._call(lambda: self.client.indices.update_aliases(body={"actions": actions}))
+        return name
+
+    def resume_rebuild(self, target: str) -> None:
+        if not self._call(lambda: self.client.indices.exists(index=target)):
+            raise SearchBackendError(f"The index {target} of the interrupted rebuild is gone.")
+
+    def finish_rebuild(self, target: str) -> None:
+        """One atomic alias change: searches go from the old index to the new one."""
+        old: list[str] = []
+        if self._call(lambda: self.client.indices.exists_alias(name=self.read_alias)):
+            old = list(self._call(lambda: self.client.indices.get_alias(name=self.read_alias)))
+        actions = [{"remove": {"index": i, "alias": self.read_alias}} for i in old if i != target]
+        actions.append({"add": {"index": target, "alias": self.read_alias}})
+        self._call(lambda: self.client.indices.update_aliases(body={"actions": actions}))
+        for index in old:
+            if index != target:
+                self._call(lambda index=index: self.client.indices.delete(index=index))
+
+    # --- the interface ---------------------------------------------------------------
+
+    def index(self, docs: list[ThreadDoc]) -> None:
+        """Every document or an error: a failed item fails the batch, which the outbox
+        keeps and retries (a node leaving can refuse writes until a replica takes over)."""
+        if not docs:
+            return
+        now = dt.datetime.now(dt.UTC)
+        actions = [
+            {
+                "_op_type": "index",
+                "_index": self.write_alias,
+                "_id": str(doc.thread_id),
+                "_source": document_source(doc, now=now),
+            }
+            for doc in docs
+        ]
+
+        def write() -> None:
+            self.ensure_index()
+            self.bulk(self.client, actions, refresh="wait_for")
+
+        self._call(write)
+
+    def remove(self, thread_ids: list[int]) -> None:
+        if not thread_ids:
+            return
+        actions = [
+            {"_op_type": "delete", "_index": self.write_alias, "_id": str(i)} for i in thread_ids
+        ]
+
+        def delete() -> None:
+            if not self.client.indices.exists_alias(name=self.write_alias):
+                return
+            # A document that is not there is already removed; any other failure fails.
+            _ok, failures = self.bulk(
+                self.client, actions, raise_on_error=False, refresh="wait_for"
+            )
+            failed = [f for f in failures if f.get("delete", {}).get("status") != 404]
+            if failed:
+                raise SearchBackendError(f"{len(failed)} removals failed: {failed[0]}")
+
+        self._call(delete)
+
+    def indexed(self) -> Iterator[tuple[int, dt.datetime]]:
+        try:
+            if not self.client.indices.exists_alias(name=self.read_alias):
+                return
+            for hit in self.scan(
+                self.client,
+                index=self.read_alias,
+                query={"query": {"match_all": {}}, "_source": ["indexed_at"]},
+            ):
+                yield int(hit["_id"]), dt.datetime.fromisoformat(hit["_source"]["indexed_at"])
+        except self.errors as error:
+            raise SearchBackendError(str(error)) from error
+
+    def _run(self, body: dict) -> dict:
+        params = {}
+        if settings.SEARCH_SHARDS > 1:  # term statistics of the whole index, not one shard's
+            params["search_type"] = "dfs_query_then_fetch"
+        return self._call(lambda: self.client.search(index=self.read_alias, body=body, **params))
+
+    def search(self, query: SearchQuery) -> SearchResults:
+        if not query.terms:
+            return SearchResults()
+        response = self._run(search_body(query, operator="and"))
+        matched_all = True
+        if not response["hits"]["hits"]:
+            matched_all = False
+            pieces = ngram_pieces(query.text or " ".join(query.terms))
+            if pieces:
+                response = self._run(trigram_body(query, pieces))
+            if not response["hits"]["hits"] and len(query.terms) > 1:
+                response = self._run(search_body(query, operator="or"))
+            if not response["hits"]["hits"] and query.text:
+                response = self._run(words_body(query, text=query.text))
+        hits = [
+            SearchHit(thread_id=int(h["_id"]), score=float(h["_score"] or 0))
+            for h in response["hits"]["hits"]
+        ]
+        return SearchResults(
+            hits=hits, total=response["hits"]["total"]["value"], matched_all_terms=matched_all
+        )
+
+    def similar(
+        self,
+        *,
+        terms: tuple[str, ...],
+        brand_id: int,
+        exclude_id: int | None,
+        limit: int,
+        text: str = "",
+    ) -> list[SearchHit]:
+        if not terms:
+            return []
+        body = similar_body(terms=terms, brand_id=brand_id, exclude_id=exclude_id, limit=limit)
+        response = self._run(body)
+        return [
+            SearchHit(thread_id=int(h["_id"]), score=float(h["_score"] or 0))
+            for h in response["hits"]["hits"]
+        ]
+
+    def health(self) -> str:
+        """The cluster's colour (green, yellow, red), or "unreachable"."""
+        try:
+            return self.client.cluster.health()["status"]
+        except self.errors:
+            return "unreachable"

@@ -1,0 +1,120 @@
+"""The OpenSearch and Elasticsearch backends without a cluster: both DSLs give the same
+mapping, one set of query bodies, and an unreachable cluster is an error the outbox keeps.
+The same backends against a real three-node cluster: tests/search/test_cluster.py."""
+
+import socket
+
+import elasticsearch_dsl
+import opensearchpy
+import pytest
+
+from search.backends import get_backend
+from search.backends.base import SearchBackendError, SearchQuery
+from search.backends.cluster import index_body, search_body, similar_body, trigram_body
+from search.backends.elasticsearch import ElasticsearchBackend
+from search.backends.opensearch import OpenSearchBackend
+from search.documents import ThreadDoc
+
+
+@pytest.mark.parametrize("kuromoji", [True, False])
+def test_both_clients_send_the_same_index_body(kuromoji):
+    assert index_body(opensearchpy, kuromoji=kuromoji, shards=2, replicas=1) == index_body(
+        elasticsearch_dsl, kuromoji=kuromoji, shards=2, replicas=1
+    )
+
+
+def test_the_mapping_ranks_by_sodans_terms_and_keeps_the_words():
+    body = index_body(opensearchpy, kuromoji=True, shards=1, replicas=0)
+    properties = body["mappings"]["properties"]
+    for field in ("title", "body", "answers"):
+        assert properties[f"{field}_terms"]["analyzer"] == "sodan_terms"
+        assert properties[field]["analyzer"] == "sodan_en"
+        assert properties[field]["fields"]["ja"]["analyzer"] == "sodan_ja"
+    assert body["settings"]["analysis"]["analyzer"]["sodan_terms"]["tokenizer"] == "whitespace"
+    assert properties["boost"]["type"] == "float"
+    for keyword in ("type", "status"):
+        assert properties[keyword]["type"] == "keyword"
+
+
+def test_kuromoji_when_the_cluster_has_it_else_cjk_bigrams():
+    with_kuromoji = index_body(opensearchpy, kuromoji=True, shards=1, replicas=0)
+    japanese = with_kuromoji["settings"]["analysis"]["analyzer"]["sodan_ja"]
+    assert japanese["tokenizer"] == "kuromoji_tokenizer"
+    assert {"kuromoji_baseform", "cjk_width", "lowercase"} <= set(japanese["filter"])
+    without = index_body(opensearchpy, kuromoji=False, shards=1, replicas=0)
+    japanese = without["settings"]["analysis"]["analyzer"]["sodan_ja"]
+    assert "cjk_bigram" in japanese["filter"] and "kuromoji" not in str(japanese)
+
+
+def test_shards_and_replicas_come_from_settings(settings):
+    settings.SEARCH_SHARDS, settings.SEARCH_REPLICAS = 3, 2
+    backend = OpenSearchBackend()
+    backend.__dict__["has_kuromoji"] = False  # what the cluster would have answered
+    index_settings = backend.index_body()["settings"]
+    assert (index_settings["number_of_shards"], index_settings["number_of_replicas"]) == (3, 2)
+
+
+def test_search_body_matches_every_term_with_filters_and_the_threads_boost():
+    query = SearchQuery(
+        terms=("充電", "出来る"), text="充電できない", brand_id=3, has_verified=True, offset=20
+    )
+    body = search_body(query)
+    scored = body["query"]["function_score"]
+    match = scored["query"]["bool"]["must"][0]["multi_match"]
+    assert match["query"] == "充電 出来る" and match["operator"] == "and"
+    assert match["fields"] == ["title_terms^3", "body_terms^2", "answers_terms"]
+    assert {"term": {"brand_id": 3}} in scored["query"]["bool"]["filter"]
+    assert {"term": {"has_verified": True}} in scored["query"]["bool"]["filter"]
+    assert scored["functions"] == [{"field_value_factor": {"field": "boost", "missing": 1}}]
+    assert (body["from"], body["size"]) == (20, 20)
+    assert (
+        search_body(query, operator="or")["query"]["function_score"]["query"]["bool"]["must"][0][
+            "multi_match"
+        ]["operator"]
+        == "or"
+    )
+
+
+def test_a_word_cut_short_is_looked_up_in_trigrams():
+    body = trigram_body(SearchQuery(terms=("firmw",)), ["firmw"])
+    must = body["query"]["function_score"]["query"]["bool"]["must"][0]["bool"]["must"]
+    assert must == [{"match": {"ngram": {"query": "firmw", "operator": "and"}}}]
+
+
+def test_similar_body_uses_more_like_this_within_the_brand():
+    body = similar_body(terms=("充電", "出来る"), brand_id=7, exclude_id=42, limit=5)
+    query = body["query"]["bool"]
+    assert query["must"][0]["more_like_this"]["like"] == "充電 出来る"
+    assert query["filter"] == [{"term": {"brand_id": 7}}]
+    assert query["must_not"] == [{"ids": {"values": ["42"]}}]
+
+
+def test_backends_are_named_shortly(settings):
+    settings.SEARCH_BACKEND = "opensearch"
+    assert isinstance(get_backend(), OpenSearchBackend)
+    settings.SEARCH_BACKEND = "elasticsearch"
+    assert isinstance(get_backend(), ElasticsearchBackend)
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.mark.parametrize("backend_class", [OpenSearchBackend, ElasticsearchBackend])
+def test_an_unreachable_cluster_is_a_backend_error_the_outbox_retries(settings, backend_class):
+    """Two nodes on loopback that refuse connections: every call is a SearchBackendError
+    (services keep the outbox row; the search page degrades), never a client exception."""
+    settings.SEARCH_URLS = [f"http://127.0.0.1:{_closed_port()}" for _ in range(2)]
+    settings.SEARCH_TIMEOUT = 1
+    backend = backend_class()
+    doc = ThreadDoc(1, 1, None, "question", "open", False, False, 0, None, "Title", "Body")
+    with pytest.raises(SearchBackendError):
+        backend.index([doc])
+    with pytest.raises(SearchBackendError):
+        backend.remove([1])
+    with pytest.raises(SearchBackendError):
+        backend.search(SearchQuery(terms=("title",), text="title"))
+    assert backend.health() == "unreachable"
+    assert backend.has_kuromoji is False
