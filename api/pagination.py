@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from rest_framework.pagination import CursorPagination
 
 
@@ -16,6 +17,10 @@ class Cursor(CursorPagination):
     ordering = ("-id",)
     page_size_query_param = "page_size"
     max_page_size = 100
+
+    def get_page_size(self, request: Any) -> int | None:
+        self.page_size = settings.SODAN_API_PAGE_SIZE
+        return super().get_page_size(request)
 
     def get_ordering(self, request: Any, queryset: Any, view: Any) -> tuple[str, ...]:
         chosen = tuple(

@@ -18,6 +18,11 @@ from community.models import Notification, User
 from feedback.models import FeedbackItem
 from qa.models import Answer, Thread
 
+# The largest values the database columns hold (a number past them would reach the
+# database, which refuses it, instead of being a 400 naming the field).
+MAX_ID = 2**63 - 1
+MAX_REVISION = 2**31 - 1
+
 
 class StrictInput(serializers.Serializer):
     """An input document: a JSON object with only the fields listed."""
@@ -78,7 +83,9 @@ class NotificationOut(serializers.ModelSerializer):
 
 class NotificationsReadIn(StrictInput):
     ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), required=False, max_length=500
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        required=False,
+        max_length=500,
     )
 
 
@@ -219,7 +226,7 @@ class ThreadEditIn(StrictInput):
     title = _text(max_length=1000)
     body = _text(max_length=200_000)
     reason = _text(required=False, max_length=1000)
-    base_revision = serializers.IntegerField(required=False, min_value=1)
+    base_revision = serializers.IntegerField(required=False, min_value=1, max_value=MAX_REVISION)
 
 
 class AnswerCreateIn(StrictInput):
@@ -229,7 +236,7 @@ class AnswerCreateIn(StrictInput):
 class AnswerEditIn(StrictInput):
     body = _text(max_length=200_000)
     reason = _text(required=False, max_length=1000)
-    base_revision = serializers.IntegerField(required=False, min_value=1)
+    base_revision = serializers.IntegerField(required=False, min_value=1, max_value=MAX_REVISION)
 
 
 class MeTooIn(StrictInput):

@@ -163,3 +163,15 @@ def test_a_post_sent_again_with_its_idempotency_key_is_saved_once(api, official,
     assert one.json()["id"] == two.json()["id"] and Thread.objects.count() == 2
     bad = api("POST", path, token=token, data={"body": "x"}, headers={"Idempotency-Key": "short"})
     assert "Idempotency-Key" in _problem(bad, 400)["errors"]
+
+
+def test_numbers_past_what_the_database_holds_are_400_naming_the_field(api, asker, thread):
+    token = token_for(asker)
+    marked = api("POST", "/api/v1/notifications/read/", token=token, data={"ids": [2**80]})
+    assert "ids.0" in _problem(marked, 400)["errors"]
+    edited = api(
+        "PATCH", f"/api/v1/threads/{thread.pk}/", token=token,
+        data={"title": "T", "body": "B", "base_revision": 2**40},
+    )  # fmt: skip
+    assert "base_revision" in _problem(edited, 400)["errors"]
+    _unchanged(thread)
