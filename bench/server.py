@@ -195,9 +195,9 @@ class Server:
     def base_url(self) -> str:
         return f"http://{HOST}:{self.port}"
 
-    def start(self) -> None:
+    def command(self) -> list[str]:
         gunicorn = Path(sys.executable).with_name("gunicorn")
-        command = [
+        return [
             str(gunicorn) if gunicorn.exists() else "gunicorn",
             "community.wsgi",
             "--workers",
@@ -208,7 +208,13 @@ class Server:
             "60",
             "--log-level",
             "warning",
+            # As deployed: the application (and the Japanese dictionary, warmed by
+            # community/wsgi.py) is loaded once in the master, and the workers share its pages.
+            "--preload",
         ]
+
+    def start(self) -> None:
+        command = self.command()
         self.log = self.log_path.open("w")
         self.process = subprocess.Popen(  # noqa: S603 - gunicorn from our own environment
             command, cwd=ROOT, env={**os.environ, **self.env}, stdout=self.log, stderr=self.log
@@ -263,6 +269,30 @@ def rss_kib(pid: int) -> int | None:
     except OSError:
         return None
     return None
+
+
+SMAPS_FIELDS = {"Rss:": "rss", "Pss:": "pss", "Private_Clean:": "uss", "Private_Dirty:": "uss"}
+
+
+def worker_memory(pid: int) -> dict | None:
+    """A worker's resident memory in MiB: RSS (counts every page it maps, shared or not)
+    and, when /proc/<pid>/smaps_rollup is readable, PSS (shared pages divided among the
+    processes sharing them) and USS (its own pages only), which show sharing honestly."""
+    rss = rss_kib(pid)
+    if rss is None:
+        return None
+    figures = {"pid": pid, "rss_mib": round(rss / 1024, 1)}
+    try:
+        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return figures
+    kib = {"pss": 0, "uss": 0}
+    for line in text.splitlines():
+        parts = line.split()
+        if len(parts) >= 2 and parts[0] in SMAPS_FIELDS and SMAPS_FIELDS[parts[0]] in kib:
+            kib[SMAPS_FIELDS[parts[0]]] += int(parts[1])
+    figures.update({f"{k}_mib": round(v / 1024, 1) for k, v in kib.items()})
+    return figures
 
 
 class MemorySampler(threading.Thread):

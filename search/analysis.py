@@ -37,13 +37,27 @@ CHUNK_CHARS = 4000
 _local = threading.local()
 
 
+@lru_cache(maxsize=1)
+def _dictionary() -> Dictionary:
+    """One dictionary per process, shared by its threads' tokenizers (a tokenizer is not
+    thread-safe, the dictionary is): loaded before the app server forks (`warm()`, from
+    community/wsgi.py), its pages are shared by every worker instead of copied into each."""
+    return Dictionary(dict="core")
+
+
 def _tokenizer():
     tokenizer = getattr(_local, "tokenizer", None)
     if tokenizer is None:
         # Mode A (the shortest units) for recall: 充電器 also matches 充電, 携帯電話 matches 電話.
-        tokenizer = Dictionary(dict="core").tokenizer(mode=SplitMode.A)
+        tokenizer = _dictionary().tokenizer(mode=SplitMode.A)
         _local.tokenizer = tokenizer
     return tokenizer
+
+
+def warm() -> None:
+    """Load the dictionary and analyse a little Japanese, so what a first search would load
+    is in memory already (called once in the app server's master, before it forks)."""
+    analyze("充電できないバッテリー")
 
 
 @lru_cache(maxsize=1)
