@@ -24,22 +24,26 @@ SCENARIOS = {
     "floor": "floor (bare view, same size)",
     "thread_anon": "thread page, anonymous",
     "thread_anon_render": "thread page, anonymous, not cached",
+    "thread_anon_render_hot": "thread page, anonymous, not cached, hot thread",
     "thread_user": "thread page, logged in",
     "brand_list": "brand thread list",
     "search": "search",
     "post_answer": "post an answer",
     "vote": "vote helpful (toggle)",
+    "realistic": "realistic traffic, from an empty cache",
 }
 # Which single-request probe gives a scenario's queries (and the same page on a hot thread).
 QUERY_PROBES = {
     "floor": ("floor", None),
     "thread_anon": ("thread_anon", "thread_anon_hot"),
-    "thread_anon_render": ("thread_anon_render", "thread_anon_render_hot"),
+    "thread_anon_render": ("thread_anon_render", None),
+    "thread_anon_render_hot": ("thread_anon_render_hot", None),
     "thread_user": ("thread_user", "thread_user_hot"),
     "brand_list": ("brand_list_render", "brand_list_small"),
     "search": ("search", None),
     "post_answer": ("post_answer", None),
     "vote": ("vote", None),
+    "realistic": (None, None),
 }
 # Scenarios whose target is a latency: measured with as many connections as there are
 # cores, so p95 is the request's own time rather than time queued behind the others (the
@@ -47,6 +51,11 @@ QUERY_PROBES = {
 LATENCY_SCENARIOS = {"search", "post_answer", "vote"}
 LOGGED_IN_MEMBERS = 20  # allauth allows 30 logins a minute from one address
 WARMUP_SECONDS = 5
+FLOOR_WARMUP_SECONDS = 2  # the floor between scenarios: the workers are warm already
+# The realistic scenario's plan must outlast the run (fresh draws, never going round):
+# requests per second it is sized for, above what 2 cores serve.
+REALISTIC_PLAN_RATE = 1500
+REALISTIC_INTERVAL = 10  # seconds per point of the hit rate over time
 # Pages served from the page cache: before they are measured, every distinct page of the
 # plan is read once, so the cache holds what it holds on a site that has been up a while
 # (every page read since it last changed; pages stay a day unless they change). Signed-in
@@ -66,7 +75,9 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         "same run. Needs DATABASE_URL naming a PostgreSQL database whose name contains "
         "'bench' (it is dropped and filled), and wrk.",
     )
-    parser.add_argument("--tier", choices=["S", "M"], default="S", help="data set size")
+    parser.add_argument(
+        "--tier", choices=["XS", "S", "M"], default="S", help="data set size (XS: a quick check)"
+    )
     parser.add_argument(
         "--duration", type=int, default=20, help="seconds of measured load per scenario"
     )
@@ -90,6 +101,26 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--only", default="", help="comma-separated scenarios to run (the floor always runs)"
+    )
+    parser.add_argument(
+        "--floor-duration",
+        type=int,
+        default=10,
+        help="seconds of each floor run (the floor runs between scenarios; at most --duration)",
+    )
+    parser.add_argument(
+        "--realistic-ramp",
+        type=int,
+        default=120,
+        metavar="SECONDS",
+        help="realistic scenario: seconds from the empty page cache before the steady state",
+    )
+    parser.add_argument(
+        "--realistic-steady",
+        type=int,
+        default=60,
+        metavar="SECONDS",
+        help="realistic scenario: seconds of steady state measured after the ramp",
     )
     parser.add_argument("--seed", type=int, default=2026)
     return parser.parse_args(argv)
@@ -156,7 +187,7 @@ def _run(args, env, database_url, cache_url, broker_url, port, timings, wall) ->
     from django.core.management import call_command
     from django.db import connection
 
-    from . import generate, load, probe, report
+    from . import generate, load, probe, report, schedule
 
     started = time.perf_counter()
     call_command("migrate", interactive=False, verbosity=0)
@@ -216,18 +247,75 @@ def _run(args, env, database_url, cache_url, broker_url, port, timings, wall) ->
     srv.start()
     sampler = server.MemorySampler(srv)
     sampler.start()
-    measured: list[dict] = []
-    floors: list[dict] = []
+    runs: list[dict] = []
+    memory_after_search: list[dict] = []
     soak: dict = {}
     try:
         sessions = [load.login(srv.base_url, m.username, generate.PASSWORD) for m in members]
         rng = random.Random(args.seed)  # noqa: S311
         wanted = set(filter(None, args.only.split(","))) or set(SCENARIOS)
-        plans = _plans(load, population, rng, sessions, member_ids, search_available)
+        plans = _plans(load, population, rng, sessions, members, search_available)
+        if "realistic" in wanted:
+            size = (args.realistic_ramp + args.realistic_steady) * REALISTIC_PLAN_RATE
+            plans["realistic"] = (
+                load.plan_realistic(
+                    population,
+                    rng,
+                    size=max(load.PLAN_SIZE, size),
+                    sessions=sessions,
+                    others=_realistic_others(load, population, rng, sessions, members, plans),
+                ),
+                frozenset({200, 302}),
+            )
         order = [k for k in SCENARIOS if k != "floor" and k in wanted and k in plans]
 
-        def measure(key: str) -> dict:
+        def measure_realistic() -> dict:
+            """From an empty page cache: a ramp, then the steady state that is measured."""
+            plan, expected = plans["realistic"]
+            server.redis_flush(cache_url)  # the pages, their versions, and nothing else
+            sampler.phase = "realistic"
+            ramp = load.run_wrk(
+                srv.base_url, plan, seconds=args.realistic_ramp, connections=connections
+            )
+            raw = load.run_wrk(
+                srv.base_url,
+                plan,
+                seconds=args.realistic_steady,
+                connections=connections,
+                offset=ramp["requests"],
+            )
+            figures = load.figures(raw, expected)
+            ramp_figures = load.figures(ramp, expected)
+            points = load.hit_rate_over_time([ramp, raw], REALISTIC_INTERVAL)
+            figures.update(
+                connections=connections,
+                errors=figures["errors"] + ramp_figures["errors"],
+                hit_rate=figures["cache_hit_rate"],
+                hit_rate_over_time=points,
+                steady=load.steady(points),
+                ramp={
+                    k: ramp_figures[k]
+                    for k in ("seconds", "requests", "rps", "errors", "cache_hit_rate")
+                },
+                plan_requests=len(plan),
+                plan_went_round=ramp["requests"] + raw["requests"] > len(plan),
+                cache_emptied=bool(cache_url),
+            )
+            _say(
+                f"{SCENARIOS['realistic']}: ramp {ramp_figures['rps']:,.0f} req/s "
+                f"({ramp_figures['cache_hit_rate']:.0%} hits), then {figures['rps']:,.0f} req/s, "
+                f"p95 {figures['p95_ms']} ms, {figures['errors']} errors, "
+                f"cache hits {figures['hit_rate']:.0%}"
+                + ("" if figures["steady"] else " (hit rate still climbing)")
+            )
+            return {"key": "realistic", "label": SCENARIOS["realistic"], **figures}
+
+        def measure(key: str, *, first_floor: bool = False) -> dict:
+            if key == "realistic":
+                return measure_realistic()
             plan, expected = plans[key]
+            seconds = min(args.floor_duration, args.duration) if key == "floor" else args.duration
+            warmup = FLOOR_WARMUP_SECONDS if key == "floor" and not first_floor else WARMUP_SECONDS
             conns = (
                 min(connections, os.cpu_count() or 1) if key in LATENCY_SCENARIOS else connections
             )
@@ -240,10 +328,10 @@ def _run(args, env, database_url, cache_url, broker_url, port, timings, wall) ->
             if key in CACHED_SCENARIOS:
                 warmed = load.warm(srv.base_url, plan, connections=conns, label=SCENARIOS[key])
                 _say(f"{SCENARIOS[key]}: read {warmed['pages']:,} pages in {warmed['seconds']} s")
-            load.run_wrk(srv.base_url, plan, seconds=WARMUP_SECONDS, connections=conns)
+            load.run_wrk(srv.base_url, plan, seconds=warmup, connections=conns)
             sampler.phase = key
             rows_before = _answer_rows() if key == "post_answer" else 0
-            raw = load.run_wrk(srv.base_url, plan, seconds=args.duration, connections=conns)
+            raw = load.run_wrk(srv.base_url, plan, seconds=seconds, connections=conns)
             figures = load.figures(raw, expected)
             figures["connections"] = conns
             if warmed:
@@ -254,12 +342,16 @@ def _run(args, env, database_url, cache_url, broker_url, port, timings, wall) ->
                 f"{SCENARIOS[key]}: {figures['rps']:,.0f} req/s, p95 {figures['p95_ms']} ms, "
                 f"{figures['errors']} errors, cache hits {figures['cache_hit_rate']:.0%}"
             )
+            if key == "thread_anon_render_hot":
+                figures["answers"] = population_hot_answers
             return {"key": key, "label": SCENARIOS[key], **figures}
 
-        floors.append(measure("floor"))
-        for key in order:
-            measured.append(measure(key))
-        floors.append(measure("floor"))
+        population_hot_answers = _answer_count(population.hot[0]) if population.hot else 0
+        # The floor between scenarios: each one is judged against the machine it met.
+        for position, key in enumerate(schedule.interleave(order)):
+            runs.append(measure(key, first_floor=position == 0))
+            if key == "search":
+                memory_after_search = [m for m in map(server.worker_memory, srv.worker_pids()) if m]
         if args.soak:
             _say(f"soak: {args.soak} s of mixed traffic")
             mixed = load.plan_mixed(
@@ -285,26 +377,31 @@ def _run(args, env, database_url, cache_url, broker_url, port, timings, wall) ->
     if soak:
         soak["memory"] = server.memory_summary(sampler.samples, {"soak"})
     memory = server.memory_summary(sampler.samples, {"floor", *SCENARIOS})
+    if memory_after_search:
+        memory["after_search"] = {
+            "workers": memory_after_search,
+            "max_rss_mib": max(m["rss_mib"] for m in memory_after_search),
+            **(
+                {"max_pss_mib": max(m["pss_mib"] for m in memory_after_search)}
+                if all("pss_mib" in m for m in memory_after_search)
+                else {}
+            ),
+        }
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         postgres = cursor.fetchone()[0].split()[0]
     queries = {p.name: p.queries for p in probes}
-    floor = {
-        "rps": round(sum(f["rps"] for f in floors) / len(floors), 1),
-        "p50_ms": round(sum(f["p50_ms"] for f in floors) / len(floors), 2),
-        "p95_ms": round(sum(f["p95_ms"] for f in floors) / len(floors), 2),
-        "p99_ms": round(sum(f["p99_ms"] for f in floors) / len(floors), 2),
-        "bytes": floor_bytes,
-        "runs": floors,
+    floor = {**schedule.floor_summary(runs), "bytes": floor_bytes}
+    floor_row = {
+        **floor["runs"][0],
+        **{k: floor[k] for k in ("rps", "p50_ms", "p95_ms", "p99_ms")},
+        "ratio": 1.0,
+        "ratio_before_after": 1.0,
+        "floor_rps": floor["rps"],
+        **{f"{p}_ratio": 1.0 for p in schedule.PERCENTILES},
     }
-    scenarios = []
-    for s in [{**floors[0], **{k: floor[k] for k in ("rps", "p50_ms", "p95_ms", "p99_ms")}}]:
-        scenarios.append(s)
-    scenarios += measured
+    scenarios = [floor_row, *schedule.beside_floor(runs)]
     for s in scenarios:
-        s["ratio"] = round(s["rps"] / floor["rps"], 3)
-        for p in ("p50", "p95", "p99"):
-            s[f"{p}_ratio"] = round(s[f"{p}_ms"] / floor[f"{p}_ms"], 2) if floor[f"{p}_ms"] else 0
         main_probe, other_probe = QUERY_PROBES[s["key"]]
         s["queries"] = queries.get(main_probe)
         s["queries_hot"] = queries.get(other_probe) if other_probe else None
@@ -321,6 +418,8 @@ def _run(args, env, database_url, cache_url, broker_url, port, timings, wall) ->
             "workers": workers,
             "connections": connections,
             "duration": args.duration,
+            "floor_duration": min(args.floor_duration, args.duration),
+            "realistic_seconds": [args.realistic_ramp, args.realistic_steady],
             "cache": "Redis" if cache_url else "local memory (no Redis answered)",
             "celery": "Redis broker, not drained during the run" if broker_url else "eager",
             "commit": _commit(),
@@ -397,12 +496,13 @@ def _counts() -> dict:
     }
 
 
-def _plans(load, population, rng, sessions, member_ids, search_available) -> dict:
+def _plans(load, population, rng, sessions, members, search_available) -> dict:
+    member_ids = [m.pk for m in members]
     plans = {
         "floor": (load.plan_floor(), frozenset({200})),
         "thread_anon": (load.plan_threads(population, rng), frozenset({200})),
         "thread_anon_render": (
-            load.plan_threads(population, rng, suffix="?nocache=1"),
+            load.plan_threads(population, rng, suffix="?nocache=1", ordinary=True),
             frozenset({200}),
         ),
         "thread_user": (load.plan_threads(population, rng, sessions), frozenset({200})),
@@ -410,9 +510,36 @@ def _plans(load, population, rng, sessions, member_ids, search_available) -> dic
         "post_answer": (load.plan_post_answers(population, rng, sessions), frozenset({302})),
         "vote": (load.plan_votes(population, rng, sessions, member_ids), frozenset({200})),
     }
+    if population.hot:
+        plans["thread_anon_render_hot"] = (load.plan_hot_thread(population), frozenset({200}))
     if search_available:
         plans["search"] = (load.plan_search(population, rng), frozenset({200}))
     return plans
+
+
+def _realistic_others(load, population, rng, sessions, members, plans) -> dict:
+    """The writes and other reads mixed into the realistic scenario's thread pages."""
+    from qa.models import Thread
+
+    member_ids = [m.pk for m in members]
+    authors = dict(Thread.objects.values_list("pk", "author_id"))
+    profiles = [
+        {"display_name": m.display_name, "bio": m.bio, "language": m.language} for m in members
+    ]
+    others = {
+        key: plans[key][0]
+        for key in ("brand_list", "search", "post_answer", "vote")
+        if key in plans
+    }
+    others["me_too"] = load.plan_me_too(population, rng, sessions, member_ids, authors)
+    others["profile"] = load.plan_profile_saves(sessions, profiles)
+    return others
+
+
+def _answer_count(thread_id: int) -> int:
+    from qa.models import Thread
+
+    return Thread.objects.filter(pk=thread_id).values_list("answer_count", flat=True).first() or 0
 
 
 def _memory_gib() -> float:

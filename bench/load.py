@@ -149,8 +149,12 @@ def run_wrk(
     seconds: int,
     connections: int,
     threads: int = 1,
+    offset: int = 0,
 ) -> dict:
-    """Replay `plan` for `seconds` and return wrk's figures (bounded, stops by itself)."""
+    """Replay `plan` for `seconds` and return wrk's figures (bounded, stops by itself).
+
+    `offset` starts at that request of the plan: a run that continues where the previous
+    one stopped (the realistic scenario's phases) reads fresh pages, not the same ones."""
     _local(base_url)
     with tempfile.TemporaryDirectory(prefix="sodan-bench-") as folder:
         plan_path = Path(folder) / "plan.txt"
@@ -175,7 +179,7 @@ def run_wrk(
         ]
         completed = subprocess.run(  # noqa: S603 - wrk, against our own server on loopback
             command,
-            env={**os.environ, "BENCH_PLAN": str(plan_path)},
+            env={**os.environ, "BENCH_PLAN": str(plan_path), "BENCH_OFFSET": str(offset)},
             capture_output=True,
             text=True,
             timeout=seconds + 120,
@@ -320,13 +324,33 @@ def plan_threads(
     rng: random.Random,
     sessions: list[Session] | None = None,
     suffix: str = "",
+    *,
+    size: int = PLAN_SIZE,
+    ordinary: bool = False,
 ) -> list[Request]:
-    draw = zipf_sampler(len(population.threads), rng)
+    """Thread pages by a Zipf law over every thread of the tier (`ordinary`: leaving out
+    the hot threads with 100+ answers, which have a scenario of their own)."""
+    threads = population.threads
+    if ordinary:
+        hot = set(population.hot)
+        threads = [t for t in threads if t[0] not in hot]
+    draw = zipf_sampler(len(threads), rng)
     plan = []
-    for n in range(PLAN_SIZE):
+    for n in range(size):
         session = sessions[n % len(sessions)] if sessions else None
-        plan.append(_get(population.threads[draw()][1] + suffix, session))
+        plan.append(_get(threads[draw()][1] + suffix, session))
     return plan
+
+
+def plan_hot_thread(population: Population, suffix: str = "?nocache=1") -> list[Request]:
+    """The thread with the most answers (the generator makes one of 300), every time."""
+    if not population.hot:
+        return []
+    return [_get(_thread_path(population, population.hot[0]) + suffix)]
+
+
+def _thread_path(population: Population, pk: int) -> str:
+    return next(path for tid, path in population.threads if tid == pk)
 
 
 def plan_brand_lists(population: Population, rng: random.Random) -> list[Request]:
@@ -421,14 +445,141 @@ def plan_votes(
     return plan
 
 
-def plan_mixed(parts: list[tuple[float, list[Request]]], rng: random.Random) -> list[Request]:
+def plan_me_too(
+    population: Population,
+    rng: random.Random,
+    sessions: list[Session],
+    user_ids: list[int],
+    authors: dict[int, int],
+) -> list[Request]:
+    """Press (and, the next time round, release) "me too" on threads drawn by popularity,
+    never on one's own (`authors`: thread id → author id, for the threads drawn)."""
+    draw = zipf_sampler(len(population.threads), rng)
+    plan = []
+    for n in range(PLAN_SIZE // 20):
+        index = n % len(sessions)
+        pk = population.threads[draw()][0]
+        if authors.get(pk) == user_ids[index]:
+            continue
+        session = sessions[index]
+        headers = {"Cookie": session.cookie, "Content-Type": "application/x-www-form-urlencoded"}
+        body = urlencode({"csrfmiddlewaretoken": session.csrf})
+        plan.append(("POST", f"/t/{pk}/-/me-too/", headers, body))
+    return plan
+
+
+def plan_profile_saves(sessions: list[Session], profiles: list[dict]) -> list[Request]:
+    """Each member saves their profile twice: once switching the e-mail notifications
+    (shown on no page) and once changing their display name (shown on every page they
+    wrote on), then back, as the plan goes round."""
+    plan = []
+    for session, profile in zip(sessions, profiles, strict=True):
+        name = profile["display_name"] or session.username
+        for display_name, notify in ((name, True), (f"{name} 2"[:80], False), (name, False)):
+            body = {
+                "csrfmiddlewaretoken": session.csrf,
+                "display_name": display_name,
+                "bio": profile.get("bio", ""),
+                "language": profile.get("language", ""),
+            }
+            if notify:
+                body["email_notifications"] = "on"
+            headers = {
+                "Cookie": session.cookie,
+                "Content-Type": "application/x-www-form-urlencoded",
+            }
+            plan.append(("POST", "/settings/profile/", headers, urlencode(body)))
+    return plan
+
+
+# The soak's mix, with me-toos and a profile save now and then (weights, not percents).
+REALISTIC_MIX = {
+    "thread_anon": 80.0,
+    "thread_user": 8.0,
+    "brand_list": 7.0,
+    "search": 3.0,
+    "post_answer": 1.0,
+    "vote": 1.0,
+    "me_too": 0.5,
+    "profile": 0.05,
+}
+
+
+def plan_realistic(
+    population: Population,
+    rng: random.Random,
+    *,
+    size: int,
+    sessions: list[Session] | None = None,
+    others: dict[str, list[Request]] | None = None,
+) -> list[Request]:
+    """A day's traffic from an empty page cache: thread pages drawn afresh by the Zipf law
+    over every thread of the tier, `size` requests long (so the run does not go round and
+    read the same pages again), mixed with the other plans (`others`: lists, search,
+    answers, votes, me-toos, profile saves, by their REALISTIC_MIX names) by weight."""
+    others = others or {}
+
+    def share(key: str) -> int:  # with room for the weighted draw's luck
+        return round(size * REALISTIC_MIX[key] / sum(REALISTIC_MIX.values()) * 1.1) + 100
+
+    reads = share("thread_anon")
+    parts = [(REALISTIC_MIX["thread_anon"], plan_threads(population, rng, size=reads))]
+    if sessions:
+        signed_in = share("thread_user")
+        parts.append(
+            (REALISTIC_MIX["thread_user"], plan_threads(population, rng, sessions, size=signed_in))
+        )
+    parts += [(REALISTIC_MIX[key], plan) for key, plan in others.items() if plan]
+    return plan_mixed(parts, rng, size=size)
+
+
+def plan_mixed(
+    parts: list[tuple[float, list[Request]]], rng: random.Random, *, size: int = PLAN_SIZE
+) -> list[Request]:
     """Interleave plans by weight: the soak's day-to-day traffic."""
     weights = [w for w, _ in parts]
     plan = []
     positions = [0] * len(parts)
-    for _ in range(PLAN_SIZE):
+    for _ in range(size):
         k = rng.choices(range(len(parts)), weights=weights)[0]
         sub = parts[k][1]
         plan.append(sub[positions[k] % len(sub)])
         positions[k] += 1
     return plan
+
+
+def hit_rate_over_time(runs: list[dict], interval: int = 10) -> list[dict]:
+    """The page cache's hit rate and the requests per second, `interval` seconds at a time,
+    over consecutive wrk runs (their "timeline": [[second, responses, hits], ...], seconds
+    of the wall clock). `t` is the interval's end in seconds since the first response."""
+    buckets: dict[int, list[int]] = {}
+    for raw in runs:
+        for second, responses, hits in raw.get("timeline", []):
+            into = buckets.setdefault(int(second), [0, 0])
+            into[0] += responses
+            into[1] += hits
+    if not buckets:
+        return []
+    first, last = min(buckets), max(buckets)
+    points = []
+    for start in range(first, last + 1, interval):
+        seconds = [s for s in range(start, min(start + interval, last + 1)) if s in buckets]
+        responses = sum(buckets[s][0] for s in seconds)
+        hits = sum(buckets[s][1] for s in seconds)
+        span = min(start + interval, last + 1) - start
+        points.append(
+            {
+                "t": start - first + span,
+                "requests": responses,
+                "hit_rate": round(hits / responses, 3) if responses else 0.0,
+                "rps": round(responses / span, 1),
+            }
+        )
+    return points
+
+
+def steady(points: list[dict], *, tolerance: float = 0.03) -> bool:
+    """Whether the hit rate has stopped climbing: its last two intervals (full ones) are
+    within `tolerance` of each other."""
+    full = points[:-1] if len(points) > 2 else points
+    return len(full) >= 2 and abs(full[-1]["hit_rate"] - full[-2]["hit_rate"]) <= tolerance
