@@ -185,6 +185,11 @@ def markdown(result: dict) -> str:
             f"{realistic['errors']} errors"
             + ("" if realistic.get("steady") else "; the hit rate was still climbing")
             + (
+                ""
+                if realistic.get("cache_emptied", True)
+                else "; the page cache could not be emptied first (no Redis)"
+            )
+            + (
                 "; the plan went round (pages were read again)"
                 if realistic.get("plan_went_round")
                 else ""

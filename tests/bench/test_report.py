@@ -148,8 +148,15 @@ def test_the_markdown_shows_the_realistic_scenario_with_its_hit_rate_chart(resul
 
 def test_a_hit_rate_still_climbing_is_said(result):
     realistic = result["scenarios"][-1]
+    assert "still climbing" not in report.markdown(result)
     realistic["steady"] = False
     assert "the hit rate was still climbing" in report.markdown(result)
+
+
+def test_a_cache_that_could_not_be_emptied_is_said(result):
+    realistic = result["scenarios"][-1]
+    realistic["cache_emptied"] = False
+    assert "could not be emptied first" in report.markdown(result)
 
 
 def test_the_report_writes_the_hit_rate_chart_as_svg(result, tmp_path):
