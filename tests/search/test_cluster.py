@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from opensearchpy import OpenSearch
 
 from qa import services as qa_services
 from search import services
@@ -125,11 +126,12 @@ class Reader(threading.Thread):
 
 def test_the_relevance_suite_passes_on_the_cluster():
     """tests/search/test_relevance.py, every test, with the OpenSearch backend."""
+    index = f"sodan-test-relevance-{uuid.uuid4().hex[:8]}"
     env = {
         **os.environ,
         "SEARCH_BACKEND": "opensearch",
         "SEARCH_URLS": ",".join(URLS),
-        "SEARCH_INDEX": f"sodan-test-relevance-{uuid.uuid4().hex[:8]}",
+        "SEARCH_INDEX": index,
         "SEARCH_REPLICAS": "1",
     }
     result = subprocess.run(
@@ -150,6 +152,7 @@ def test_the_relevance_suite_passes_on_the_cluster():
         text=True,
         check=False,
     )
+    OpenSearch(URLS).indices.delete(index=f"{index}-*")  # what the last test left
     assert result.returncode == 0, result.stdout[-5000:]
     assert " passed" in result.stdout and " skipped" not in result.stdout
 
