@@ -127,9 +127,13 @@ class ProductOut(serializers.ModelSerializer):
 
 class ThreadRightsOut(serializers.Serializer):
     answer = serializers.BooleanField()
+    answer_refusal = serializers.CharField(
+        help_text="Why the caller may not answer; empty if they may."
+    )
     edit = serializers.BooleanField()
     me_too = serializers.BooleanField()
     flag = serializers.BooleanField()
+    moderate = serializers.BooleanField()
 
 
 class AnswerRightsOut(serializers.Serializer):
@@ -182,8 +186,7 @@ class AnswerOut(serializers.ModelSerializer):
 
     @extend_schema_field(AnswerRightsOut)
     def get_can(self, answer: Answer) -> dict:
-        rights = self.context["rights"].answers.get(answer.pk)
-        return AnswerRightsOut(rights).data if rights else {}
+        return AnswerRightsOut(self.context["rights"].answer(answer.pk)).data
 
 
 class ThreadDetailOut(ThreadOut):
@@ -207,7 +210,15 @@ class ThreadDetailOut(ThreadOut):
 
     @extend_schema_field(ThreadRightsOut)
     def get_can(self, thread: Thread) -> dict:
-        return self.context["rights"].as_dict()
+        rights = self.context["rights"]
+        return {
+            "answer": not rights.answer_refusal,
+            "answer_refusal": rights.answer_refusal,
+            "edit": rights.edit,
+            "me_too": rights.me_too,
+            "flag": rights.flag,
+            "moderate": rights.moderate,
+        }
 
     @extend_schema_field(AnswerOut(many=True))
     def get_answers(self, thread: Thread) -> list[dict]:

@@ -15,9 +15,9 @@ from qa import permissions as qa_permissions
 from qa import selectors as qa_selectors
 from qa import services as qa_services
 from qa.models import Answer, HelpfulVote
+from qa.rights import thread_viewer_rights
 
 from .. import permissions, serializers
-from ..rights import thread_rights
 from .base import IDEMPOTENCY_PARAMETER, ApiView, idempotency_key
 
 
@@ -34,7 +34,7 @@ def thread_document(request: Request, pk: int) -> dict:
     context = {
         "request": request,
         "answers": answers,
-        "rights": thread_rights(request.user, thread, answers),
+        "rights": thread_viewer_rights(request.user, thread, answers),
         "said_me_too": qa_selectors.viewer_said_me_too(thread=thread, user=request.user),
     }
     return serializers.ThreadDetailOut(thread, context=context).data
@@ -46,7 +46,10 @@ def answer_document(request: Request, pk: int) -> dict:
         answer.voted_by_viewer = HelpfulVote.objects.filter(
             answer=answer, user=request.user
         ).exists()
-    context = {"request": request, "rights": thread_rights(request.user, answer.thread, [answer])}
+    context = {
+        "request": request,
+        "rights": thread_viewer_rights(request.user, answer.thread, [answer]),
+    }
     return serializers.AnswerOut(answer, context=context).data
 
 

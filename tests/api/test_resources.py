@@ -21,12 +21,17 @@ pytestmark = pytest.mark.django_db
 def test_a_thread_shows_its_answers_and_what_the_caller_may_do(api, thread, answer, asker, cast):
     as_asker = api("GET", f"/api/v1/threads/{thread.pk}/", token=token_for(asker)).json()
     assert as_asker["title"] == "Lens error E-12" and as_asker["product"] == "z5"
-    assert as_asker["can"] == {"answer": True, "edit": True, "me_too": False, "flag": False}
+    assert as_asker["can"] == {
+        "answer": True, "answer_refusal": "", "edit": True, "me_too": False, "flag": False,
+        "moderate": False,
+    }  # fmt: skip
     assert as_asker["answers"][0]["can"] == {
         "edit": False, "vote": True, "accept": True, "flag": True,
     }  # fmt: skip
     as_visitor = api("GET", f"/api/v1/threads/{thread.pk}/").json()
-    assert as_visitor["can"] == {"answer": False, "edit": False, "me_too": False, "flag": False}
+    assert as_visitor["can"]["answer"] is False
+    assert as_visitor["can"]["answer_refusal"] == "Log in or sign up to take part in the community."
+    assert not any(as_visitor["can"][right] for right in ("edit", "me_too", "flag", "moderate"))
     assert as_visitor["answers"][0]["body_html"].strip() == "<p>Reboot it.</p>"
 
 
