@@ -23,10 +23,6 @@ class NotFound(ApiView):
 
     permission_classes: list = []
 
-    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
-        self.http_method_names = [*ApiView.http_method_names]
-        return super().dispatch(request, *args, **kwargs)
-
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
         raise Http404

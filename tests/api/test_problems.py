@@ -175,3 +175,9 @@ def test_numbers_past_what_the_database_holds_are_400_naming_the_field(api, aske
     )  # fmt: skip
     assert "base_revision" in _problem(edited, 400)["errors"]
     _unchanged(thread)
+
+
+@pytest.mark.parametrize("method", ["GET", "POST", "DELETE"])
+def test_an_address_under_the_api_that_names_nothing_is_a_404_problem(api, method):
+    _problem(api(method, "/api/v1/brands/not,a,slug/"), 404)
+    _problem(api(method, "/api/v1/nothing/here/"), 404)
