@@ -30,6 +30,8 @@ def test_a_person_makes_a_token_sees_it_once_and_uses_it(client, api, asker):
     assert api("GET", "/api/v1/me/", token=token).json()["username"] == "hana"
     again = client.get("/settings/tokens/")
     assert token not in again.content.decode()
+    # The scopes are a group of check boxes with its own legend, not boxes inside a label.
+    assert "<legend>Scopes</legend>" in again.content.decode()
     assert "Script" in again.content.decode()
 
 
