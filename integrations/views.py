@@ -8,31 +8,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from feedback import permissions
 from feedback.forms import EndpointEventsForm
-from feedback.models import WebhookEndpoint
-from feedback.permissions import check_can_manage_integrations
 
 from . import services
-
-
-def _endpoint(request: HttpRequest, brand_slug: str, pk: int) -> WebhookEndpoint:
-    """The brand's endpoint for its admins: 403 with the reason for anyone else, 404 for
-    another brand's endpoint."""
-    endpoint = get_object_or_404(
-        WebhookEndpoint.objects.select_related("brand"), pk=pk, brand__slug=brand_slug
-    )
-    check_can_manage_integrations(request.user, endpoint.brand)
-    return endpoint
 
 
 @login_required
 @require_POST
 def endpoint_events(request: HttpRequest, brand_slug: str, pk: int) -> HttpResponse:
-    endpoint = _endpoint(request, brand_slug, pk)
+    brand = permissions.access_integrations(request.user, brand_slug)
+    endpoint = permissions.access_endpoint(request.user, brand, pk)
     form = EndpointEventsForm(request.POST)
     try:
         if not form.is_valid():
@@ -44,17 +34,18 @@ def endpoint_events(request: HttpRequest, brand_slug: str, pk: int) -> HttpRespo
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Saved: the endpoint receives the events ticked."))
-    return redirect("feedback:integrations", brand_slug=endpoint.brand.slug)
+    return redirect("feedback:integrations", brand_slug=brand.slug)
 
 
 @login_required
 @require_POST
 def endpoint_test(request: HttpRequest, brand_slug: str, pk: int) -> HttpResponse:
-    endpoint = _endpoint(request, brand_slug, pk)
+    brand = permissions.access_integrations(request.user, brand_slug)
+    endpoint = permissions.access_endpoint(request.user, brand, pk)
     services.webhook_test_send(actor=request.user, endpoint=endpoint)
     messages.success(
         request,
         _("A test event is on its way to %(url)s: see the deliveries below.")
         % {"url": endpoint.url},
     )
-    return redirect("feedback:integrations", brand_slug=endpoint.brand.slug)
+    return redirect("feedback:integrations", brand_slug=brand.slug)
