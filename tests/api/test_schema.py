@@ -18,7 +18,7 @@ from tests.api.conftest import token_for
 pytestmark = pytest.mark.django_db
 
 # About a minute for the whole run on a small machine.
-EXAMPLES_PER_OPERATION = 20
+EXAMPLES_PER_OPERATION = 60
 
 
 def test_the_schema_documents_v1_only_with_both_ways_in(api):
