@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8000
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test install services serve lint format messages check-deploy worker beat clean bench bench-search
+.PHONY: demo test install services search-cluster serve lint format messages check-deploy worker beat clean bench bench-search
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Sodan needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -33,6 +33,11 @@ test: $(STAMP)
 ## local connections) and Redis on 127.0.0.1:6379; needs root or sudo; safe to run again
 services:
 	@bash deploy/services.sh
+
+## Build (Maven) and start a three-node OpenSearch cluster on 127.0.0.1:9250-9252 with the
+## Japanese analyser; `bash deploy/search-cluster.sh stop` stops it (search/README.md)
+search-cluster:
+	@bash deploy/search-cluster.sh start
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

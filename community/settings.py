@@ -156,6 +156,12 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
         DATABASES["default"].setdefault("OPTIONS", {}).update(
             server_side_binding=True, prepare_threshold=5
         )
+    # Behind PgBouncer in transaction mode a server-side cursor (QuerySet.iterator) cannot
+    # outlive its transaction: set DATABASE_DISABLE_SERVER_SIDE_CURSORS=1 there too.
+    # https://docs.djangoproject.com/en/5.2/ref/databases/#transaction-pooling-server-side-cursors
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
+        "DATABASE_DISABLE_SERVER_SIDE_CURSORS", default=False
+    )
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # SQLite (`make demo`): concurrent writers wait their turn instead of answering 500
     # "database is locked". WAL lets pages read while one request writes; writers wait up to
@@ -179,7 +185,7 @@ SODAN_REPLICA_RETRY_SECONDS: float = env.float("SODAN_REPLICA_RETRY_SECONDS", de
 SODAN_REPLICA_DATABASES: list[str] = []
 for _number, _url in enumerate(DATABASE_REPLICA_URLS, start=1):
     _replica = env.db_url_config(_url)
-    for _key in ("CONN_MAX_AGE", "CONN_HEALTH_CHECKS", "ATOMIC_REQUESTS"):
+    for _key in ("CONN_MAX_AGE", "CONN_HEALTH_CHECKS", "DISABLE_SERVER_SIDE_CURSORS"):
         if _key in DATABASES["default"]:
             _replica[_key] = DATABASES["default"][_key]
     _replica.setdefault("OPTIONS", {}).update(DATABASES["default"].get("OPTIONS", {}))
@@ -435,19 +441,12 @@ SODAN_WEBHOOKS_ALLOW_LOCAL: bool = env.bool("SODAN_WEBHOOKS_ALLOW_LOCAL", defaul
 # the site's session (with CSRF) for the docs page; errors as RFC 9457 problem details.
 # https://www.django-rest-framework.org/api-guide/settings/
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": [
-        "api.authentication.BearerTokenAuthentication",
-        "api.authentication.SiteSessionAuthentication",
-    ],
-    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.TokenScopes"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PAGINATION_CLASS": "api.pagination.Cursor",
-    "PAGE_SIZE": env.int("SODAN_API_PAGE_SIZE", default=20),
-    "EXCEPTION_HANDLER": "api.problems.exception_handler",
+    # The API's views set their own authentication, scopes, parsers and errors (api/views/
+    # base.py): these defaults are shared with Wagtail's API views.
     "DEFAULT_SCHEMA_CLASS": "api.schema.ApiAutoSchema",
-    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+# Rows in one page of an API list (a client may ask for up to 100 with ?page_size=).
+SODAN_API_PAGE_SIZE: int = env.int("SODAN_API_PAGE_SIZE", default=20)
 # https://drf-spectacular.readthedocs.io/en/latest/settings.html
 SPECTACULAR_SETTINGS = {
     "TITLE": "Sodan API",
@@ -517,5 +516,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # The search clients log every request at INFO; their failures are warnings.
+        "opensearch": {"level": "WARNING"},
+        "elastic_transport": {"level": "WARNING"},
+    },
 }

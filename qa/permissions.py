@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from community.permissions import participation_refusal, require_participation
-from moderation.permissions import edit_refusal, moderates
+from moderation.permissions import check_can_flag, edit_refusal, moderates
 
 from .models import Answer, Thread
 
@@ -117,8 +117,8 @@ def can_me_too(user: Any, thread: Thread) -> bool:
 
 
 def can_flag(user: Any, post: Thread | Answer) -> bool:
-    """Anyone who may take part may flag someone else's post (the flag form says the rest)."""
-    return can_ask(user) and post.author_id != user.pk
+    """Whether to offer the flag link: moderation's rule (the flag form says the rest)."""
+    return _allowed(check_can_flag, user, post)
 
 
 def answer_refusal(user: Any, thread: Thread) -> str:
