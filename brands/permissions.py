@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from community import memo
+from community.permissions import allowed as _allowed
 from community.permissions import require_participation
 
 if TYPE_CHECKING:
@@ -318,14 +319,6 @@ def can_write_customer_note(user: Any, brand: Brand) -> bool:
 def check_can_read_audit_log(user: Any) -> None:
     if not _is_staff(user):
         raise PermissionDenied(_("Only Sodan staff read the audit log."))
-
-
-def _allowed(check, *args: Any) -> bool:
-    try:
-        check(*args)
-    except PermissionDenied:
-        return False
-    return True
 
 
 def can_take(user: Any, thread: Thread) -> bool:

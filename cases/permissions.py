@@ -16,6 +16,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from brands.permissions import is_brand_member, is_rep
+from community.permissions import allowed as _allowed
 from community.permissions import require_participation
 
 from .models import Case
@@ -132,14 +133,6 @@ def can_decide_summary(user: Any, case: Case) -> bool:
 def can_be_case_customer(user: Any, thread: Thread) -> bool:
     """A case is with a customer, never with the brand's own people."""
     return _active(user) and not is_brand_member(user, thread.brand)
-
-
-def _allowed(check, *args: Any) -> bool:
-    try:
-        check(*args)
-    except PermissionDenied:
-        return False
-    return True
 
 
 def check_summary_writer_speaks(case: Case) -> None:

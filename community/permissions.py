@@ -6,6 +6,7 @@ length of the request (community/memo.py), so a page asks each question once.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -44,6 +45,15 @@ def participation_refusal(user: Any) -> str | None:
             "or ask for a new one from your account's e-mail page."
         )
     return None
+
+
+def allowed(check: Callable[..., None], *args: Any) -> bool:
+    """A `check_*` rule as a boolean: the `can_*` form templates and pages ask."""
+    try:
+        check(*args)
+    except PermissionDenied:
+        return False
+    return True
 
 
 def require_participation(user: Any) -> None:

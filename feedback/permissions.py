@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from brands import permissions as brand_permissions
+from community.permissions import allowed as _allowed
 from community.permissions import participation_refusal, require_participation
 
 if TYPE_CHECKING:
@@ -93,14 +94,6 @@ def check_can_manage_integrations(user: Any, brand: Brand) -> None:
             user,
             brand,
         )
-
-
-def _allowed(check: Any, *args: Any) -> bool:
-    try:
-        check(*args)
-    except PermissionDenied:
-        return False
-    return True
 
 
 def can_read_feedback(user: Any, brand: Brand) -> bool:

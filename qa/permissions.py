@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from community.permissions import allowed as _allowed
 from community.permissions import participation_refusal, require_participation
 from moderation.permissions import check_can_flag, edit_refusal, moderates
 
@@ -86,14 +87,6 @@ def check_can_accept(user: Any, answer: Answer) -> None:
 
 def can_ask(user: Any) -> bool:
     return participation_refusal(user) is None
-
-
-def _allowed(check, *args: Any) -> bool:
-    try:
-        check(*args)
-    except PermissionDenied:
-        return False
-    return True
 
 
 def can_edit_thread(user: Any, thread: Thread) -> bool:
