@@ -12,7 +12,8 @@ class CaseOpenForm(forms.Form):
     customer = forms.ModelChoiceField(
         queryset=None, label=_("With"), required=False, empty_label=None
     )
-    body = forms.CharField(
+    # Not "body": the thread page this form sits on has the answer form's body too.
+    message = forms.CharField(
         label=_("First message, seen only by the customer and your team"),
         widget=forms.Textarea(attrs={"rows": 4}),
     )

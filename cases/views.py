@@ -34,7 +34,12 @@ def case_open(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Choose who the case is with and write the first message."))
         return redirect(thread)
     try:
-        case = services.case_open(actor=request.user, thread=thread, **form.cleaned_data)
+        case = services.case_open(
+            actor=request.user,
+            thread=thread,
+            customer=form.cleaned_data["customer"],
+            body=form.cleaned_data["message"],
+        )
     except ValidationError as error:
         _errors(request, error)
         return redirect(thread)

@@ -27,6 +27,16 @@ def _no_rate_limits(settings):
 
 
 @pytest.fixture(autouse=True)
+def _default_language(settings):
+    """Each test starts in the site's default language: a request or a task that switched
+    this thread to Japanese must not translate the next test's refusals."""
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _isolated_cache(settings):
     """Each test starts with an empty cache, so rate limits never leak between tests."""
     from django.core.cache import cache

@@ -74,7 +74,7 @@ def test_the_customer_writes_from_the_case_page(login, customer, case):
 
 def test_the_product_team_and_others_cannot_open_a_case(login, product_member, customer_thread):
     url = reverse("cases:open", args=[customer_thread.pk])
-    response = login(product_member).post(url, {"customer": "", "body": "Your address?"})
+    response = login(product_member).post(url, {"customer": "", "message": "Your address?"})
     assert response.status_code == 403 and not Case.objects.exists()
 
 
@@ -93,7 +93,7 @@ def test_the_thread_page_shows_the_marker_and_nothing_of_the_case(
     with committed():
         response = rep_client.post(
             reverse("cases:open", args=[customer_thread.pk]),
-            {"customer": customer.pk, "body": "Please send your order number."},
+            {"customer": customer.pk, "message": "Please send your order number."},
         )
     case = Case.objects.get()
     assert response.status_code == 302 and response["Location"] == case.get_absolute_url()
