@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from community import memo
 from community.permissions import allowed as _allowed
 from community.permissions import require_participation
+from community.viewer_facts import SOURCES
 
 if TYPE_CHECKING:
     from qa.models import Answer, Thread
@@ -43,8 +44,6 @@ TEAMS = "brands.teams"
 
 def _roles_by_brand(user: Any) -> dict[int, frozenset[str]]:
     """Every active brand role of the person, one query per request (brands/facts.py)."""
-    from community.viewer_facts import SOURCES
-
     return SOURCES[ROLES].recall(user)
 
 

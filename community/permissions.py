@@ -14,6 +14,8 @@ from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
+from .viewer_facts import SOURCES
+
 VERIFIED = "community.verified"
 
 
@@ -21,8 +23,6 @@ def is_verified(user: Any) -> bool:
     """A customer: signed in with a verified e-mail address."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    from .viewer_facts import SOURCES
-
     return SOURCES[VERIFIED].recall(user)  # community/facts.py
 
 

@@ -40,6 +40,7 @@ FACT_COLUMNS = ("fact_kind", "fact_number", "fact_text", "fact_name", "fact_slug
 DATA_COLUMNS = FACT_COLUMNS[1:]
 
 Row = tuple[Any, Any, Any, Any]  # (number, text, name, slug)
+_UNKNOWN = object()
 
 
 @dataclass(frozen=True)
@@ -60,11 +61,13 @@ class FactSource:
 
     def recall(self, user: Any, thread_id: int | None = None) -> Any:
         """The fact for this person, from the request's memo or from one query."""
-
-        def load() -> Any:
-            return self.fold([row[1:] for row in self.queryset(user.pk, thread_id)])
-
-        return memo.recall(user, self.memo_key(thread_id), load)
+        key = self.key if thread_id is None else self.memo_key(thread_id)
+        known = memo.peek(user, key, _UNKNOWN)
+        if known is not _UNKNOWN:
+            return known
+        value = self.fold([row[1:] for row in self.queryset(user.pk, thread_id)])
+        memo.remember(user, key, value)
+        return value
 
 
 SOURCES: dict[str, FactSource] = {}
@@ -103,6 +106,25 @@ def _union(user_id: Any, thread_id: int | None) -> QuerySet:
     return first.union(*rest, all=True)
 
 
+# Building and compiling the union costs more than running it (eight querysets), so it is
+# compiled once per process and database with stand-in ids, which each query then swaps
+# for the person's and the thread's (`_union_sql`).
+_USER_MARK, _THREAD_MARK = -7_391_804_552_018_337, -7_391_804_552_018_338
+
+
+@lru_cache(maxsize=16)
+def _compiled_union(alias: str, with_thread: bool) -> tuple[str, tuple]:
+    queryset = _union(_USER_MARK, _THREAD_MARK if with_thread else None)
+    return queryset.query.get_compiler(alias).as_sql()
+
+
+def _union_sql(alias: str, user_id: Any, thread_id: int | None) -> tuple[str, list]:
+    """The union's SQL and its parameters for this person (and thread)."""
+    sql, params = _compiled_union(alias, thread_id is not None)
+    ids = {_USER_MARK: user_id, _THREAD_MARK: thread_id}
+    return sql, [ids.get(param, param) if type(param) is int else param for param in params]
+
+
 def _remember(user: Any, rows: list[tuple], thread_id: int | None) -> None:
     by_kind: dict[str, list[Row]] = {}
     for kind, *data in rows:
@@ -126,7 +148,11 @@ def loaded(user: Any, *, thread_id: int | None = None) -> bool:
 def load(user: Any, *, thread_id: int | None = None) -> None:
     """Every registered fact about this person (and their facts on the thread), in one
     query, kept for the request."""
-    _remember(user, list(_union(user.pk, thread_id)), thread_id)
+    alias = router.db_for_read(type(user))
+    sql, params = _union_sql(alias, user.pk, thread_id)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, params)
+        _remember(user, cursor.fetchall(), thread_id)
 
 
 # --- The user row and the facts together --------------------------------------------------
@@ -156,7 +182,7 @@ def user_with_facts(user_id: Any, *, thread_id: int | None) -> Any:
     model = get_user_model()
     alias = router.db_for_read(model)
     connection = connections[alias]
-    facts_sql, facts_params = _union(user_id, thread_id).query.get_compiler(alias).as_sql()
+    facts_sql, facts_params = _union_sql(alias, user_id, thread_id)
     (before, after), fields = _user_row_sql(alias)
     user_param = model._meta.pk.get_db_prep_value(user_id, connection)
     with connection.cursor() as cursor:

@@ -6,9 +6,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 from brands.permissions import brand_roles
 from community import memo
+from community.permissions import require_participation
+from community.viewer_facts import SOURCES
 
 if TYPE_CHECKING:
     from brands.models import Brand
@@ -29,8 +32,6 @@ def appointments_of(brand_ids: list[int | None]) -> tuple[bool, frozenset[int]]:
 
 def _appointments(user: Any) -> tuple[bool, frozenset[int]]:
     """(is global moderator, brand ids moderated), one query per request (moderation/facts.py)."""
-    from community.viewer_facts import SOURCES
-
     return SOURCES[APPOINTMENTS].recall(user)
 
 
@@ -74,8 +75,6 @@ def edit_refusal(user: Any, brand: Brand, *, author_id: int, official: bool) -> 
     brand's own people wrote (its reps, admins and product team, and its official answers)
     only global moderators and staff may change: the brand's word is not the brand
     moderator's to rewrite. Callers have checked `moderates` first."""
-    from django.utils.translation import gettext as _
-
     if is_global_moderator(user):
         return None
     if official or author_id in _brand_people_ids(brand):
@@ -87,8 +86,6 @@ def edit_refusal(user: Any, brand: Brand, *, author_id: int, official: bool) -> 
 
 def moderation_refusal(user: Any, brand: Brand) -> str | None:
     """Why this person may not moderate this brand's posts; None if they may."""
-    from django.utils.translation import gettext as _
-
     if moderates(user, brand):
         return None
     if not getattr(user, "is_authenticated", False):
@@ -116,15 +113,11 @@ def is_global_moderator(user: Any) -> bool:
 
 
 def check_can_sanction(user: Any) -> None:
-    from django.utils.translation import gettext as _
-
     if not is_global_moderator(user):
         raise PermissionDenied(_("Only global moderators and staff can suspend or ban members."))
 
 
 def check_can_manage_keywords(user: Any, brand: Brand | None) -> None:
-    from django.utils.translation import gettext as _
-
     if getattr(user, "is_staff", False):
         return
     if brand is not None and "admin" in brand_roles(user, brand):
@@ -153,10 +146,6 @@ def is_moderator_for_navigation(user: Any) -> bool:
 
 def check_can_flag(user: Any, post: Thread | Answer) -> None:
     """Anyone who may take part flags someone else's post; their own they edit."""
-    from django.utils.translation import gettext as _
-
-    from community.permissions import require_participation
-
     require_participation(user)
     if post.author_id == user.pk:
         raise PermissionDenied(_("You can't flag your own post; edit it instead."))
@@ -164,8 +153,6 @@ def check_can_flag(user: Any, post: Thread | Answer) -> None:
 
 def check_flaggable(post: Thread | Answer) -> None:
     """A post that is hidden or deleted is already with the moderators."""
-    from django.utils.translation import gettext as _
-
     if post.visibility != "published":
         raise PermissionDenied(_("This post is already under review."))
 
@@ -173,15 +160,11 @@ def check_flaggable(post: Thread | Answer) -> None:
 def appealed_once() -> PermissionDenied:
     """The refusal of a second appeal: also raised by the service when two appeals arrive
     at once and the database keeps only the first."""
-    from django.utils.translation import gettext as _
-
     return PermissionDenied(_("You have already appealed this removal; a post is appealed once."))
 
 
 def check_can_appeal(user: Any, post: Thread | Answer) -> AuditLogEntry:
     """The author of a removed post appeals its removal, once. Returns the removal."""
-    from django.utils.translation import gettext as _
-
     from qa.models import Thread
 
     from .models import Appeal
@@ -200,8 +183,6 @@ def check_can_appeal(user: Any, post: Thread | Answer) -> AuditLogEntry:
 
 def check_can_decide_appeal(user: Any, appeal: Appeal, brand: Brand) -> None:
     """A neutral moderator of the post's brand who did not remove the post."""
-    from django.utils.translation import gettext as _
-
     check_can_moderate(user, brand)
     if appeal.removal.actor_id == user.pk:
         raise PermissionDenied(
@@ -212,8 +193,6 @@ def check_can_decide_appeal(user: Any, appeal: Appeal, brand: Brand) -> None:
 def check_can_verify(user: Any, answer: Answer) -> None:
     """A neutral moderator of the brand states that someone else's published answer is
     accurate."""
-    from django.utils.translation import gettext as _
-
     check_can_moderate(user, answer.thread.brand)
     if answer.author_id == user.pk:
         raise PermissionDenied(_("You can't verify your own answer; another moderator must."))
@@ -223,8 +202,6 @@ def check_can_verify(user: Any, answer: Answer) -> None:
 
 def check_can_sanction_member(user: Any, member: Any) -> None:
     """Global moderators and staff suspend or ban members: not themselves, not staff."""
-    from django.utils.translation import gettext as _
-
     check_can_sanction(user)
     if member.pk == user.pk:
         raise PermissionDenied(_("You can't sanction yourself."))
@@ -234,8 +211,6 @@ def check_can_sanction_member(user: Any, member: Any) -> None:
 
 def check_can_see_queue(user: Any) -> None:
     """The review queue, re-checks and appeals lists: anyone who moderates somewhere."""
-    from django.utils.translation import gettext as _
-
     if not is_moderator(user):
         raise PermissionDenied(_("Only moderators can see the review queue."))
 
@@ -254,7 +229,6 @@ def access_post(viewer: Any, kind: str, pk: int) -> Thread | Answer:
     and appealing each check their own rule on it): 404 if there is none, 403 for a kind
     that is neither."""
     from django.shortcuts import get_object_or_404
-    from django.utils.translation import gettext as _
 
     from qa.models import Answer, Thread
 

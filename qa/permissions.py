@@ -11,7 +11,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _  # `can_*` never needs the sentence
 
 from community.permissions import allowed as _allowed
 from community.permissions import participation_refusal, require_participation

@@ -41,6 +41,7 @@ from django.urls import get_urlconf, reverse
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
+from brands.models import Brand
 from brands.permissions import brand_roles
 from brands.selectors import navigation_brands
 from community import page_cache, viewer_facts
@@ -72,17 +73,15 @@ class SharedPage:
     The token is new for each rendering, so nothing a person wrote can pose as a slot."""
 
     token: str = field(default_factory=lambda: secrets.token_hex(8))
-    thread: Any = None
-    answers: tuple[Answer, ...] = ()
+    rows: KeptRows | None = None
 
     def keep(self, thread: Thread, answers: list[Answer]) -> None:
-        """Keep copies of the thread and answers the page shows, for the rules (_kept)."""
-        kept = _kept(thread)
-        kept.brand = _kept(thread.brand)
-        self.thread = kept
-        self.answers = tuple(_kept(answer) for answer in answers)
-        for answer in self.answers:
-            answer.thread = kept
+        """Keep the rows of the thread and answers the page shows, for the rules."""
+        self.rows = KeptRows(
+            thread=_values(thread),
+            brand=_values(thread.brand),
+            answers=tuple(_values(answer) for answer in answers),
+        )
 
     def marker(self, name: str, args: list[Any]) -> SafeString:
         text = ",".join(str(arg) for arg in args)
@@ -104,21 +103,34 @@ class SharedPage:
 
 
 @dataclass(frozen=True)
+class KeptRows:
+    """The thread, its brand and the answers a shared rendering shows, as the values of
+    every field but the long texts (plain values: quick to store and read back)."""
+
+    thread: tuple
+    brand: tuple
+    answers: tuple[tuple, ...]
+
+    def objects(self) -> tuple[Thread, tuple[Answer, ...]]:
+        """Model instances again, for the rules (qa/rights.py), which are asked about them
+        exactly as on a page rendered for the viewer. A rule that reads a field left out
+        loads it, a query per answer, which the query-count tests notice at once."""
+        thread = _restored(Thread, self.thread)
+        Thread.brand.field.set_cached_value(thread, _restored(Brand, self.brand))
+        answers = tuple(_restored(Answer, values) for values in self.answers)
+        for answer in answers:  # the row's thread_id is this thread's: only the cache is set
+            Answer.thread.field.set_cached_value(answer, thread)
+        return thread, answers
+
+
+@dataclass(frozen=True)
 class Rendering:
-    """A thread page's shared rendering, as cached, with the thread and answers it shows:
-    copies of the real rows (every field but the long texts), which the rules are asked
-    about for each viewer (qa/rights.py) exactly as on a page rendered for them. A rule
-    that reads a field left out loads it, one query per answer, which the query-count
-    tests notice at once."""
+    """A thread page's shared rendering, as cached, with the rows it shows."""
 
     parts: tuple[str | tuple[str, tuple[str, ...]], ...]
     marks: page_cache.Marks  # where its nonce and CSRF token go
-    thread: Thread
-    answers: tuple[Answer, ...]
-
-    @property
-    def slug(self) -> str:
-        return self.thread.slug
+    slug: str
+    rows: KeptRows
 
 
 @dataclass
@@ -165,9 +177,10 @@ def serve(request: HttpRequest, thread_id: int, slug: str) -> HttpResponse | Non
     if rendering is None or rendering.slug != slug:
         return None
     user = _reader(request, thread_id)
-    if not _shares_rendering(user, rendering.thread):
+    thread, answers = rendering.rows.objects()
+    if not _shares_rendering(user, thread):
         return None
-    page = fill(rendering, _viewer(request, user, rendering.thread, rendering.answers)).encode()
+    page = fill(rendering, _viewer(request, user, thread, answers)).encode()
     if whole:
         page_cache.store(anonymous_key, stamp, (slug, page, rendering.marks))
     return page_cache.respond(request, page, rendering.marks, "hit")
@@ -201,12 +214,13 @@ def render(
     rendering = Rendering(
         parts=shared.split(response.content.decode()),
         marks=marks,
-        thread=shared.thread,
-        answers=shared.answers,
+        slug=thread.slug,
+        rows=shared.rows,
     )
     _version_key, shared_key, anonymous_key = page_cache.thread_keys(thread.pk, request)
     page_cache.store(shared_key, stamp, rendering)
-    page = fill(rendering, _viewer(request, user, rendering.thread, rendering.answers)).encode()
+    kept_thread, kept_answers = rendering.rows.objects()
+    page = fill(rendering, _viewer(request, user, kept_thread, kept_answers)).encode()
     if page_cache.cacheable(request):
         page_cache.store(anonymous_key, stamp, (thread.slug, page, rendering.marks))
     return page_cache.respond(request, page, rendering.marks, "miss")
@@ -255,15 +269,20 @@ def _viewer(request: HttpRequest, user: Any, thread: Thread, answers: tuple[Answ
     return viewer
 
 
-def _kept(instance: Any) -> Any:
-    """A copy of a row for the cached rendering: every field but the long texts."""
-    model = type(instance)
-    fields = [f for f in model._meta.concrete_fields if not isinstance(f, models.TextField)]
-    return model.from_db(
-        instance._state.db,
-        [f.attname for f in fields],
-        [getattr(instance, f.attname) for f in fields],
+@lru_cache(maxsize=8)
+def _kept_fields(model: type[models.Model]) -> tuple[str, ...]:
+    """The fields a shared rendering keeps of a row: all but the long texts."""
+    return tuple(
+        f.attname for f in model._meta.concrete_fields if not isinstance(f, models.TextField)
     )
+
+
+def _values(instance: models.Model) -> tuple:
+    return tuple(getattr(instance, name) for name in _kept_fields(type(instance)))
+
+
+def _restored(model: type[models.Model], values: tuple) -> Any:
+    return model.from_db(None, _kept_fields(model), values)
 
 
 # --- Filling the slots --------------------------------------------------------------------

@@ -108,3 +108,17 @@ def test_a_fact_is_declared_once():
     source = viewer_facts.SOURCES[ROLES]
     with pytest.raises(ValueError, match="declared twice"):
         viewer_facts.fact(ROLES, fold=source.fold)(lambda user_id, thread_id: None)
+
+
+def test_the_union_compiled_once_serves_each_person_their_own_facts(busy_person, thread):
+    """The union is compiled once per process with stand-in ids; each load swaps in the
+    person's and the thread's own."""
+    person, answer = busy_person
+    stranger = UserFactory(username="stranger")
+    viewer_facts.load(stranger, thread_id=thread.pk)
+    viewer_facts.load(person, thread_id=thread.pk)
+    assert memo.peek(stranger, ROLES) == {}
+    assert memo.peek(stranger, f"{qa_facts.VOTES}:{thread.pk}") == frozenset()
+    assert memo.peek(person, f"{qa_facts.VOTES}:{thread.pk}") == frozenset({answer.pk})
+    loaded = viewer_facts.user_with_facts(stranger.pk, thread_id=thread.pk)
+    assert memo.peek(loaded, UNREAD) == 0
