@@ -1,5 +1,6 @@
 """Brands' models, one module per sub-domain; import them from here."""
 
+from .approvals import AnswerApproval, ApprovalRule, CannedReply, OfficialDraft
 from .claims import BrandClaim, Invitation, hash_invitation_token
 from .core import (
     MAX_RESPONSE_TARGET_HOURS,
@@ -19,12 +20,16 @@ from .ownership import (
 
 __all__ = [
     "MAX_RESPONSE_TARGET_HOURS",
+    "AnswerApproval",
+    "ApprovalRule",
     "Brand",
     "BrandClaim",
+    "CannedReply",
     "CustomerNote",
     "Endorsement",
     "Invitation",
     "Membership",
+    "OfficialDraft",
     "OwnershipEvent",
     "Product",
     "ProductVersion",

@@ -89,6 +89,11 @@ class Brand(models.Model):
         related_name="+",
         help_text=_("The customer who started this community; empty if staff created it."),
     )
+    approval_self_allowed = models.BooleanField(
+        _("approvers may approve their own drafts"),
+        default=False,
+        help_text=_("Otherwise another approver must approve an approver's own draft."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = BrandQuerySet.as_manager()
@@ -203,6 +208,16 @@ class Membership(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(
         null=True, blank=True, help_text=_("A revoked member loses every power at once.")
+    )
+    is_approver = models.BooleanField(
+        _("approver"),
+        default=False,
+        help_text=_("May approve the team's official answers where a rule asks for approval."),
+    )
+    in_training = models.BooleanField(
+        _("in training"),
+        default=False,
+        help_text=_("Every official answer and endorsement of theirs waits for an approver."),
     )
 
     objects = MembershipQuerySet.as_manager()
