@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from community import memo
+from community.mfa import powers_wait
 from community.permissions import allowed as _allowed
 from community.permissions import require_participation
 from community.viewer_facts import SOURCES
@@ -69,11 +70,14 @@ def brand_roles(user: Any, brand: Brand) -> frozenset[str]:
     """The person's roles in this brand (admin, rep, product); empty for everyone else."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return frozenset()
+    roles = None
     if not memo.known(user, ROLES):
-        hints = memo.peek(user, ROLE_HINTS, {})
-        if brand.pk in hints:
-            return hints[brand.pk]
-    return _roles_by_brand(user).get(brand.pk, frozenset())
+        roles = memo.peek(user, ROLE_HINTS, {}).get(brand.pk)
+    if roles is None:
+        roles = _roles_by_brand(user).get(brand.pk, frozenset())
+    if roles and powers_wait(user):  # no brand power before two-factor (community/mfa.py)
+        return frozenset()
+    return roles
 
 
 def is_rep(user: Any, brand: Brand) -> bool:

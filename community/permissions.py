@@ -88,3 +88,15 @@ def access_notification(viewer: Any, pk: int) -> Any:
     return get_object_or_404(
         Notification.objects.select_related("thread", "answer"), pk=pk, recipient=viewer
     )
+
+
+def check_can_reset_two_factor(actor: Any, member: Any) -> None:
+    """Staff reset a member's lost second factor, after checking who the member is; never
+    their own (another staff member does that), so one stolen account cannot undo its own
+    protection."""
+    if not (getattr(actor, "is_authenticated", False) and actor.is_active and actor.is_staff):
+        raise PermissionDenied(_("Only staff can reset a member's two-factor authentication."))
+    if actor.pk == member.pk:
+        raise PermissionDenied(
+            _("Another staff member must reset your own two-factor authentication.")
+        )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import account_views, views
 
 app_name = "community"
 
@@ -11,4 +11,15 @@ urlpatterns = [
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_mark_read, name="notifications_read"),
     path("notifications/<int:pk>/", views.notification_open, name="notification_open"),
+    path(
+        "accounts/verification/resend/",
+        account_views.verification_resend,
+        name="verification_resend",
+    ),
+    path("two-factor/", account_views.two_factor_required, name="two_factor_required"),
+    path(
+        "two-factor/reset/<str:username>/",
+        account_views.two_factor_reset,
+        name="two_factor_reset",
+    ),
 ]

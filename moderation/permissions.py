@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from brands.permissions import brand_roles
 from community import memo
+from community.mfa import powers_wait
 from community.permissions import require_participation
 from community.viewer_facts import SOURCES
 
@@ -31,8 +32,12 @@ def appointments_of(brand_ids: list[int | None]) -> tuple[bool, frozenset[int]]:
 
 
 def _appointments(user: Any) -> tuple[bool, frozenset[int]]:
-    """(is global moderator, brand ids moderated), one query per request (moderation/facts.py)."""
-    return SOURCES[APPOINTMENTS].recall(user)
+    """(is global moderator, brand ids moderated), one query per request (moderation/facts.py);
+    none while the moderator's second factor is missing (community/mfa.py)."""
+    is_global, brand_ids = SOURCES[APPOINTMENTS].recall(user)
+    if (is_global or brand_ids) and powers_wait(user):
+        return False, frozenset()
+    return is_global, brand_ids
 
 
 def is_moderator(user: Any) -> bool:

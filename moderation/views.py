@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from brands.models import Brand
 from community.form_actions import form_action
+from community.mfa import reauthenticate_for_powers
 from qa.models import Answer, Thread
 
 from . import permissions, selectors, services
@@ -240,6 +241,7 @@ def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@reauthenticate_for_powers  # banning asks again (community/mfa.py)
 def member_sanction(request: HttpRequest, username: str) -> HttpResponse:
     member = permissions.access_member_to_sanction(request.user, username)
     form = SanctionForm(request.POST or None)

@@ -27,6 +27,20 @@ def _no_rate_limits(settings):
 
 
 @pytest.fixture(autouse=True)
+def _powers_without_two_factor(settings):
+    """The suite signs reps, moderators and staff in with force_login everywhere; two-factor
+    before powers (community/mfa.py) is switched on by the tests about it (`two_factor`
+    fixture), so the rest of the suite tests its own rules, not that one."""
+    settings.SODAN_MFA_REQUIRED_FOR_POWERS = False
+
+
+@pytest.fixture
+def two_factor(settings):
+    """Powers need two-factor, as in production."""
+    settings.SODAN_MFA_REQUIRED_FOR_POWERS = True
+
+
+@pytest.fixture(autouse=True)
 def _default_language(settings):
     """Each test starts in the site's default language: a request or a task that switched
     this thread to Japanese must not translate the next test's refusals."""

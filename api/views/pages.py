@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from brands.models import Brand
+from community.mfa import reauthenticate_for_powers
 
 from .. import permissions, services
 from ..forms import BrandKeyForm, TokenForm
@@ -51,6 +52,7 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@reauthenticate_for_powers  # creating a brand API key asks again (community/mfa.py)
 def brand_keys(request: HttpRequest, brand_slug: str) -> HttpResponse:
     brand = get_object_or_404(Brand, slug=brand_slug)
     permissions.check_can_manage_api_keys(request.user, brand)

@@ -92,6 +92,10 @@ class ThreadSpec:
 
 
 DEMO_PASSWORD = "sodan-demo"  # noqa: S105 - printed on screen; demo accounts only
+# The second factor of the demo's rep, brand admin, moderator and staff (their powers need
+# one, community/mfa.py): add this secret to an authenticator app, or compute the code
+# (`oathtool --totp -b SECRET`). Printed on screen; demo accounts only.
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPSODANDEMO2FA2345"  # noqa: S105
 SITE_URL = "http://127.0.0.1:8000/"
 
 

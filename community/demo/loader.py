@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.hashers import make_password
 from django.db.models import Count, F, Q
 from django.utils import timezone
@@ -356,6 +357,9 @@ def _appoint(users: dict[str, User], brands: dict[str, Brand], now: datetime) ->
             brand=official, user=users[person.username], role=role
         )
         Membership.objects.filter(pk=membership.pk).update(created_at=now - timedelta(days=days))
+    for person in (content.REP, content.BRAND_ADMIN, content.MODERATOR, content.STAFF):
+        # Their powers need a second factor (community/mfa.py): one known secret, printed.
+        TOTP.activate(users[person.username], content.DEMO_TOTP_SECRET)
     appointment = ModeratorAppointment.objects.create(
         user=users[content.MODERATOR.username],
         brand=None,

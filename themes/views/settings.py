@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from brands.models import Brand
+from community.mfa import reauthenticate_for_powers
 
 from .. import permissions, selectors, services
 from ..forms import DomainForm, ThemeForm, WidgetOriginForm, apply_service_errors
@@ -105,6 +106,7 @@ def _domains_page(
 
 
 @login_required
+@reauthenticate_for_powers  # changing a brand's address asks again (community/mfa.py)
 def domains(request: HttpRequest, brand_slug: str) -> HttpResponse:
     brand = permissions.access_site(request.user, brand_slug)
     form = DomainForm(request.POST or None)
@@ -149,6 +151,7 @@ def domain_check(request: HttpRequest, brand_slug: str, pk: int) -> HttpResponse
 
 @login_required
 @require_POST
+@reauthenticate_for_powers  # changing a brand's address asks again (community/mfa.py)
 def domain_remove(request: HttpRequest, brand_slug: str, pk: int) -> HttpResponse:
     domain = _brand_domain(request, brand_slug, pk)
     hostname = domain.hostname
