@@ -61,3 +61,9 @@ def viewer_said_me_too(*, thread: Thread, user: Any) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     return SOURCES[ME_TOO].recall(user, thread.pk)
+
+
+def viewer_voted(*, answer: Answer, user: Any) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return answer.pk in SOURCES[VOTES].recall(user, answer.thread_id)

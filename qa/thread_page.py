@@ -317,9 +317,10 @@ def _variant(kind: str, flags: tuple, language: str, urlconf: str | None) -> str
         user = SimpleNamespace(is_authenticated=signed_in)
         return _render("includes/_body_attributes.html", {"user": user, "csrf_token": csrf})
     if kind == "vote":
-        can_vote, voted = flags
+        can_vote, voted, signed_in = flags
         answer = SimpleNamespace(pk=SENTINEL_ID, viewer_can_vote=can_vote, voted_by_viewer=voted)
-        return _render("qa/_vote_button.html", {"answer": answer, "csrf_token": csrf})
+        user = SimpleNamespace(is_authenticated=signed_in)  # anonymous: the sign-in link
+        return _render("qa/_vote_button.html", {"answer": answer, "user": user, "csrf_token": csrf})
     if kind == "answer_actions":
         accepted, can_accept, can_edit, can_flag = flags
         answer = SimpleNamespace(
@@ -339,8 +340,9 @@ def _variant(kind: str, flags: tuple, language: str, urlconf: str | None) -> str
         context = {"can_edit": can_edit, "can_flag": can_flag, "can_moderate": False}
         return _render("qa/_thread_actions.html", {**context, "thread": thread})
     if kind == "me_too_form":
-        can_me_too, said = flags
+        can_me_too, said, signed_in = flags
         context = {"can_me_too": can_me_too, "said_me_too": said, "me_too_form": MeTooForm()}
+        context["user"] = SimpleNamespace(is_authenticated=signed_in)  # anonymous: a link
         return _render("qa/_me_too_form.html", {**context, "thread": thread, "csrf_token": csrf})
     if kind == "answer_form":
         form = AnswerForm(initial={"submission_token": SUBMISSION_TOKEN_MARK})
@@ -419,7 +421,7 @@ def _thread_actions(viewer: Viewer, args: tuple[str, ...]) -> str:
 
 
 def _me_too_form(viewer: Viewer, args: tuple[str, ...]) -> str:
-    flags = (viewer.rights.me_too, viewer.said_me_too)
+    flags = (viewer.rights.me_too, viewer.said_me_too, viewer.user.is_authenticated)
     return _shared_variant(viewer, "me_too_form", flags, viewer.thread.pk)
 
 
@@ -439,7 +441,8 @@ def _answer_form(viewer: Viewer, args: tuple[str, ...]) -> str:
 def _vote(viewer: Viewer, args: tuple[str, ...]) -> str:
     answer_id = int(args[0])
     can_vote = viewer.rights.answer(answer_id).vote
-    return _shared_variant(viewer, "vote", (can_vote, answer_id in viewer.voted), answer_id)
+    flags = (can_vote, answer_id in viewer.voted, viewer.user.is_authenticated)
+    return _shared_variant(viewer, "vote", flags, answer_id)
 
 
 def _answer_actions(viewer: Viewer, args: tuple[str, ...]) -> str:

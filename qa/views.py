@@ -11,9 +11,10 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -27,7 +28,7 @@ from feedback import selectors as feedback_selectors
 from moderation import selectors as moderation_selectors
 from moderation.ratelimit import RateLimited
 
-from . import drafts, permissions, selectors, services, thread_page
+from . import drafts, intents, permissions, selectors, services, thread_page
 from .forms import AnswerEditForm, AnswerForm, AskForm, MeTooForm, ThreadEditForm, ThreadFilterForm
 from .models import Answer, Thread
 from .rights import thread_viewer_rights
@@ -397,3 +398,55 @@ def answer_accept(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         services.answer_accept(actor=request.user, answer=answer)
     return redirect(answer.get_absolute_url())
+
+
+def take_part_start(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """Where an anonymous reader's Helpful or Me too leads: sign in (or sign up), then
+    the confirmation page with the action they meant (qa/intents.py). Changes nothing."""
+    if kind not in intents.KINDS:
+        raise Http404
+    back = intents.confirmation_url(intents.Intent(kind=kind, target_id=pk))
+    if request.user.is_authenticated:
+        return redirect(back)
+    return redirect_to_login(back)
+
+
+def take_part(request: HttpRequest, token: str) -> HttpResponse:
+    """Confirm, with one POST, the Helpful or Me too pressed before signing in; applied
+    once (a second confirmation does not take it back), then back to the post."""
+    intent = intents.intent_from_token(token)
+    if intent is None:
+        messages.error(request, _("That link has expired. Press the button again."))
+        return redirect("/")
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if intent.kind == intents.VOTE:
+        answer = permissions.access_answer(request.user, intent.target_id)
+        thread, back, check = answer.thread, answer.get_absolute_url(), permissions.check_can_vote
+        done = selectors.viewer_voted(answer=answer, user=request.user)
+    else:
+        thread = _visible_thread(request, intent.target_id)
+        answer, back, check = (
+            None,
+            f"{thread.get_absolute_url()}#me-too",
+            permissions.check_can_me_too,
+        )
+        done = selectors.viewer_said_me_too(thread=thread, user=request.user)
+    try:
+        check(request.user, answer or thread)
+    except PermissionDenied as refusal:
+        context = {"intent": intent, "thread": thread, "answer": answer, "back": back}
+        context |= {"refusal": refusal.args[0] if refusal.args else "", "brand": thread.brand}
+        return render(request, "qa/take_part.html", context, status=403)
+    if request.method == "POST":
+        if not done and answer is not None:
+            services.answer_vote_toggle(user=request.user, answer=answer)
+        elif not done:
+            services.thread_me_too_toggle(user=request.user, thread=thread)
+        if answer is not None:
+            messages.success(request, _("You found this answer helpful."))
+        else:
+            messages.success(request, _("You have this too. We'll tell you when it changes."))
+        return redirect(back)
+    context = {"intent": intent, "thread": thread, "answer": answer, "back": back, "done": done}
+    return render(request, "qa/take_part.html", {**context, "brand": thread.brand})
