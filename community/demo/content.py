@@ -96,7 +96,13 @@ DEMO_PASSWORD = "sodan-demo"  # noqa: S105 - printed on screen; demo accounts on
 # one, community/mfa.py): add this secret to an authenticator app, or compute the code
 # (`oathtool --totp -b SECRET`). Printed on screen; demo accounts only.
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPSODANDEMO2FA2345"  # noqa: S105
-SITE_URL = "http://127.0.0.1:8000/"
+
+
+def site_url() -> str:
+    """Where the demo is served: SITE_URL, which `make demo` sets from PORT."""
+    from django.conf import settings
+
+    return settings.SITE_URL.rstrip("/") + "/"
 
 
 # --- Brands ---------------------------------------------------------------------------

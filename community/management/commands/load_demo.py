@@ -115,7 +115,7 @@ class Command(BaseCommand):
                 self.stdout.write("  ".join("-" * width for width in widths))
         members = ", ".join(person.username for person in content.MEMBERS)
         self.stdout.write(f"Community members (same password): {members}")
-        self.stdout.write(f"Open {content.SITE_URL} and log in with a username above.")
+        self.stdout.write(f"Open {content.site_url()} and log in with a username above.")
         self.stdout.write(
             "The rep, brand admin, moderator and staff need two-factor: authenticator secret "
             f"{content.DEMO_TOTP_SECRET} (oathtool --totp -b {content.DEMO_TOTP_SECRET})."
