@@ -87,7 +87,7 @@ def _start(threads: list[Thread], now: datetime, *, days_before_now: float) -> d
 
 
 def _tracker_requests(brand: Brand, secret: str, item: FeedbackItem) -> None:
-    """The tracker puts the battery item in progress; a replay of its request is refused,
+    """The tracker puts the updater item in progress; a replay of its request is refused,
     and so is a request signed with an old secret."""
     body = json.dumps({"issue_url": TRACKER_ISSUE, "status": "in_progress"}).encode()
     now = int(timezone.now().timestamp())
@@ -151,6 +151,7 @@ def load_feedback(
     fn_raw = _thread(official, "Let the Fn buttons toggle")
     repair_web = _thread(official, "修理の進み具合をWebで")
     battery = _thread(official, "Z5 battery drains overnight")
+    heat_4k = _thread(official, "Z5で4K動画を撮ると")
     link_android = _thread(official, "Hoshino Link can't find my Z5")
     link_ios = _thread(official, "Hoshino Linkで写真の転送が")
     for thread, labels in (
@@ -161,13 +162,13 @@ def load_feedback(
     ):
         services.thread_labels_set(actor=rep, thread=thread, labels=labels)
 
-    # New: the rep passed the customer's E-203 thread on.
+    # New: the rep passed the question about 4K recording stopping from heat on.
     new = services.feedback_item_create(
         actor=rep,
         brand=official,
-        title="E-203 when updating the Z5 over Wi-Fi",
-        summary="The USB update works; Wi-Fi updates fail at about 80%.",
-        threads=[e203],
+        title="Z5 stops 4K recording from heat after about 50 minutes",
+        summary="Parents film hour-long school events; an open screen and USB power help.",
+        threads=[heat_4k],
     )
 
     # Under review: the firmware team is reproducing Err 41.
@@ -197,19 +198,21 @@ def load_feedback(
     )
 
     # In progress: linked to the firmware team's issue, which the tracker moved itself.
+    # (Its thread is still open: the battery thread, solved by 2.1.2, links to no item.)
     in_progress = services.feedback_item_create(
         actor=rep,
         brand=official,
-        title="Z5 battery drains overnight since 2.1.0",
-        summary="Wi-Fi standby stays on after power-off. Worse with the battery grip.",
+        title="Z5 updater stops with E-203 on files unzipped on a Mac",
+        summary="The updater cannot read the file when it sits in a folder or beside macOS's "
+        "hidden ._ copy.",
         issue_url=TRACKER_ISSUE,
-        threads=[battery],
+        threads=[e203],
     )
     in_progress = _walk(actor=admin, item=in_progress, to=Status.PLANNED)
     services.feedback_comment_add(
         actor=rep,
         item=in_progress,
-        body="Customers on 2.1.1 still see it; see the cohort table. The grip makes it worse.",
+        body="Customers on 2.1.0 hit it; see the cohort table. The updater should skip ._ files.",
     )
     secret = integrations.signing_secret_rotate(actor=admin, brand=official)
     _tracker_requests(official, secret.secret, in_progress)

@@ -27,15 +27,16 @@ def _answers(brand: Brand, exclude_authors: set[int]) -> list[Answer]:
     )
 
 
+def _thread(brand: Brand, title_start: str) -> Thread:
+    return Thread.objects.get(brand=brand, title__startswith=title_start)
+
+
 def load_moderation(
     *, users: dict[str, User], brands: dict[str, Brand], report: Callable[[str], None]
 ) -> None:
     moderator, staff = users["moderator"], users["staff"]
     official = next(brands[b.slug] for b in content.BRANDS if b.official)
     community = [brands[b.slug] for b in content.BRANDS if not b.official]
-    members = [
-        u for name, u in users.items() if name not in {"moderator", "staff", "rep", "brandadmin"}
-    ]
 
     # Crisis keywords: the official brand's admin keeps a list; staff keep a global one.
     services.crisis_keyword_add(actor=users["brandadmin"], brand=official, phrase="発火")
@@ -68,30 +69,55 @@ def load_moderation(
         body=rechecked.body + "\n\nEdit: this also worked on the newer firmware for me.",
     )
 
-    # Flags in the queue: two people on one answer (below the hiding threshold), a
-    # duplicate report, and an inaccurate-answer report with a note.
-    first_brand_answers = _answers(community[0], {moderator.pk})
-    target = first_brand_answers[0]
-    flaggers = [u for u in members if u.pk != target.author_id][:2]
-    services.flag_create(flagger=flaggers[0], answer=target, reason="off_topic")
-    services.flag_create(flagger=flaggers[1], answer=target, reason="spam")
-    threads = list(Thread.objects.listed().filter(brand=community[1]).order_by("created_at"))
-    services.flag_create(
-        flagger=next(u for u in members if u.pk != threads[-1].author_id),
-        thread=threads[-1],
-        reason="duplicate",
-        duplicate_of=threads[0],
+    # Flags in the queue, each on a post that earns it: two people on a referral-link
+    # answer (below the hiding threshold), a duplicate of an existing thread, and an
+    # inaccurate answer whose note says what is wrong with it.
+    wifi_calling = _thread(community[0], "Wi-Fi calling drops after")
+    referral = qa_services.answer_create(
+        author=users["haruto_s"],
+        thread=wifi_calling,
+        body=(
+            "Forget Kumo, switch carriers: sign up at best-sim-deals.example with my referral "
+            "code SAVE500 and you get 500 points."
+        ),
     )
-    wrong = _answers(community[2], {moderator.pk})[0]
+    services.flag_create(flagger=users["emma_w"], answer=referral, reason="off_topic")
+    services.flag_create(flagger=users["lucas_b"], answer=referral, reason="spam")
+    brown_rice = _thread(community[1], "RC-10の玄米モード")
+    again = qa_services.thread_create(
+        author=users["sofia_m"],
+        brand=community[1],
+        type=Thread.Type.PROBLEM,
+        product=brown_rice.product,
+        title="Brown rice on the RC-10 is still hard in the middle",
+        body="The brown rice mode on my RC-10 leaves the grains hard in the centre. "
+        "Is there a setting I'm missing?",
+    )
     services.flag_create(
-        flagger=next(u for u in members if u.pk != wrong.author_id),
+        flagger=users["priya_r"], thread=again, reason="duplicate", duplicate_of=brown_rice
+    )
+    squeal = _thread(community[2], "後ろのブレーキからキーキー")
+    wrong = qa_services.answer_create(
+        author=users["lucas_b"],
+        thread=squeal,
+        body="Spray a little WD-40 on the rear brake disc and the squeal stops.",
+    )
+    services.flag_create(
+        flagger=users["tom_h"],
         answer=wrong,
         reason="inaccurate",
-        note="The manual says the filter must be replaced, not washed.",
+        note="Oil on a brake disc stops the brake from working: the manual says to clean "
+        "the disc with isopropyl alcohol, never to oil it.",
     )
 
     # A removal by staff and the author's appeal, waiting for the moderator to decide.
-    removed = _answers(community[3], {moderator.pk, staff.pk})[0]
+    charger = _thread(community[2], "Replacement charger for the Commute E2")
+    removed = qa_services.answer_create(
+        author=users["emma_w"],
+        thread=charger,
+        body="Cycle Base, the repair shop in Setagaya, had the E2 charger in stock and fitted "
+        "the new charging port the same day. Ask them.",
+    )
     services.post_hide(
         actor=staff, post=removed, reason="Looks like an advertisement for a repair shop."
     )

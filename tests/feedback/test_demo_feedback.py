@@ -73,14 +73,15 @@ def test_shipping_closed_the_loop_and_customers_see_public_statuses(demo, client
         notice = asker.notifications.get(kind=Notification.Kind.FEEDBACK_SHIPPED)
         assert "Fixed in version Link 3.6.0" in notice.message
     assert shipped.closures.filter(notified_at__isnull=True).count() == 0
-    customer_thread = _item("new").links.get().thread
-    assert customer_thread.author.username == "customer"
+    passed_on = _item("new").links.get().thread
     assert (
-        "Passed on to the product team"
-        in client.get(customer_thread.get_absolute_url()).content.decode()
+        "Passed on to the product team" in client.get(passed_on.get_absolute_url()).content.decode()
     )
-    battery = _item("in_progress").links.get().thread
-    assert "The team is working on this" in client.get(battery.get_absolute_url()).content.decode()
+    customer_thread = _item("in_progress").links.get().thread
+    assert customer_thread.author.username == "customer"
+    assert not customer_thread.is_solved
+    page = client.get(customer_thread.get_absolute_url()).content.decode()
+    assert "The team is working on this" in page
 
 
 def test_the_integrations_page_has_a_tracker_log_and_deliveries(demo, client):
