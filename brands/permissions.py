@@ -27,9 +27,11 @@ if TYPE_CHECKING:
     from .models import (
         Brand,
         BrandClaim,
+        CannedReply,
         Endorsement,
         Invitation,
         Membership,
+        OfficialDraft,
         Product,
         ThreadOwnership,
     )
@@ -334,6 +336,136 @@ def can_release(user: Any, thread: Thread, ownership: ThreadOwnership | None) ->
 
 def can_endorse(user: Any, answer: Answer) -> bool:
     return _allowed(check_can_endorse, user, answer)
+
+
+# --- Approvals of official answers and canned replies ------------------------------------
+
+
+APPROVER_SEATS = "brands.approver_seats"
+
+
+def _approver_membership(user: Any, brand: Brand) -> Any:
+    """The person's active membership here, for the approver flag: a query once per
+    request and brand (asked on the team's own pages and by the services, never for a
+    customer's page); the services that change the flags forget it."""
+    from .models import Membership
+
+    if not getattr(user, "is_authenticated", False):
+        return None
+    seats = memo.recall(user, APPROVER_SEATS, dict)
+    if brand.pk not in seats:
+        seats[brand.pk] = Membership.objects.active().filter(brand=brand, user=user).first()
+    return seats[brand.pk]
+
+
+def check_can_read_drafts(user: Any, brand: Brand) -> None:
+    """Drafts waiting for approval and the approval queue: the brand's team, or staff."""
+    _require_member_or_staff(
+        user,
+        brand,
+        _(
+            "Drafts of official answers are private to %(brand)s's team until they are "
+            "approved and published."
+        )
+        % {"brand": brand.name},
+    )
+
+
+def can_read_drafts(user: Any, brand: Brand) -> bool:
+    return _allowed(check_can_read_drafts, user, brand)
+
+
+def check_can_approve_draft(user: Any, draft: OfficialDraft) -> None:
+    """Approve a draft, ask for changes, or edit and approve it: the brand's approvers (and
+    its admins where the rule says so), or staff; one's own draft only where the brand
+    allows it."""
+    brand = draft.brand
+    if not _is_staff(user):
+        require_participation(user)
+        membership = _approver_membership(user, brand)
+        admin_may = draft.admins_approve and membership is not None and membership.role == ADMIN
+        if membership is None or not (membership.is_approver or admin_may):
+            if draft.admins_approve:
+                sentence = _("Only %(brand)s's approvers and admins approve this draft.")
+            else:
+                sentence = _("Only %(brand)s's approvers approve this draft.")
+            raise _refuse(sentence % {"brand": brand.name}, user, brand)
+    if draft.author_id == user.pk and not brand.approval_self_allowed:
+        raise PermissionDenied(
+            _(
+                "You wrote this draft: another approver must approve it. %(brand)s's admins "
+                "can allow approvers to approve their own drafts on the team page."
+            )
+            % {"brand": brand.name}
+        )
+
+
+def can_approve_draft(user: Any, draft: OfficialDraft) -> bool:
+    return _allowed(check_can_approve_draft, user, draft)
+
+
+def check_can_revise_draft(user: Any, draft: OfficialDraft) -> None:
+    """Revise or withdraw a draft: its author, while they still speak for the brand."""
+    brand = draft.brand
+    _require_rep(
+        user,
+        brand,
+        _("Only %(brand)s's reps and admins write its official answers.") % {"brand": brand.name},
+    )
+    if draft.author_id != user.pk:
+        raise PermissionDenied(
+            _("%(name)s wrote this draft: only they revise or withdraw it.")
+            % {"name": draft.author.public_name}
+        )
+
+
+def can_revise_draft(user: Any, draft: OfficialDraft) -> bool:
+    return _allowed(check_can_revise_draft, user, draft)
+
+
+def check_can_use_canned_replies(user: Any, brand: Brand) -> None:
+    """Read, write and insert the brand's canned replies: its reps and admins."""
+    _require_rep(
+        user,
+        brand,
+        _("Canned replies are for %(brand)s's reps and admins.") % {"brand": brand.name},
+    )
+
+
+def can_use_canned_replies(user: Any, brand: Brand) -> bool:
+    return _allowed(check_can_use_canned_replies, user, brand)
+
+
+def access_drafts(viewer: Any, slug: str) -> Brand:
+    """The brand whose approval queue the viewer reads."""
+    return access_brand(viewer, slug, check=check_can_read_drafts)
+
+
+def access_draft(viewer: Any, brand: Brand, pk: int) -> OfficialDraft:
+    """One of this brand's drafts, for its team (403 first, then 404)."""
+    from .models import OfficialDraft
+
+    check_can_read_drafts(viewer, brand)
+    draft = get_object_or_404(
+        OfficialDraft.objects.select_related(
+            "author", "thread__product", "thread__author", "answer__author", "decided_by", "rule"
+        ),
+        pk=pk,
+        brand=brand,
+    )
+    draft.brand = brand
+    return draft
+
+
+def access_canned_replies(viewer: Any, slug: str) -> Brand:
+    return access_brand(viewer, slug, check=check_can_use_canned_replies)
+
+
+def access_canned_reply(viewer: Any, brand: Brand, pk: int) -> CannedReply:
+    from .models import CannedReply
+
+    check_can_use_canned_replies(viewer, brand)
+    return get_object_or_404(CannedReply, pk=pk, brand=brand)
 
 
 # --- Refusals the services meet on rows they have locked ----------------------------------

@@ -431,8 +431,15 @@ def brand_report(
     if weeks not in PERIODS:
         weeks = DEFAULT_WEEKS
     start = period_start(now, weeks)
+    from .approval_selectors import approvals_table
+
     report = Report(brand=brand, weeks=weeks, start=start, end=now)
     thread_tables, report.thread_total = _threads_tables(brand, start, weeks)
     waiting_tables, report.target_share = _waiting_tables(brand, start, weeks, now)
-    report.tables = [*thread_tables, *waiting_tables, _team_table(brand, start)]
+    report.tables = [
+        *thread_tables,
+        *waiting_tables,
+        _team_table(brand, start),
+        approvals_table(brand, start, weeks),
+    ]
     return report

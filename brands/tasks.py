@@ -47,3 +47,11 @@ def send_invitation(invitation_id: int, token: str) -> int:
     from . import services
 
     return services.invitation_send(invitation_id=invitation_id, token=token)
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def notify_official_draft(draft_id: int, event: str, stamp: str) -> int:
+    """A draft official answer was sent for approval, sent back for changes, or approved."""
+    from .services import approvals
+
+    return approvals.official_draft_notify(draft_id=draft_id, event=event, stamp=stamp)

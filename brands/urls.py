@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import approval_urls
 from .views import communities, directory, inbox, reports, team, threads
 
 app_name = "brands"
@@ -54,3 +55,6 @@ urlpatterns = [
         "staff/claims/<int:pk>/decide/", communities.staff_claim_decide, name="staff_claim_decide"
     ),
 ]
+
+# Approvals of official answers and canned replies (brands/approval_urls.py).
+urlpatterns += approval_urls.urlpatterns

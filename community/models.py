@@ -107,6 +107,7 @@ class Notification(models.Model):
         FEEDBACK_SHIPPED = "feedback_shipped", _("The team has acted on what you reported")
         FEEDBACK_MENTION = "feedback_mention", _("You were mentioned on a feedback item")
         PRIVATE_CASE = "private_case", _("Private case")
+        OFFICIAL_DRAFT = "official_draft", _("A draft official answer")
 
     recipient = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="notifications", help_text=_("Who is told.")

@@ -45,7 +45,14 @@ def thread_answers(*, thread: Thread, user: Any) -> list[Answer]:
     answers = list(
         Answer.objects.filter(thread=thread)
         .visible_to(user)
-        .select_related("author", "accepted_by", "verified_by", "endorsed_by", "official_for")
+        .select_related(
+            "author",
+            "accepted_by",
+            "verified_by",
+            "endorsed_by",
+            "official_for",
+            "approval__approved_by",  # an approved official answer's approver, joined
+        )
         .in_reading_order()
     )
     voted: frozenset[int] = frozenset()

@@ -18,7 +18,9 @@ from django.utils.translation import gettext as _
 
 from brands import permissions as brand_permissions
 from brands import services as brand_services
-from brands.models import Brand, Product, ProductVersion
+from brands.approval_selectors import approval_needed
+from brands.models import ApprovalRule, Brand, OfficialDraft, Product, ProductVersion
+from brands.services import approvals
 from community import page_cache
 from community import tasks as community_tasks
 from community.models import User
@@ -289,16 +291,36 @@ def thread_edit(
 
 
 @transaction.atomic
-def answer_create(*, author: User, thread: Thread, body: str, submission_token: str = "") -> Answer:
+def answer_create(
+    *,
+    author: User,
+    thread: Thread,
+    body: str,
+    submission_token: str = "",
+    hold_for_approval: bool = True,
+) -> Answer | OfficialDraft:
     """Answer a thread. With the answer form's `submission_token`, a second submission of
-    the same form by the same person raises AlreadySubmitted with the answer first saved."""
+    the same form by the same person raises AlreadySubmitted with the answer first saved.
+
+    Where the brand's approval rules (or the rep's training) ask for it, a rep's official
+    answer is not published: it is held as a draft for the brand's approvers, and the
+    draft is returned (brands.services.approvals). Approving it calls this again with
+    `hold_for_approval=False`."""
     permissions.check_can_answer(author, thread)
     _, body = _validate_text(body=body)
     submission = _claim_submission(author=author, token=submission_token)
-    _check_posting_limits(author, body)
-    body_html = render_markdown(body)
     # Who the author was when they wrote it: stays true if they later leave the brand.
     speaks_for_brand = brand_permissions.is_rep(author, thread.brand)
+    if speaks_for_brand and hold_for_approval:
+        need = approval_needed(author=author, thread=thread, kind=ApprovalRule.Kind.ANSWER)
+        if need is not None:
+            _check_posting_limits(author, body)
+            return approvals.official_draft_submit(
+                author=author, thread=thread, kind=ApprovalRule.Kind.ANSWER, need=need, body=body
+            )
+    if hold_for_approval:  # an approved draft was limited when it was written
+        _check_posting_limits(author, body)
+    body_html = render_markdown(body)
     answer = Answer.objects.create(
         thread=thread,
         author=author,
@@ -334,13 +356,36 @@ def answer_edit(
     body: str,
     reason: str = "",
     base_revision: int | None = None,
+    hold_for_approval: bool = True,
 ) -> Answer:
-    """Save a new revision of the answer; `base_revision` as for thread_edit."""
+    """Save a new revision of the answer; `base_revision` as for thread_edit.
+
+    An official answer its author changes where approval is asked for keeps its approved
+    text: the change waits as a draft (`answer.held_for_approval`) until an approver
+    approves it (brands.services.approvals)."""
     permissions.check_can_edit_answer(actor, answer)
     _, body = _validate_text(body=body)
     answer = Answer.objects.select_for_update().select_related("thread__brand").get(pk=answer.pk)
     if body == answer.body:
         return answer
+    thread = answer.thread
+    if (
+        hold_for_approval
+        and actor.pk == answer.author_id
+        and answer.official_for_id == thread.brand_id
+        and brand_permissions.is_rep(actor, thread.brand)
+    ):
+        need = approval_needed(author=actor, thread=thread, kind=ApprovalRule.Kind.ANSWER)
+        if need is not None:
+            answer.held_for_approval = approvals.official_draft_submit(
+                author=actor,
+                thread=thread,
+                kind=ApprovalRule.Kind.ANSWER,
+                need=need,
+                body=body,
+                answer=answer,
+            )
+            return answer
     if _edit_already_saved(
         post=answer, base_revision=base_revision, actor=actor, title=None, body=body
     ):

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from brands import permissions as brand_permissions
 from brands import selectors as brand_selectors
-from brands.models import Brand, Product
+from brands.models import Brand, OfficialDraft, Product
 from community import page_cache
 from community.form_actions import form_action
 from feedback import selectors as feedback_selectors
@@ -246,6 +246,8 @@ def answer_create(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, limited.message)
             return thread_detail(request, pk, thread.slug, answer_form=form, status=429)
         else:
+            if isinstance(answer, OfficialDraft):
+                messages.info(request, _("Your answer waits for an approver; the team can see it."))
             response = redirect(answer.get_absolute_url())
             return drafts.forget_when_saved(response, request, drafts.key("answer", thread.pk))
     return thread_detail(request, pk, thread.slug, answer_form=form)
@@ -311,6 +313,16 @@ def answer_edit(request: HttpRequest, pk: int) -> HttpResponse:
             _apply_errors(form, error)
         else:
             saved = drafts.key("answer-edit", answer.pk)
+            held = getattr(answer, "held_for_approval", None)
+            if held is not None:
+                messages.info(
+                    request,
+                    _(
+                        "Your change goes back for approval: the published answer stays as "
+                        "approved until an approver approves the change."
+                    ),
+                )
+                return drafts.forget_when_saved(redirect(held), request, saved)
             return drafts.forget_when_saved(redirect(answer.get_absolute_url()), request, saved)
     return render(
         request,

@@ -6,11 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from brands.models import OfficialDraft
 from qa import permissions as qa_permissions
 from qa import selectors as qa_selectors
 from qa import services as qa_services
@@ -25,6 +27,21 @@ def _valid(serializer_class: Any, request: Request) -> dict:
     serializer = serializer_class(data=request.data)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
+
+
+def _held(draft: OfficialDraft) -> Response:
+    """202: the brand's approval rules hold the official answer (or the change to it) as a
+    draft for its approvers; nothing is published yet."""
+    return Response(
+        {
+            "draft": draft.pk,
+            "status": draft.status,
+            "detail": _(
+                "The official answer waits for an approver; it is published once approved."
+            ),
+        },
+        status=status.HTTP_202_ACCEPTED,
+    )
 
 
 def thread_document(request: Request, pk: int) -> dict:
@@ -101,6 +118,8 @@ class ThreadAnswers(ApiView):
             )
         except qa_services.AlreadySubmitted as saved:
             return already_saved(request, saved)
+        if isinstance(answer, OfficialDraft):
+            return _held(answer)
         return Response(answer_document(request, answer.pk), status=status.HTTP_201_CREATED)
 
 
@@ -143,7 +162,10 @@ class AnswerDetail(ApiView):
     def patch(self, request: Request, pk: int) -> Response:
         answer = permissions.access_answer(request, pk)
         data = _valid(serializers.AnswerEditIn, request)
-        qa_services.answer_edit(actor=request.user, answer=answer, **data)
+        answer = qa_services.answer_edit(actor=request.user, answer=answer, **data)
+        held = getattr(answer, "held_for_approval", None)
+        if held is not None:
+            return _held(held)
         return Response(answer_document(request, pk))
 
 

@@ -20,7 +20,7 @@ from community import page_cache
 from moderation.services import audit_log_record
 from qa.models import Answer
 
-from ..models import Endorsement, Product, ProductVersion
+from ..models import ApprovalRule, Endorsement, OfficialDraft, Product, ProductVersion
 
 # Marking more threads than this as changed invalidates every cached page instead.
 MANY_THREADS = 50
@@ -28,10 +28,16 @@ MANY_THREADS = 50
 
 @transaction.atomic
 def answer_endorse(
-    *, actor: Any, answer: Answer, version: ProductVersion | None = None
-) -> Endorsement:
+    *,
+    actor: Any,
+    answer: Answer,
+    version: ProductVersion | None = None,
+    hold_for_approval: bool = True,
+) -> Endorsement | OfficialDraft:
     """Recommend a customer's answer for the brand, optionally for one release of the
-    thread's product. Endorsing an endorsed answer again changes nothing."""
+    thread's product. Endorsing an endorsed answer again changes nothing. Where the brand
+    asks for approval of endorsements (or the rep is in training), the endorsement waits
+    as a draft for an approver, which is returned (brands.services.approvals)."""
     permissions.check_can_endorse(actor, answer)
     thread = answer.thread
     brand = thread.brand
@@ -40,6 +46,17 @@ def answer_endorse(
         raise ValidationError(
             {"version": [_("Choose a release of the product this thread is about.")]}
         )
+    if hold_for_approval:
+        from brands.approval_selectors import approval_needed
+
+        from .approvals import official_draft_submit
+
+        kind = ApprovalRule.Kind.ENDORSEMENT
+        need = approval_needed(author=actor, thread=thread, kind=kind)
+        if need is not None:
+            return official_draft_submit(
+                author=actor, thread=thread, kind=kind, need=need, answer=answer, version=version
+            )
     locked = Answer.objects.select_for_update().get(pk=answer.pk)
     if locked.endorsed_at is not None:
         existing = Endorsement.objects.active().filter(answer=answer).first()

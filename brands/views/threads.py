@@ -17,7 +17,7 @@ from qa.models import Answer, Thread
 
 from .. import permissions, selectors, services
 from ..forms import HandOverForm, VersionChoiceForm, VersionPublishForm, add_service_errors
-from ..models import Membership, Product
+from ..models import Membership, OfficialDraft, Product
 
 
 def _thread(request: HttpRequest, pk: int) -> Thread:
@@ -105,12 +105,18 @@ def answer_endorse(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Choose a release of the product this thread is about."))
         return redirect(answer.get_absolute_url())
     try:
-        services.answer_endorse(
+        endorsed = services.answer_endorse(
             actor=request.user, answer=answer, version=form.cleaned_data["version"]
         )
     except ValidationError as error:
         _error_message(request, error)
     else:
+        if isinstance(endorsed, OfficialDraft):
+            messages.info(
+                request,
+                _("Your endorsement waits for an approver; it shows once it is approved."),
+            )
+            return redirect(endorsed)
         messages.success(
             request,
             _("Endorsed: the answer shows as %(brand)s's recommended answer.")

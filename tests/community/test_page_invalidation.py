@@ -87,6 +87,21 @@ NOT_ON_CACHED_PAGES = {
     "claim_decision_notify": "a notification",
     "invitation_send": "an e-mail",
     "customer_note_add": "notes show only on the team's customer card",
+    # brands: approvals and canned replies (a draft is no answer; draft_approve is run below)
+    "official_draft_submit": "a draft shows only to the brand's team, on pages rendered for "
+    "them",
+    "draft_request_changes": "as official_draft_submit",
+    "draft_revise": "as official_draft_submit",
+    "draft_withdraw": "as official_draft_submit",
+    "official_draft_notify": "a notification",
+    "approval_rule_add": "approval rules show only on the team page",
+    "approval_rule_remove": "approval rules show only on the team page",
+    "membership_approval_set": "approval roles show only on the team page",
+    "brand_self_approval_set": "a brand's setting on the team page",
+    "canned_reply_save": "canned replies show only to the team, beside the answer form of "
+    "pages rendered for them",
+    "canned_reply_delete": "as canned_reply_save",
+    "canned_reply_used": "a counter on the team's canned-replies page",
     "endorsement_withdraw_after_edit": "called by answer_edit, in its transaction, after it "
     "cleared the badge and dropped the page",
     # feedback: the team's own pages, notices and integrations
@@ -292,6 +307,7 @@ PAGE_CHANGES: dict[str, Callable[[World], Change]] = {
         lambda: _approve_claim(w),
     ),
     "answer_endorse": lambda w: ([w.thread], lambda: _endorsed(w)),
+    "draft_approve": lambda w: _draft_approve(w),
     "endorsement_withdraw": lambda w: (
         [w.thread],
         (
@@ -460,6 +476,12 @@ def _case(w, summary=False):
         _q("case_resolve")(actor=w.rep, case=case)
         _q("case_summary_propose")(actor=w.rep, case=case, body="Fixed in 1.1.")
     return case
+
+
+def _draft_approve(w) -> Change:
+    Membership.objects.filter(user=w.rep, brand=w.brand).update(in_training=True)
+    draft = _q("answer_create")(author=w.rep, thread=w.thread, body="Update to 2.1.")
+    return [w.thread], lambda: _q("draft_approve")(actor=w.admin, draft=draft)
 
 
 def _fresh(obj):
