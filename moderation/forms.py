@@ -88,6 +88,20 @@ class ActionForm(ReasonForm):
     # meanwhile is refused (moderation.services.actions).
     flags = forms.CharField(required=False, widget=forms.HiddenInput)
 
+    # What applies to an answer: no lock, duplicate or move, which are a thread's.
+    ANSWER_ACTIONS = ("dismiss", "hide", "restore", "delete")
+    THREAD_ONLY_FIELDS = ("original", "brand", "product")
+
+    def __init__(self, *args, kind: str = "thread", **kwargs) -> None:
+        """The form for one kind of target: `kind` is "thread" or "answer"."""
+        super().__init__(*args, **kwargs)
+        if kind != "thread":
+            self.fields["action"].choices = [
+                choice for choice in self.ACTIONS if choice[0] in self.ANSWER_ACTIONS
+            ]
+            for name in self.THREAD_ONLY_FIELDS:
+                del self.fields[name]
+
     def clean_flags(self) -> list[int]:
         value = self.cleaned_data.get("flags") or ""
         return [int(part) for part in value.split(",") if part.strip().isdigit()]
@@ -137,6 +151,13 @@ class SanctionForm(ReasonForm):
     days = forms.IntegerField(
         label=_("Days (for a suspension)"), required=False, min_value=1, max_value=365
     )
+
+    def __init__(self, *args, sanctioned: bool = True, **kwargs) -> None:
+        """`sanctioned`: whether the member is suspended or banned now; only then is there
+        a sanction to lift."""
+        super().__init__(*args, **kwargs)
+        if not sanctioned:
+            self.fields["kind"].choices = [c for c in self.KINDS if c[0] != "lift"]
 
     def clean(self):
         data = super().clean()

@@ -99,7 +99,7 @@ def moderate(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     post = permissions.access_post_to_moderate(request.user, kind, pk)
     flags = Flag.objects.filter(**{kind: post}).select_related("flagger")
     shown = ",".join(str(f.pk) for f in flags if f.resolved_at is None)
-    form = ActionForm(request.POST or None, initial={"flags": shown})
+    form = ActionForm(request.POST or None, initial={"flags": shown}, kind=kind)
     if request.method == "POST" and form.is_valid():
         try:
             _act(request.user, post, form.cleaned_data)
@@ -244,7 +244,8 @@ def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @reauthenticate_for_powers  # banning asks again (community/mfa.py)
 def member_sanction(request: HttpRequest, username: str) -> HttpResponse:
     member = permissions.access_member_to_sanction(request.user, username)
-    form = SanctionForm(request.POST or None)
+    sanctioned = member.is_banned or member.is_suspended
+    form = SanctionForm(request.POST or None, sanctioned=sanctioned)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
