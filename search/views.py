@@ -74,6 +74,39 @@ def _rate_limited(
     return response
 
 
+SUGGESTIONS = 6
+
+
+def suggest(request: HttpRequest) -> HttpResponse:
+    """Threads for the words being typed in the header's search (htmx, debounced): the best
+    few of the search page's own first page, solved threads first. Counted against the same
+    limit as the search page; on a brand's domain only that brand is searched."""
+    text = request.GET.get("q", "").strip()
+    site = getattr(request, "brand_site", None)
+    if site is not None:
+        brand = site.brand
+    else:
+        form = SearchForm({"brand": request.GET.get("brand", "")})
+        brand = form.cleaned_data.get("brand") if form.is_valid() else None
+    if len(text) < 2:
+        return render(request, "search/_suggestions.html", {"items": []})
+    try:
+        address_rate_limit_hit(request, action="search")
+    except RateLimited as limited:
+        response = render(
+            request, "search/_suggestions.html", {"rate_limited": limited.message}, status=429
+        )
+        response["Retry-After"] = str(limited.retry_after)
+        return response
+    results = services.threads_search(
+        text=text, brand_id=brand.pk if brand else None, per_page=SUGGESTIONS * 2
+    )
+    # Stable: among solved and among the rest, the search's own order is kept.
+    items = sorted(results.items, key=lambda item: not item.thread.is_solved)[:SUGGESTIONS]
+    context = {"items": items, "results": results, "brand": brand, "text": text}
+    return render(request, "search/_suggestions.html", context)
+
+
 def similar(request: HttpRequest, brand_slug: str) -> HttpResponse:
     """Threads like the title being typed on the ask form (htmx, debounced)."""
     brand = brand_permissions.access_brand(request.user, brand_slug)
