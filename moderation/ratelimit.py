@@ -24,6 +24,9 @@ the direction that keeps the site usable without letting a person flood it:
 - search (per person, or per client address for visitors): fails open, with a warning in
   the log. A search writes nothing, so there is nothing to count, and writing a row per
   search would move the load of an outage onto the database.
+- removal_request (legal/, per person, or per client address for visitors): fails open,
+  with a warning in the log, as sign-ups do: a refused request may be a rights holder's
+  only way to have a post looked at, and every request still waits for a moderator.
 - allauth's own limits (sign-in attempts, password resets, e-mail confirmations) are off
   while the cache is unavailable (community.cache.AllauthRateLimits): fail open, so that
   signing in keeps working.
@@ -123,9 +126,10 @@ def rate_limit_hit(*, user: Any, action: str) -> None:
 
 
 def address_rate_limit_hit(request: HttpRequest, *, action: str) -> None:
-    """Count one `action` ("signup" or "search") by whoever sent `request`: the person when
-    signed in, else the client's address; raise RateLimited if that goes over the limit.
-    With the cache unavailable it lets the action through and logs a warning (see above)."""
+    """Count one `action` ("signup", "search", "removal_request") by whoever sent
+    `request`: the person when signed in, else the client's address; raise RateLimited
+    if that goes over the limit. With the cache unavailable it lets the action through and
+    logs a warning (see above)."""
     user = getattr(request, "user", None)
     if not settings.SODAN_RATE_LIMITS_ENABLED or (user is not None and user.is_staff):
         return
