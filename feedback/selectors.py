@@ -42,6 +42,7 @@ from feedback.models import (
     ThreadLabel,
 )
 from qa.models import Answer, HelpfulVote, MeToo, Thread, Visibility
+from search import services as search_services
 
 from . import permissions
 
@@ -356,15 +357,7 @@ def item_page(*, item: FeedbackItem, now: datetime | None = None) -> ItemPage:
         )
     people = affected_people(item)
     cohort = cohort_breakdown(item)
-    linked_ids = FeedbackLink.objects.filter(item__brand=item.brand_id).values("thread_id")
-    suggestions = list(
-        Thread.objects.for_brand(item.brand)
-        .listed()
-        .exclude(type=Thread.Type.QUESTION)
-        .exclude(pk__in=linked_ids)
-        .select_related("product")
-        .order_by("-me_too_count", "-created_at")[:15]
-    )
+    suggestions = link_suggestions(item)
     return ItemPage(
         item=item,
         links=links,
@@ -390,6 +383,35 @@ def item_page(*, item: FeedbackItem, now: datetime | None = None) -> ItemPage:
         told=FeedbackLoopClosure.objects.filter(item=item, notified_at__isnull=False).count(),
         merged_from=list(item.merged_items.only("pk", "title")),
     )
+
+
+SUGGESTIONS = 15
+
+
+def link_suggestions(item: FeedbackItem) -> list[Thread]:
+    """Threads of the brand not linked to any item yet, most like the item first: ranked by
+    the search stage's relevance for the item's title and summary (search.services), then,
+    to fill the list, the most shared. Questions are left out: they are asked, not reported."""
+    linked_ids = FeedbackLink.objects.filter(item__brand=item.brand_id).values("thread_id")
+    candidates = (
+        Thread.objects.for_brand(item.brand)
+        .listed()
+        .exclude(type=Thread.Type.QUESTION)
+        .exclude(pk__in=linked_ids)
+        .select_related("product")
+    )
+    similar = search_services.threads_similar(
+        brand_id=item.brand_id, text=f"{item.title}\n{item.summary}", limit=SUGGESTIONS * 2
+    )
+    ranked_ids = [thread.pk for thread in similar]
+    by_id = candidates.in_bulk(ranked_ids) if ranked_ids else {}
+    ranked = [by_id[pk] for pk in ranked_ids if pk in by_id][:SUGGESTIONS]
+    if len(ranked) < SUGGESTIONS:
+        rest = candidates.exclude(pk__in=[t.pk for t in ranked]).order_by(
+            "-me_too_count", "-created_at"
+        )
+        ranked += list(rest[: SUGGESTIONS - len(ranked)])
+    return ranked
 
 
 # --- Public status on a thread --------------------------------------------------------------
