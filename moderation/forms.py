@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from brands.models import Brand, Product
 from qa.models import Thread
 
-from .models import Appeal, Flag
+from .models import Appeal, Flag, Severity
 
 
 def _thread_from_reference(value: str) -> Thread | None:
@@ -170,5 +170,27 @@ class KeywordForm(forms.Form):
     phrase = forms.CharField(
         label=_("Word or phrase"),
         max_length=100,
-        help_text=_("Matched anywhere in a post, ignoring case and full-width/half-width."),
+        help_text=_(
+            "Matched anywhere in a post, ignoring case and full-width/half-width, and in any "
+            "spelling of the same words (できない, 出来ない, 出来ません; battery, batteries)."
+        ),
+    )
+    severity = forms.ChoiceField(
+        label=_("Severity"),
+        choices=Severity.choices,
+        initial=Severity.HIGH,
+        required=False,
+        help_text=_("Low alerts the team and moderators; high and critical alert the admins too."),
+    )
+
+
+class CrisisChannelForm(forms.Form):
+    webhook_url = forms.URLField(
+        label=_("Slack or webhook address"),
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        help_text=_(
+            "Each alert is posted here as a Slack incoming-webhook message. Leave empty to stop."
+        ),
     )

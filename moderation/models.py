@@ -6,6 +6,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# Crisis alerts live in their own module; imported here so Django finds them.
+from .crisis_models import CrisisAlert, CrisisChannel, Severity  # noqa: F401
+
 
 class ModeratorAppointment(models.Model):
     """Staff appoint moderators: global (no brand) or scoped to one brand."""
@@ -336,6 +339,13 @@ class CrisisKeyword(models.Model):
         help_text=_("Empty: applies to every brand (kept by staff)."),
     )
     phrase = models.CharField(_("word or phrase"), max_length=100)
+    severity = models.CharField(
+        _("severity"),
+        max_length=20,
+        choices=Severity.choices,
+        default=Severity.HIGH,
+        help_text=_("Low: the team and moderators are alerted; high and critical: the admins too."),
+    )
     normalized = models.CharField(
         max_length=100, editable=False, help_text=_("NFKC, case-folded; what is matched.")
     )

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from brands.models import Brand
     from qa.models import Answer, Thread
 
-    from .models import Appeal, AuditLogEntry, CrisisKeyword, Verification
+    from .models import Appeal, AuditLogEntry, CrisisAlert, CrisisKeyword, Verification
 
 
 APPOINTMENTS = "moderation.appointments"
@@ -311,3 +311,48 @@ def access_keyword(viewer: Any, brand: Brand | None, pk: int | str) -> CrisisKey
 
     check_can_manage_keywords(viewer, brand)
     return get_object_or_404(CrisisKeyword, pk=pk, brand=brand)
+
+
+# --- Crisis alerts --------------------------------------------------------------------------
+
+
+def crisis_alert_refusal(user: Any, brand: Brand) -> str:
+    """Why this person may not see and acknowledge the brand's crisis alerts; empty if
+    they may: the brand's team (admins, reps, product), its neutral moderators and staff."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return _("Sign in as a member of the brand's team or a moderator.")
+    if user.is_staff or brand_roles(user, brand) or moderates(user, brand):
+        return ""
+    return _("Only %(brand)s's team and its moderators see and acknowledge its crisis alerts.") % {
+        "brand": brand.name
+    }
+
+
+def check_can_acknowledge_crisis(user: Any, brand: Brand) -> None:
+    reason = crisis_alert_refusal(user, brand)
+    if reason:
+        raise PermissionDenied(reason)
+
+
+def can_acknowledge_crisis(user: Any, brand: Brand) -> bool:
+    return not crisis_alert_refusal(user, brand)
+
+
+def access_crisis_alerts(viewer: Any, brand_slug: str) -> Brand:
+    """The brand whose crisis alerts the viewer sees (404 for an unknown slug; 403 unless
+    they may acknowledge them)."""
+    from brands.permissions import access_brand
+
+    brand = access_brand(viewer, brand_slug)
+    check_can_acknowledge_crisis(viewer, brand)
+    return brand
+
+
+def access_crisis_alert(viewer: Any, brand: Brand, pk: int | str) -> CrisisAlert:
+    """One alert of that brand (404 for another brand's)."""
+    from django.shortcuts import get_object_or_404
+
+    from .models import CrisisAlert
+
+    check_can_acknowledge_crisis(viewer, brand)
+    return get_object_or_404(CrisisAlert, pk=pk, brand=brand)

@@ -1,5 +1,5 @@
 """Celery tasks for moderation: tell authors what a moderator did, alert a brand's admins
-and moderators of crisis keywords. Thin: load by id, call community's delivery service."""
+and moderators of crisis keywords and alerts. Thin: load by id, call a service."""
 
 from __future__ import annotations
 
@@ -159,3 +159,37 @@ def alert_crisis(flag_id: int) -> int:
             message=f"{flag.brand.name}: {flag.note}",
         )
     )
+
+
+# --- Crisis alerts (moderation/services/crisis.py) -------------------------------------------
+# `alert_crisis` above delivers the messages written before alerts had their own rows.
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def crisis_alert_notify(alert_id: int) -> int:
+    from .services import crisis
+
+    return crisis.crisis_alert_notify(alert_id=alert_id)
+
+
+@shared_task
+def crisis_alert_webhook(alert_id: int) -> bool:
+    """Retried by the outbox (with its backoff) when the channel is away: OSError."""
+    from .services import crisis
+
+    return crisis.crisis_alert_webhook_send(alert_id=alert_id)
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def crisis_alert_escalate(alert_id: int) -> int:
+    from .services import crisis
+
+    return crisis.crisis_alert_escalate_notify(alert_id=alert_id)
+
+
+@shared_task
+def crisis_check() -> dict[str, int]:
+    """Periodic (settings.CELERY_BEAT_SCHEDULE): surges of the last hour, escalations due."""
+    from .services import crisis
+
+    return crisis.crisis_check()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import crisis_views, views
 
 app_name = "moderation"
 
@@ -17,4 +17,10 @@ urlpatterns = [
     path("flag/<str:kind>/<int:pk>/", views.flag, name="flag"),
     path("a/<int:pk>/verify/", views.verify, name="verify"),
     path("b/<slug:brand_slug>/keywords/", views.keywords, name="brand_keywords"),
+    path("b/<slug:brand_slug>/crisis/", crisis_views.crisis_alerts, name="crisis_alerts"),
+    path(
+        "b/<slug:brand_slug>/crisis/<int:pk>/acknowledge/",
+        crisis_views.crisis_alert_acknowledge,
+        name="crisis_alert_acknowledge",
+    ),
 ]

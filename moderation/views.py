@@ -17,7 +17,7 @@ from community.form_actions import form_action
 from community.mfa import reauthenticate_for_powers
 from qa.models import Answer, Thread
 
-from . import permissions, selectors, services
+from . import crisis_views, permissions, selectors, services
 from .forms import (
     ActionForm,
     AppealDecisionForm,
@@ -28,7 +28,7 @@ from .forms import (
     SanctionForm,
     VerifyForm,
 )
-from .models import AuditLogEntry, CrisisKeyword, Flag
+from .models import AuditLogEntry, CrisisKeyword, Flag, Severity
 from .ratelimit import RateLimited
 
 
@@ -283,10 +283,15 @@ def keywords(request: HttpRequest, brand_slug: str = "") -> HttpResponse:
             keyword = permissions.access_keyword(request.user, brand, remove)
             services.crisis_keyword_remove(actor=request.user, keyword=keyword)
             return redirect(request.path)
+        if "webhook_url" in request.POST and brand is not None:
+            return crisis_views.channel_save(request, brand)
         if form.is_valid():
             try:
                 services.crisis_keyword_add(
-                    actor=request.user, brand=brand, phrase=form.cleaned_data["phrase"]
+                    actor=request.user,
+                    brand=brand,
+                    phrase=form.cleaned_data["phrase"],
+                    severity=form.cleaned_data["severity"] or Severity.HIGH,
                 )
             except ValidationError as error:
                 _apply_errors(form, error)
@@ -295,5 +300,10 @@ def keywords(request: HttpRequest, brand_slug: str = "") -> HttpResponse:
     return render(
         request,
         "moderation/keywords.html",
-        {"brand": brand, "form": form, "keywords": CrisisKeyword.objects.filter(brand=brand)},
+        {
+            "brand": brand,
+            "form": form,
+            "keywords": CrisisKeyword.objects.filter(brand=brand),
+            "channel_form": crisis_views.channel_form(brand) if brand is not None else None,
+        },
     )

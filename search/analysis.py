@@ -134,6 +134,27 @@ def tokens_with_terms(text: str) -> list[tuple[str, str | None]]:
     return pairs
 
 
+def morphemes(text: str) -> list[tuple[str, str, str, str]]:
+    """(surface, part of speech, dictionary form, normalised form) of every morpheme of
+    the NFKC-normalised text, auxiliaries and particles included; a Latin run is one
+    morpheme of its own with part of speech "latin". For matchers that need more than the
+    index's terms (crisis keywords tell できない from できる)."""
+    found: list[tuple[str, str, str, str]] = []
+    tokenizer = _tokenizer()
+    for piece, is_latin in _segments(normalize(text)):
+        if is_latin:
+            found.append((piece, "latin", piece, piece))
+            continue
+        if not WORD_CHAR.search(piece):
+            continue
+        for chunk in _chunks(piece):
+            found.extend(
+                (m.surface(), m.part_of_speech()[0], m.dictionary_form(), m.normalized_form())
+                for m in tokenizer.tokenize(chunk)
+            )
+    return found
+
+
 def analyze(text: str) -> list[str]:
     """Terms of a text, in order, repeats kept (they weigh in ranking)."""
     return [term for _surface, term in tokens_with_terms(text) if term]

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from moderation.crisis_selectors import crisis_first, mark_crisis
 from moderation.models import AuditLogEntry
 from qa.models import Thread
 
@@ -30,13 +31,16 @@ def inbox(request: HttpRequest, brand_slug: str) -> HttpResponse:
     tab = cleaned.get("tab") or "unowned"
     product_slug, type = cleaned.get("product", ""), cleaned.get("type", "")
     now = timezone.now()
-    threads = selectors.inbox_threads(
-        brand=brand, user=request.user, tab=tab, product_slug=product_slug, type=type, now=now
+    threads = crisis_first(  # crisis threads first, marked (moderation/crisis_selectors.py)
+        selectors.inbox_threads(
+            brand=brand, user=request.user, tab=tab, product_slug=product_slug, type=type, now=now
+        )
     )
     page = Paginator(threads, per_page=settings.SODAN_THREADS_PER_PAGE).get_page(
         request.GET.get("page")
     )
     selectors.mark_due(page.object_list, brand=brand, now=now)
+    mark_crisis(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     base = query.copy()

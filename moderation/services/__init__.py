@@ -18,6 +18,14 @@ from .actions import (
 )
 from .appeals import appeal_create, appeal_decide
 from .audit import audit_log_record
+from .crisis import (
+    crisis_alert_acknowledge,
+    crisis_alert_raise,
+    crisis_channel_set,
+    crisis_check,
+    crisis_escalations_record,
+)
+from .crisis_surge import surge_check, surges_check
 from .flags import flag_create
 from .keywords import crisis_keyword_add, crisis_keyword_remove, crisis_scan, normalize_for_matching
 from .sanctions import member_ban, member_suspend, sanction_lift
@@ -33,6 +41,11 @@ __all__ = [
     "appeal_create",
     "appeal_decide",
     "audit_log_record",
+    "crisis_alert_acknowledge",
+    "crisis_alert_raise",
+    "crisis_channel_set",
+    "crisis_check",
+    "crisis_escalations_record",
     "crisis_keyword_add",
     "crisis_keyword_remove",
     "crisis_scan",
@@ -45,6 +58,8 @@ __all__ = [
     "post_hide",
     "post_restore",
     "sanction_lift",
+    "surge_check",
+    "surges_check",
     "thread_close_as_duplicate",
     "thread_lock",
     "thread_move",

@@ -1,10 +1,10 @@
-"""Crisis keywords: words or phrases whose appearance in a post alerts a brand's admins and
-moderators at once. Matching is on NFKC-normalised, case-folded text, as substrings, so it
-works for Japanese (no spaces between words) and ignores full-width/half-width and case."""
+"""Crisis keywords: words or phrases whose appearance in a post raises a crisis alert
+(services/crisis.py) with the keyword's severity. A keyword is found literally (NFKC,
+case-folded substrings: no spaces needed, width and case ignored) or by its words
+(moderation/crisis_match.py: できない = 出来ない = 出来ません, batteries = battery)."""
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -14,22 +14,28 @@ from django.utils.translation import gettext as _
 from brands.models import Brand
 from integrations import events
 from integrations.services import event_emit
-from outbox.services import message_send
 from qa.models import Answer, Thread
 
-from .. import permissions
+from .. import crisis_match, permissions
+from ..crisis_models import SEVERITY_RANK, CrisisAlert, Severity
 from ..models import CrisisKeyword, Flag
 from .audit import audit_log_record
+from .crisis import crisis_alert_raise
+from .crisis_surge import surge_check_thread
 
 
 def normalize_for_matching(text: str) -> str:
-    """ＳＯＳ → sos, ｶﾞ → ガ: the form both keywords and posts are compared in."""
-    return unicodedata.normalize("NFKC", text or "").casefold()
+    """ＳＯＳ → sos, ｶﾞ → ガ: the form keywords and posts are compared in literally."""
+    return crisis_match.literal_form(text)
 
 
 @transaction.atomic
-def crisis_keyword_add(*, actor: Any, brand: Brand | None, phrase: str) -> CrisisKeyword:
+def crisis_keyword_add(
+    *, actor: Any, brand: Brand | None, phrase: str, severity: str = Severity.HIGH
+) -> CrisisKeyword:
     permissions.check_can_manage_keywords(actor, brand)
+    if severity not in Severity.values:
+        raise ValidationError({"severity": [_("Choose low, high or critical.")]})
     phrase = (phrase or "").strip()
     normalized = normalize_for_matching(phrase).strip()
     if not normalized:
@@ -39,7 +45,7 @@ def crisis_keyword_add(*, actor: Any, brand: Brand | None, phrase: str) -> Crisi
     if CrisisKeyword.objects.filter(brand=brand, normalized=normalized).exists():
         raise ValidationError({"phrase": [_("That keyword is already on the list.")]})
     keyword = CrisisKeyword.objects.create(
-        brand=brand, phrase=phrase, normalized=normalized, created_by=actor
+        brand=brand, phrase=phrase, normalized=normalized, severity=severity, created_by=actor
     )
     audit_log_record(actor=actor, action="crisis_keyword.add", target=keyword, brand=brand)
     return keyword
@@ -54,24 +60,42 @@ def crisis_keyword_remove(*, actor: Any, keyword: CrisisKeyword) -> None:
     keyword.delete()
 
 
-def keywords_matching(*, brand: Brand, text: str) -> list[str]:
-    """The brand's and the global keywords found in the text (one query)."""
-    haystack = normalize_for_matching(text)
-    phrases = CrisisKeyword.objects.filter(
+def keywords_found(*, brand: Brand, text: str) -> dict[str, str]:
+    """The brand's and the global keywords found in the text, with their severities (one
+    query; the text is analysed only when a keyword is not found literally)."""
+    keywords = CrisisKeyword.objects.filter(
         models.Q(brand=brand) | models.Q(brand__isnull=True)
-    ).values_list("phrase", "normalized")
-    return sorted({phrase for phrase, needle in phrases if needle in haystack})
+    ).values_list("phrase", "normalized", "severity")
+    if not keywords:
+        return {}
+    post = crisis_match.PostText(text)
+    found: dict[str, str] = {}
+    for phrase, normalized, severity in keywords:
+        if post.matches(phrase, normalized) and SEVERITY_RANK.get(severity, 0) > SEVERITY_RANK.get(
+            found.get(phrase, ""), 0
+        ):
+            found[phrase] = severity
+    return dict(sorted(found.items()))
+
+
+def keywords_matching(*, brand: Brand, text: str) -> list[str]:
+    """The brand's and the global keywords found in the text."""
+    return list(keywords_found(brand=brand, text=text))
 
 
 def crisis_scan(*, post: Thread | Answer) -> Flag | None:
-    """Put a post whose text matches a crisis keyword in the review queue and alert the
-    brand's admins and moderators (Celery, after commit). Called by the Q&A services when
-    a post is created or edited; one open crisis flag per post."""
+    """Put a post whose text matches a crisis keyword in the review queue and raise a
+    crisis alert with the highest severity among the keywords found (delivered through the
+    outbox); a new problem thread also counts towards a surge of its product. Called by the
+    Q&A services when a post is created or edited; one open crisis flag per post."""
     thread = post if isinstance(post, Thread) else post.thread
+    if isinstance(post, Thread):
+        surge_check_thread(thread=post)
     text = f"{post.title}\n{post.body}" if isinstance(post, Thread) else post.body
-    matches = keywords_matching(brand=thread.brand, text=text)
-    if not matches:
+    found = keywords_found(brand=thread.brand, text=text)
+    if not found:
         return None
+    matches = list(found)
     kind = "thread" if isinstance(post, Thread) else "answer"
     if Flag.objects.open().filter(**{kind: post}, reason=Flag.Reason.CRISIS).exists():
         return None
@@ -82,9 +106,16 @@ def crisis_scan(*, post: Thread | Answer) -> Flag | None:
         reason=Flag.Reason.CRISIS,
         note=", ".join(matches),
     )
-    from ..tasks import alert_crisis
-
-    message_send(alert_crisis, flag.pk)
+    crisis_alert_raise(
+        brand=thread.brand,
+        cause=CrisisAlert.Cause.KEYWORD,
+        severity=max(found.values(), key=lambda severity: SEVERITY_RANK.get(severity, 0)),
+        key=f"keyword:{kind}:{post.pk}:{flag.pk}",
+        summary=", ".join(matches),
+        threads=[thread],
+        product=thread.product_id,
+        version=thread.version_id,
+    )
     event_emit(
         brand=thread.brand,
         kind="crisis.matched",

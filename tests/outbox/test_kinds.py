@@ -88,7 +88,7 @@ def test_crisis_alerts(brand, customer, committed):
     moderation_services.crisis_keyword_add(actor=admin, brand=brand, phrase="発火")
     with committed():
         ThreadFactory(author=customer, brand=brand, title="充電中に発火しました")
-    once_even_twice("moderation.tasks.alert_crisis", expected_people=1)
+    once_even_twice("moderation.tasks.crisis_alert_notify", expected_people=1)
 
 
 def test_hand_overs_and_claim_decisions(official, rep, second_rep, staff, customer, committed):
