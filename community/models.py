@@ -10,6 +10,9 @@ from django.utils.translation import gettext_lazy as _
 # A ban is a suspension that never ends; kept as a far-future date so one column answers
 # "may this person post now?".
 BAN_YEAR = 9999
+# An erased member's row is kept, anonymised, under a username starting with this (`~` is in
+# no username a person can choose): everything they wrote stays under "a former member".
+ERASED_PREFIX = "~erased-"
 
 
 class User(AbstractUser):
@@ -64,6 +67,8 @@ class User(AbstractUser):
 
     @property
     def public_name(self) -> str:
+        if self.username.startswith(ERASED_PREFIX):  # privacy.services.account_erase
+            return str(_("a former member"))
         return self.display_name or self.username
 
     @property
@@ -107,6 +112,9 @@ class Notification(models.Model):
         FEEDBACK_SHIPPED = "feedback_shipped", _("The team has acted on what you reported")
         FEEDBACK_MENTION = "feedback_mention", _("You were mentioned on a feedback item")
         PRIVATE_CASE = "private_case", _("Private case")
+        DATA_EXPORT_READY = "data_export_ready", _("Your data export is ready")
+        DISCLOSURE_REQUEST = "disclosure_request", _("A customer asks what the brand keeps")
+        DISCLOSURE_ANSWERED = "disclosure_answered", _("A brand answered your disclosure request")
         OFFICIAL_DRAFT = "official_draft", _("A draft official answer")
 
     recipient = models.ForeignKey(

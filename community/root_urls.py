@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("feedback.urls")),  # b/<slug>/feedback/, integrations, feedback e-mails
     path("", include("cases.urls")),  # cases/, t/<pk>/-/private-case/, the helpdesk's inbound
     path("", include("community.urls")),
+    path("", include("privacy.urls")),  # settings/privacy/…, b/<slug>/disclosure/
     path("", include("moderation.urls")),
     path("", include("search.urls")),
     path("", include("themes.urls")),  # theme, domains, widget, sitemaps
