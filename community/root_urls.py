@@ -36,3 +36,6 @@ if settings.SODAN_BENCH_FLOOR:
     urlpatterns.insert(0, path("_bench/floor/", floor, name="bench_floor"))
 
 urlpatterns.append(path("", include(wagtail_urls)))
+
+# Sodan's own 500 page, with the request (language, brand look, search): themes/error_pages.py.
+handler500 = "themes.error_pages.server_error"

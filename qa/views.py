@@ -92,6 +92,13 @@ def _render_brand_threads(request: HttpRequest, brand: Brand, extra: dict) -> Ht
             "filters": filters,
             "current": {k: cleaned.get(k) or "" for k in ("product", "type", "status", "sort")},
             "page": page,
+            # The page leads with what was solved, before the whole list (first page only).
+            "solved": (
+                selectors.brand_threads(brand=brand, user=request.user, status="solved")[:5]
+                if not any(cleaned.get(k) for k in ("product", "type", "status"))
+                and page.number == 1
+                else ()
+            ),
             "querystring": query.urlencode(),
             "can_ask": permissions.can_ask(request.user),
             **extra,

@@ -4,6 +4,7 @@ keeps other brands' content out)."""
 
 from django.urls import path
 
+from community.root_urls import handler500  # noqa: F401 - a brand's domain has the same page
 from community.root_urls import urlpatterns as root_urlpatterns
 
 from .views import site

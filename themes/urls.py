@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import settings, site, widget
+from .views import app, settings, site, widget
 
 app_name = "themes"
 
@@ -26,4 +26,9 @@ urlpatterns = [
     path("widget/<slug:brand_slug>/data.json", widget.widget_data, name="widget_data"),
     path("sitemap.xml", site.sitemap_index, name="sitemap_index"),
     path("robots.txt", site.robots, name="robots"),
+    # The installable app, from the root: a service worker controls only what is under it.
+    path("favicon.ico", app.favicon, name="favicon"),
+    path("manifest.webmanifest", app.manifest, name="manifest"),
+    path("sw.js", app.service_worker, name="service_worker"),
+    path("offline/", app.offline, name="offline"),
 ]

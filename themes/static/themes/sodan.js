@@ -39,6 +39,40 @@
     window.clearTimeout(showToast.timer);
     showToast.timer = window.setTimeout(function () { toast.hidden = true; }, 6000);
   }
+  // The header's menu folds away on a phone; without this script it simply stays open.
+  var toggle = document.querySelector(".menu-toggle");
+  var nav = document.getElementById("site-nav");
+  if (toggle && nav) {
+    toggle.hidden = false;
+    toggle.addEventListener("click", function () {
+      var open = toggle.getAttribute("aria-expanded") !== "true";
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      nav.classList.toggle("is-open", open);
+    });
+  }
+
+  // Suggestions under the header's search: Escape or leaving the form puts them away.
+  var headerSearch = document.querySelector(".header-search");
+  if (headerSearch) {
+    var suggestions = document.getElementById("header-suggestions");
+    var clear = function () { suggestions.innerHTML = ""; };
+    headerSearch.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") { clear(); }
+    });
+    ["click", "focusin"].forEach(function (type) {
+      document.addEventListener(type, function (event) {
+        if (!headerSearch.contains(event.target)) { clear(); }
+      });
+    });
+  }
+
+  // An installable site: the service worker keeps recently read threads for offline reading.
+  if ("serviceWorker" in navigator && window.isSecureContext) {
+    window.addEventListener("load", function () {
+      navigator.serviceWorker.register("/sw.js").catch(function () { /* optional */ });
+    });
+  }
+
   document.addEventListener("htmx:responseError", function (event) {
     var xhr = event.detail.xhr;
     var doc = new DOMParser().parseFromString(xhr.responseText || "", "text/html");
