@@ -228,6 +228,7 @@ def test_a_wave_of_complaints_against_one_release_raises_an_alert_that_escalates
     people = set(Notification.objects.values_list("recipient__username", flat=True))
     assert people == {"takeshi", "yuki", "mod"}
     assert "takeshi@customers.example" in {m.to[0] for m in mail.outbox}
+    assert "High crisis alert for Hoshino Camera" in mail.outbox[0].subject
 
     # More complaints of the same wave join the alert; nobody is told twice.
     with committed():
@@ -254,6 +255,7 @@ def test_a_wave_of_complaints_against_one_release_raises_an_alert_that_escalates
     assert escalation.recipient == brand_admin
     assert "Nobody has acknowledged this alert in 30 minutes" in escalation.message
     assert [m.to[0] for m in mail.outbox] == [brand_admin.email]
+    assert "Not acknowledged: High crisis alert for Hoshino Camera" in mail.outbox[0].subject
     with committed():
         again = services.crisis_escalations_record(now=alert.created_at + timedelta(hours=5))
     assert again == []
