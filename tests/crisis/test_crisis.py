@@ -425,3 +425,31 @@ def test_the_keywords_page_keeps_severities_and_the_channel(login, official, bra
     client.post(url, {"webhook_url": "https://hooks.slack.com/services/T/B/X"})
     page = client.get(url).content.decode()
     assert "Severity: Critical" in page and "https://hooks.slack.com/services/T/B/X" in page
+
+
+def test_the_alerts_page_costs_the_same_for_one_alert_or_twelve(login, official, rep, customer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def raise_alerts(n: int, start: int) -> None:
+        for i in range(start, start + n):
+            thread = ThreadFactory(brand=official, author=customer, title=f"発火 {i}")
+            services.crisis_alert_raise(
+                brand=official,
+                cause="keyword",
+                severity="high",
+                key=f"test:{i}",
+                summary="発火",
+                threads=[thread],
+            )
+
+    client = login(rep)
+    url = reverse("moderation:crisis_alerts", args=[official.slug])
+    counts = []
+    for n, start in ((1, 0), (11, 1)):
+        raise_alerts(n, start)
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
