@@ -301,3 +301,17 @@ def test_the_picker_fills_placeholders_for_the_team_and_counts_uses(
     assert response.status_code == 204
     reply.refresh_from_db()
     assert reply.use_count == 1
+
+
+def test_an_endorsement_held_for_approval_says_so_and_shows_nothing_yet(
+    login, official, rep, customer_answer
+):
+    ApprovalRule.objects.create(brand=official, kind=ApprovalRule.Kind.ENDORSEMENT)
+    response = login(fresh(rep)).post(
+        reverse("brands:endorse", kwargs={"pk": customer_answer.pk}), follow=True
+    )
+    assert "Your endorsement waits for an approver" in _text(response)
+    draft = OfficialDraft.objects.get()
+    assert response.redirect_chain[-1][0] == draft.get_absolute_url()
+    customer_answer.refresh_from_db()
+    assert customer_answer.endorsed_at is None
