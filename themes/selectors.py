@@ -9,9 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Case, Q, QuerySet, When
 from django.urls import reverse
+from django.utils.translation import get_language
 
 from brands.models import Brand
 from community import memo, page_cache
@@ -180,8 +182,20 @@ def primary_hostname(brand: Brand) -> str:
 # --- Pages --------------------------------------------------------------------------------
 
 
-def brand_home_page(brand: Brand) -> BrandHomePage | None:
-    return BrandHomePage.objects.live().filter(brand=brand).first()
+def brand_home_page(brand: Brand, *, localized: bool = False) -> BrandHomePage | None:
+    """The brand's page (the first in the tree: the default language's); `localized`: its
+    live translation in the reader's language instead, when there is one. One query."""
+    pages = list(
+        BrandHomePage.objects.live().filter(brand=brand).select_related("locale").order_by("path")
+    )
+    if not pages:
+        return None
+    language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    if localized:
+        for page in pages:
+            if page.locale.language_code == language:
+                return page
+    return pages[0]
 
 
 def brands_edited_by(user: Any) -> QuerySet[Brand]:

@@ -15,6 +15,9 @@ look-up itself with the domain's token.
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlsplit
+
+from django.conf import settings
 
 from brands.models import Brand
 from community.models import User
@@ -72,35 +75,77 @@ def _hoshino_page(brand: Brand) -> None:
         .values_list("pk", flat=True)[:3]
     )
     products = list(brand.products.values_list("pk", flat=True))
-    page.content = [
+    page.content = _hoshino_blocks(PAGE_TEXT["en"], featured, articles, products)
+    page.save_revision().publish()
+    # The same page in Japanese: Wagtail's translation, at the same address.
+    services.brand_page_translate(
+        page,
+        language="ja",
+        title=PAGE_TEXT["ja"]["title"],
+        content=_hoshino_blocks(PAGE_TEXT["ja"], featured, articles, products),
+    )
+
+
+# The brand page's words in each language; the blocks point at the same threads, articles
+# and products in both.
+PAGE_TEXT = {
+    "en": {
+        "title": "Hoshino Camera",
+        "hero_heading": "Hoshino support community",
+        "hero_text": "Answers from Hoshino owners and from our support team, who reply here "
+        "on weekdays in Japanese and English.",
+        "button": "Ask a question",
+        "news_title": "Z5 firmware 2.1.2 is out",
+        "news_text": "<p>It fixes the E-12 error some cameras showed after 2.1. "
+        "See <b>Updating the Z5 firmware safely</b> below.</p>",
+        "featured": "Solved by the community",
+        "articles": "Knowledge base",
+        "products": "Products",
+    },
+    "ja": {
+        "title": "Hoshino カメラ",
+        "hero_heading": "Hoshino サポートコミュニティ",
+        "hero_text": "Hoshino のオーナーと、平日に日本語と英語で回答するサポートチームが"
+        "お答えします。",
+        "button": "質問する",
+        "news_title": "Z5 ファームウェア 2.1.2 を公開しました",
+        "news_text": "<p>2.1 以降に一部のカメラで表示された E-12 エラーを修正しています。"
+        "下の <b>Z5 のファームウェアを安全に更新する</b> をご覧ください。</p>",
+        "featured": "コミュニティで解決",
+        "articles": "ナレッジベース",
+        "products": "製品",
+    },
+}
+
+
+def _hoshino_blocks(text: dict, featured: list, articles: list, products: list) -> list:
+    return [
         {
             "type": "hero",
             "value": {
-                "heading": "Hoshino support community",
-                "text": "Answers from Hoshino owners and from our support team, who reply "
-                "here on weekdays in Japanese and English.",
+                "heading": text["hero_heading"],
+                "text": text["hero_text"],
                 "image": None,
-                "button_label": "Ask a question",
+                "button_label": text["button"],
                 "button_url": "",
             },
         },
         {
             "type": "announcement",
             "value": {
-                "title": "Z5 firmware 2.1.2 is out",
-                "text": "<p>It fixes the E-12 error some cameras showed after 2.1. "
-                "See <b>Updating the Z5 firmware safely</b> below.</p>",
+                "title": text["news_title"],
+                "text": text["news_text"],
                 "date": None,
                 "important": True,
             },
         },
-        {"type": "featured_threads", "value": {"heading": "Solved by the community",
-                                               "threads": featured}},
-        {"type": "knowledge_articles", "value": {"heading": "Knowledge base",
-                                                 "articles": articles}},
-        {"type": "products", "value": {"heading": "Products", "products": products}},
-    ]  # fmt: skip
-    page.save_revision().publish()
+        {"type": "featured_threads", "value": {"heading": text["featured"], "threads": featured}},
+        {
+            "type": "knowledge_articles",
+            "value": {"heading": text["articles"], "articles": articles},
+        },
+        {"type": "products", "value": {"heading": text["products"], "products": products}},
+    ]
 
 
 def load_themes(
@@ -146,6 +191,12 @@ def load_themes(
     )
     services.theme_publish(actor=staff, brand=tsubame)
     report(
-        f"  brand sites: {hoshino.name} themed at http://{DEMO_DOMAIN}:8000/ "
+        f"  brand sites: {hoshino.name} themed at http://{DEMO_DOMAIN}{_site_port()}/ "
         f"(widget allowed on {DEMO_WIDGET_ORIGIN}); {tsubame.name} themed"
     )
+
+
+def _site_port() -> str:
+    """ ":<port>" of SITE_URL (set by `make demo` from PORT), for the brand domain's address."""
+    port = urlsplit(settings.SITE_URL).port
+    return f":{port}" if port else ""

@@ -482,6 +482,9 @@ PAGE_CHANGES: dict[str, Callable[[World], Change]] = {
         [w.brand],
         lambda: _q("brand_page_cache_bump")(w.brand.pk),
     ),
+    "brand_page_translate": lambda w: (
+        lambda page: ([w.brand], lambda: _q("brand_page_translate")(page, language="ja"))
+    )(_q("brand_page_ensure")(w.brand)),
 }
 
 

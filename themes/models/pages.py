@@ -2,8 +2,13 @@
 page with its knowledge articles.
 
 Each bilingual page keeps an English and a Japanese text and shows the one for the reader's
-language (falling back to English), which is all two languages need; Wagtail's full
-page-tree localisation would double every page for no gain here.
+language (falling back to English). A brand's home page holds blocks, which cannot be
+doubled field by field: it uses Wagtail's own localisation (WAGTAIL_I18N_ENABLED), a
+Japanese translation of the page in the Japanese tree, made from the admin's "Translate"
+action (wagtail.contrib.simple_translation) or `themes.services.brand_page_translate`.
+Translated pages keep their slugs, so a page has one address in both languages and the
+language switch leaves the reader where they are. The Japanese tree needs only the pages
+someone translated: `route` falls back to the English page for anything else.
 """
 
 from __future__ import annotations
@@ -19,10 +24,32 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 from wagtail.search import index
 
 from .blocks import BRAND_PAGE_BLOCKS
+
+
+class FallsBackToSourceRoute:
+    """A translated page routes to its own children, and to the default language's page's
+    children for those nobody translated (the guidelines, a brand's articles)."""
+
+    def route(self, request: HttpRequest, path_components: list[str]):
+        try:
+            return super().route(request, path_components)
+        except Http404:
+            source = self.source_page()
+            if source is None:
+                raise
+            return source.route(request, path_components)
+
+    def source_page(self) -> Page | None:
+        """The default language's page of which this is a translation (None for that page)."""
+        default = Locale.get_default()
+        if self.locale_id == default.pk:
+            return None
+        source = self.get_translation_or_none(default)
+        return source.specific if source is not None else None
 
 
 class BilingualPage(Page):
@@ -53,7 +80,7 @@ class BilingualPage(Page):
         return self.body
 
 
-class HomePage(BilingualPage):
+class HomePage(FallsBackToSourceRoute, BilingualPage):
     """The community's front door: what Sodan is, the busiest brands, recently solved."""
 
     max_count = 1
@@ -89,7 +116,7 @@ class GuidelinesPage(BilingualPage):
         verbose_name = _("community guidelines page")
 
 
-class BrandIndexPage(Page):
+class BrandIndexPage(FallsBackToSourceRoute, Page):
     """The parent of every brand's home page, at /b/. Visitors are sent to the directory.
 
     Its slug is "b", so each brand page's Wagtail URL is /b/<brand slug>/: the same address
@@ -108,7 +135,7 @@ class BrandIndexPage(Page):
         return redirect("brands:directory")
 
 
-class BrandHomePage(Page):
+class BrandHomePage(FallsBackToSourceRoute, Page):
     """A brand's home page, edited by its admins in the Wagtail admin.
 
     Created by `themes.services.brand_page_ensure`, one per brand, never by hand (the
@@ -117,13 +144,16 @@ class BrandHomePage(Page):
     brand's knowledge articles at /b/<slug>/articles/<article>/.
     """
 
-    brand = models.OneToOneField(
+    brand = models.ForeignKey(
         "brands.Brand",
         on_delete=models.SET_NULL,
         null=True,
         editable=False,
-        related_name="home_page",
-        help_text=_("Whose page this is. Set when the page is created; never changes."),
+        related_name="home_pages",
+        help_text=_(
+            "Whose page this is. Set when the page is created; never changes. One page per "
+            "brand and language: the translations share it."
+        ),
     )
     content = StreamField(
         BRAND_PAGE_BLOCKS,
@@ -162,11 +192,14 @@ class BrandHomePage(Page):
                     if product is not None and product.brand_id != self.brand_id
                 ]
             elif block.block_type == "knowledge_articles" and self.pk:
+                # A translation lists the articles of the page it translates, or its own.
+                homes = [self, *filter(None, [self.source_page()])]
                 errors += [
                     str(_("“%(title)s” is not one of %(brand)s's knowledge articles."))
                     % {"title": article.title, "brand": self.brand.name}
                     for article in block.value["articles"]
-                    if article is not None and not article.is_descendant_of(self)
+                    if article is not None
+                    and not any(article.is_descendant_of(home) for home in homes)
                 ]
         if errors:
             raise ValidationError({"content": errors})
@@ -174,9 +207,15 @@ class BrandHomePage(Page):
     def route(self, request: HttpRequest, path_components: list[str]):
         """Knowledge articles live under articles/: /b/<brand>/articles/<article>/."""
         if not path_components:
-            return super().route(request, path_components)
+            return Page.route(self, request, path_components)
         if path_components[0] == "articles" and len(path_components) > 1:
-            return super().route(request, path_components[1:])
+            try:
+                return Page.route(self, request, path_components[1:])
+            except Http404:
+                source = self.source_page()  # an article not translated: the original
+                if source is None:
+                    raise
+                return source.route(request, path_components)
         raise Http404
 
     def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

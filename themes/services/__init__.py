@@ -23,6 +23,7 @@ from .pages import (
     brand_editors_sync,
     brand_page_cache_bump,
     brand_page_ensure,
+    brand_page_translate,
     brand_sites_cleanup,
     site_pages_ensure,
 )
@@ -31,6 +32,7 @@ __all__ = [
     "brand_editors_sync",
     "brand_page_cache_bump",
     "brand_page_ensure",
+    "brand_page_translate",
     "brand_sites_cleanup",
     "clean_header_links",
     "domain_add",

@@ -109,6 +109,30 @@ def brand_page_ensure(brand: Brand) -> BrandHomePage:
     return page
 
 
+@transaction.atomic
+def brand_page_translate(
+    page: BrandHomePage, *, language: str, content: list | None = None, title: str = ""
+) -> BrandHomePage:
+    """The brand page's translation into `language` (Wagtail's localisation), made from the
+    page if it has none yet, given its own title and blocks, and published. Its parents
+    in that language's tree are aliases of the originals, so they stay in step with them;
+    the translation keeps the page's address (models/pages.py)."""
+    locale, _created = Locale.objects.get_or_create(
+        language_code=get_supported_content_language_variant(language)
+    )
+    translation = page.get_translation_or_none(locale)
+    if translation is None:
+        translation = page.copy_for_translation(locale, copy_parents=True)
+    translation = translation.specific
+    if title:
+        translation.title = title
+    if content is not None:
+        translation.content = content
+    translation.save_revision().publish()
+    brand_page_cache_bump(page.brand_id)
+    return BrandHomePage.objects.get(pk=translation.pk)  # as published
+
+
 def _permission(app_label: str, codename: str) -> Permission:
     """A permission row, re-created if a database flush removed it (post_migrate makes them
     on a migrated database; a flushed test database may have none)."""

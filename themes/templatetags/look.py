@@ -46,7 +46,7 @@ def brand_page_section(context, brand: Brand) -> SafeString:
     key = f"sodan:brand-page:{brand.pk}:{get_language()}"
     html = cache.get(key)
     if html is None:
-        page = selectors.brand_home_page(brand)
+        page = selectors.brand_home_page(brand, localized=True)  # the reader's language's
         html = render_to_string("themes/_brand_page.html", {"page": page, "brand": brand})
         cache.set(key, html, BRAND_PAGE_SECONDS)
     # Our own template's output: block text went through Wagtail's rich-text rules and
