@@ -116,6 +116,28 @@ class ActionForm(ReasonForm):
         return data
 
 
+class BatchActionForm(ReasonForm):
+    """One decision for the posts selected in the queue (moderation.services.batch)."""
+
+    ACTIONS = (
+        ("approve", _("Approve (posts waiting for review)")),
+        ("dismiss", _("Dismiss the flags")),
+        ("hide", _("Hide pending review")),
+        ("restore", _("Restore")),
+        ("delete", _("Delete (content kept for the audit)")),
+    )
+    action = forms.ChoiceField(label=_("Action for the selected posts"), choices=ACTIONS)
+
+
+class FirstPostHoldForm(forms.Form):
+    posts = forms.IntegerField(
+        label=_("Hold a new member's posts for review until this many are published"),
+        min_value=0,
+        max_value=20,
+        help_text=_("0: publish at once. Neutral moderators review held posts in their queue."),
+    )
+
+
 class VerifyForm(forms.Form):
     note = forms.CharField(
         label=_("Note"),
@@ -146,7 +168,12 @@ class AppealDecisionForm(ReasonForm):
 
 
 class SanctionForm(ReasonForm):
-    KINDS = (("suspend", _("Suspend")), ("ban", _("Ban")), ("lift", _("Lift the sanction")))
+    KINDS = (
+        ("suspend", _("Suspend")),
+        ("ban", _("Ban")),
+        ("ban_remove", _("Ban and remove all their posts (spam)")),
+        ("lift", _("Lift the sanction")),
+    )
     kind = forms.ChoiceField(label=_("Sanction"), choices=KINDS, widget=forms.RadioSelect)
     days = forms.IntegerField(
         label=_("Days (for a suspension)"), required=False, min_value=1, max_value=365

@@ -123,6 +123,7 @@ class Flag(models.Model):
         INACCURATE = "inaccurate", _("Inaccurate")
         DUPLICATE = "duplicate", _("Duplicate of another thread")
         CRISIS = "crisis", _("Crisis keyword")
+        HELD = "held", _("New member's post, waiting for review")
 
     class Resolution(models.TextChoices):
         DISMISSED = "dismissed", _("Dismissed")
@@ -364,3 +365,31 @@ class CrisisKeyword(models.Model):
 
     def __str__(self) -> str:
         return self.phrase
+
+
+class FirstPostHold(models.Model):
+    """A brand's choice to hold new members' first posts for review (services/holds.py).
+    Without a row, or with 0, posts are published at once."""
+
+    brand = models.OneToOneField(
+        "brands.Brand", on_delete=models.CASCADE, related_name="first_post_hold"
+    )
+    posts = models.PositiveSmallIntegerField(
+        _("posts held"),
+        default=0,
+        help_text=_(
+            "A member's posts wait for a moderator until this many of theirs have been "
+            "published; 0 turns the hold off."
+        ),
+    )
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("first-post hold")
+        verbose_name_plural = _("first-post holds")
+
+    def __str__(self) -> str:
+        return f"{self.brand}: {self.posts}"

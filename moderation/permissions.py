@@ -134,6 +134,17 @@ def check_can_manage_keywords(user: Any, brand: Brand | None) -> None:
     )
 
 
+def check_can_set_first_post_hold(user: Any, brand: Brand) -> None:
+    """Whether new members' first posts wait for review is the brand's admins' choice (or
+    staff's); the review itself stays with neutral moderators."""
+    if getattr(user, "is_staff", False) or "admin" in brand_roles(user, brand):
+        return
+    raise PermissionDenied(
+        _("Only %(brand)s's admins and staff choose whether first posts wait for review.")
+        % {"brand": brand.name}
+    )
+
+
 def is_moderator_for_navigation(user: Any) -> bool:
     """Whether to show the Moderation link, answered from the cache for five minutes so
     ordinary pages pay no query for it. Moderation pages check `is_moderator` live."""

@@ -92,3 +92,11 @@ def removal_reason(post: Thread | Answer) -> str:
 
     entry = removal_of(post)
     return entry.reason if entry else ""
+
+
+def is_held(post: Thread | Answer) -> bool:
+    """Whether a post that is not published waits for review under its brand's first-post
+    hold (one query), so its author is told "waiting for review", not "hidden"."""
+    from .services.holds import is_held as held
+
+    return held(post)

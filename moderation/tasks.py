@@ -29,6 +29,7 @@ ACTION_MESSAGES = {
     ),
     "move": gettext_noop("A moderator moved your thread."),
     "edit": gettext_noop("A moderator edited your post."),
+    "approve": gettext_noop("A moderator approved your post: it is public now."),
 }
 
 

@@ -22,6 +22,7 @@ from .forms import (
     ActionForm,
     AppealDecisionForm,
     AppealForm,
+    BatchActionForm,
     FlagForm,
     KeywordForm,
     ReasonForm,
@@ -89,6 +90,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "querystring": request.GET.copy().urlencode(),
             "recheck_count": selectors.rechecks(user=request.user).count(),
             "appeal_count": selectors.open_appeals(user=request.user).count(),
+            "batch_actions": BatchActionForm.ACTIONS,
         },
     )
 
@@ -255,6 +257,10 @@ def member_sanction(request: HttpRequest, username: str) -> HttpResponse:
                 )
             elif data["kind"] == "ban":
                 services.member_ban(moderator=request.user, member=member, reason=data["reason"])
+            elif data["kind"] == "ban_remove":
+                services.member_ban_and_remove_posts(
+                    moderator=request.user, member=member, reason=data["reason"]
+                )
             else:
                 services.sanction_lift(moderator=request.user, member=member, reason=data["reason"])
         except ValidationError as error:

@@ -18,6 +18,7 @@ from .actions import (
 )
 from .appeals import appeal_create, appeal_decide
 from .audit import audit_log_record
+from .batch import posts_act_in_batch
 from .crisis import (
     crisis_alert_acknowledge,
     crisis_alert_raise,
@@ -27,8 +28,15 @@ from .crisis import (
 )
 from .crisis_surge import surge_check, surges_check
 from .flags import flag_create
+from .holds import (
+    first_post_hold,
+    first_post_hold_of,
+    first_post_hold_set,
+    is_held,
+    post_approve_held,
+)
 from .keywords import crisis_keyword_add, crisis_keyword_remove, crisis_scan, normalize_for_matching
-from .sanctions import member_ban, member_suspend, sanction_lift
+from .sanctions import member_ban, member_ban_and_remove_posts, member_suspend, sanction_lift
 from .verification import (
     answer_verify,
     verification_decline,
@@ -49,14 +57,21 @@ __all__ = [
     "crisis_keyword_add",
     "crisis_keyword_remove",
     "crisis_scan",
+    "first_post_hold",
+    "first_post_hold_of",
+    "first_post_hold_set",
     "flag_create",
+    "is_held",
     "member_ban",
+    "member_ban_and_remove_posts",
     "member_suspend",
     "normalize_for_matching",
+    "post_approve_held",
     "post_delete",
     "post_dismiss_flags",
     "post_hide",
     "post_restore",
+    "posts_act_in_batch",
     "sanction_lift",
     "surge_check",
     "surges_check",

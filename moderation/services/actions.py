@@ -55,6 +55,7 @@ DECISIONS = {
     "close_duplicate": gettext_lazy("closed the thread as a duplicate"),
     "move": gettext_lazy("moved the thread"),
     "edit": gettext_lazy("edited the post"),
+    "approve": gettext_lazy("approved the post"),
 }
 
 
@@ -234,6 +235,7 @@ def _act(
     resolution: str = Flag.Resolution.ACTED,
     data: dict | None = None,
     flags: Collection[int] | None = None,
+    notify: bool = True,
 ) -> AuditLogEntry:
     permissions.check_can_moderate(actor, _brand_of(post))
     reason = _require_reason(reason)
@@ -251,7 +253,8 @@ def _act(
         reason=reason,
         data=details,
     )
-    _notify_author(entry)
+    if notify:  # a ban that removes every post tells the member once (sanctions.py)
+        _notify_author(entry)
     return entry
 
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -86,6 +87,61 @@ def member_ban(*, moderator: Any, member: User, reason: str) -> Sanction:
     return _apply(
         moderator=moderator, member=member, kind=Sanction.Kind.BAN, until=until, reason=reason
     )
+
+
+@transaction.atomic
+def member_ban_and_remove_posts(*, moderator: Any, member: User, reason: str) -> Sanction:
+    """For spammers: ban, and hide every post of theirs that is still public (or waiting
+    for review), each with its own audit entry. The member gets one notice, the ban's;
+    each hidden post can still be appealed. All or nothing: if the moderator works for a
+    brand the member posted in, nothing is done and the refusal says which."""
+    from qa.models import Answer, Thread, Visibility
+
+    from ..models import Flag
+    from .actions import _act
+
+    reason = _check(moderator, member, reason)
+    flagged = set(
+        Flag.objects.open()
+        .filter(Q(thread__author=member) | Q(answer__author=member))
+        .values_list("thread_id", "answer_id")
+    )
+    flagged_threads = {thread_id for thread_id, _a in flagged if thread_id}
+    flagged_answers = {answer_id for _t, answer_id in flagged if answer_id}
+    threads = Thread.objects.filter(author=member).select_related("brand").order_by("pk")
+    answers = Answer.objects.filter(author=member).select_related("thread__brand").order_by("pk")
+    posts: list[Thread | Answer] = [
+        *(
+            t
+            for t in threads.exclude(visibility=Visibility.DELETED)
+            if t.visibility == Visibility.PUBLISHED or t.pk in flagged_threads
+        ),
+        *(
+            a
+            for a in answers.exclude(visibility=Visibility.DELETED)
+            if a.visibility == Visibility.PUBLISHED or a.pk in flagged_answers
+        ),
+    ]
+    for post in posts:
+        brand = post.brand if isinstance(post, Thread) else post.thread.brand
+        refusal = permissions.moderation_refusal(moderator, brand)
+        if refusal:
+            raise PermissionDenied(
+                _("Nothing was done: the member posted in %(brand)s: %(refusal)s")
+                % {"brand": brand.name, "refusal": refusal}
+            )
+    sanction = member_ban(moderator=moderator, member=member, reason=reason)
+    for post in posts:
+        _act(
+            actor=moderator,
+            post=post,
+            action="hide",
+            reason=reason,
+            visibility=Visibility.HIDDEN,
+            data={"ban": sanction.pk},
+            notify=False,
+        )
+    return sanction
 
 
 @transaction.atomic
