@@ -233,6 +233,8 @@ def thread_create(
         submission.thread = thread
         submission.save(update_fields=["thread"])
     thread_subscribe(user=author, thread=thread)
+    if moderation.first_post_hold(post=thread):
+        return thread  # waits for a moderator: counted, listed and announced on approval
     Brand.objects.filter(pk=brand.pk).update(thread_count=F("thread_count") + 1)
     moderation.crisis_scan(post=thread)
     page_cache.brand_list_changed(brand.pk)
@@ -333,6 +335,8 @@ def answer_create(
     if submission is not None:
         submission.answer = answer
         submission.save(update_fields=["answer"])
+    if moderation.first_post_hold(post=answer):
+        return answer  # waits for a moderator: counted and announced on approval
     now = timezone.now()
     Thread.objects.filter(pk=thread.pk).update(
         answer_count=F("answer_count") + 1, last_activity_at=now

@@ -203,6 +203,7 @@ def _render_thread(
         answer.is_most_helpful = most_helpful > 0 and answer.helpful_count == most_helpful
         if answer.visibility != "published":
             answer.removal_reason = moderation_selectors.removal_reason(answer)
+            answer.held = moderation_selectors.is_held(answer)
     return render(
         request,
         "qa/thread_detail.html",
@@ -221,6 +222,7 @@ def _render_thread(
                 if thread.visibility != "published"
                 else ""
             ),
+            "held": thread.visibility != "published" and moderation_selectors.is_held(thread),
             "can_edit": rights.edit,
             "can_me_too": rights.me_too,
             "said_me_too": selectors.viewer_said_me_too(thread=thread, user=user),

@@ -37,6 +37,7 @@ SERVICE_PACKAGES = (
     "integrations.services",
     "themes.services",
     "cases.services",
+    "legal.services",
 )
 
 
@@ -159,6 +160,17 @@ NOT_ON_CACHED_PAGES = {
     "member_suspend": "a sanction changes what the member may do (their own slots), "
     "not what their posts show",
     "member_ban": "as member_suspend",
+    "first_post_hold": "called by thread_create and answer_create before the post is "
+    "counted or shown: a held post is on no cached page",
+    "first_post_hold_of": "a read",
+    "first_post_hold_set": "a brand's setting; it changes no post already written",
+    "is_held": "a read",
+    # legal: removal requests
+    "post_from_url": "a read",
+    "removal_clock": "a read",
+    "removal_request_file": "a request shows only in the moderators' queue",
+    "removal_request_respond": "a response shows only to the moderator deciding",
+    "removal_criteria_page_ensure": "the site's own Wagtail page, not thread pages or lists",
     "sanction_lift": "as member_suspend",
     "verification_withdraw_after_edit": "called by answer_edit, in its transaction, after it "
     "cleared the badge and dropped the page; the row shows only in the re-check queue",
@@ -425,6 +437,36 @@ PAGE_CHANGES: dict[str, Callable[[World], Change]] = {
         [w.thread],
         lambda: _q("flag_create")(flagger=w.moderator, reason="spam", answer=w.answer),
     ),
+    "posts_act_in_batch": lambda w: (
+        [w.thread],
+        lambda: _q("posts_act_in_batch")(
+            actor=w.moderator, action="hide", reason="Spam wave.", posts=[(w.answer, None)]
+        ),
+    ),
+    "member_ban_and_remove_posts": lambda w: (
+        [w.thread],
+        lambda: _q("member_ban_and_remove_posts")(
+            moderator=w.moderator, member=w.helper, reason="Spammer."
+        ),
+    ),
+    "post_approve_held": lambda w: _post_approve_held(w),
+    "removal_request_decide": lambda w: (
+        lambda request: (
+            [w.thread],
+            lambda: _q("removal_request_decide")(
+                moderator=w.moderator, request=request, decision="remove", reason="Address."
+            ),
+        )
+    )(
+        _q("removal_request_file")(
+            requester=None,
+            name="Sato",
+            email="sato@example.jp",
+            post_url=w.answer.get_absolute_url(),
+            right="privacy",
+            explanation="My address.",
+        )
+    ),
     "thread_lock": lambda w: (
         [w.thread],
         lambda: _q("thread_lock")(actor=w.moderator, thread=w.thread, reason="Heated."),
@@ -526,6 +568,12 @@ def _appeal_decide(w) -> Change:
     return [w.thread], lambda: _q("appeal_decide")(
         moderator=w.second_moderator, appeal=appeal, decision="reversed", reason="It was."
     )
+
+
+def _post_approve_held(w) -> Change:
+    _q("first_post_hold_set")(actor=w.admin, brand=w.brand, posts=1)
+    held = AnswerFactory(thread=w.thread, author=UserFactory())
+    return [w.thread], lambda: _q("post_approve_held")(actor=w.moderator, post=held)
 
 
 def _theme_publish(w) -> Change:
