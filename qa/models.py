@@ -66,6 +66,12 @@ class Thread(models.Model):
         ANSWERED = "answered", _("Answered")
         SOLVED = "solved", _("Solved")
 
+    class Channel(models.TextChoices):
+        WEB = "web", _("Web")
+        EMAIL = "email", _("E-mail")
+        LINE = "line", _("LINE")
+        API = "api", _("API")
+
     brand = models.ForeignKey(
         "brands.Brand", on_delete=models.PROTECT, related_name="threads", help_text=_("Scope.")
     )
@@ -88,6 +94,20 @@ class Thread(models.Model):
     excerpt = models.CharField(max_length=300, blank=True, help_text=_("Plain text for lists."))
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
+    )
+    channel = models.CharField(
+        _("channel"),
+        max_length=10,
+        choices=Channel.choices,
+        default=Channel.WEB,
+        help_text=_("Where the thread was started: the brand's reports count by channel."),
+    )
+    view_count = models.PositiveIntegerField(
+        default=0,
+        help_text=_(
+            "Readers' page views, tallied in memory and added in batches (qa/view_counts.py): "
+            "an estimate for the brand's deflection report."
+        ),
     )
     version = models.ForeignKey(
         "brands.ProductVersion",

@@ -197,6 +197,7 @@ def thread_create(
     product: Product | None = None,
     version: ProductVersion | None = None,
     submission_token: str = "",
+    channel: str = Thread.Channel.WEB,
 ) -> Thread:
     """Start a thread. With the ask form's `submission_token`, a second submission of the
     same form by the same person raises AlreadySubmitted with the thread the first saved."""
@@ -212,6 +213,8 @@ def thread_create(
         )
     if version is not None and version.released_at is None:
         raise ValidationError({"version": [_("That release has not been published yet.")]})
+    if channel not in Thread.Channel.values:
+        raise ValidationError({"channel": [_("Unknown channel.")]})
     submission = _claim_submission(author=author, token=submission_token)
     _check_posting_limits(author, body)
     body_html = render_markdown(body)
@@ -221,6 +224,7 @@ def thread_create(
         version=version,
         author=author,
         type=type,
+        channel=channel,
         title=title,
         body=body,
         body_html=body_html,

@@ -28,7 +28,7 @@ from feedback import selectors as feedback_selectors
 from moderation import selectors as moderation_selectors
 from moderation.ratelimit import RateLimited
 
-from . import drafts, intents, permissions, selectors, services, thread_page
+from . import drafts, intents, permissions, selectors, services, thread_page, view_counts
 from .forms import AnswerEditForm, AnswerForm, AskForm, MeTooForm, ThreadEditForm, ThreadFilterForm
 from .models import Answer, Thread
 from .rights import thread_viewer_rights
@@ -163,6 +163,8 @@ def thread_detail(
         # with no query for anonymous visitors (qa/thread_page.py).
         cached = thread_page.serve(request, pk, slug)
         if cached is not None:
+            if cached.status_code == 200:
+                view_counts.record(pk)
             return cached
     thread = _visible_thread(request, pk)
     if thread.duplicate_of_id and answer_form is None:
@@ -171,6 +173,7 @@ def thread_detail(
     if slug != thread.slug and answer_form is None:
         return redirect(thread, permanent=True)
     if answer_form is None:
+        view_counts.record(thread.pk)
         return thread_page.render(
             request,
             thread,

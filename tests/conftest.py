@@ -21,6 +21,13 @@ def _fresh_content_types():
 
 
 @pytest.fixture(autouse=True)
+def _view_counts_in_memory(settings):
+    """Page views stay tallied in memory (qa/view_counts.py): no thread of the test process
+    writes to the database behind a test's back; the tests about them call flush()."""
+    settings.SODAN_VIEW_COUNT_FLUSH_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _no_rate_limits(settings):
     """Factories post many times a second; rate-limit tests switch limits back on."""
     settings.SODAN_RATE_LIMITS_ENABLED = False

@@ -116,6 +116,7 @@ class BrandThreads(ApiListView):
                 product=product,
                 version=version,
                 submission_token=key,
+                channel=Thread.Channel.API,
             )
         except qa_services.AlreadySubmitted as saved:
             return already_saved(request, saved)

@@ -3,8 +3,6 @@ feedback tools on a thread, and a person's loop-closing e-mail preference."""
 
 from __future__ import annotations
 
-import csv
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from brands.forms import add_service_errors
 from brands.models import Brand, Product
+from community.spreadsheets import csv_response
 from feedback.models import FeedbackItem, FeedbackLabel
 from qa.models import Thread
 
@@ -290,35 +289,31 @@ def item_cohort_csv(request: HttpRequest, brand_slug: str, pk: int) -> HttpRespo
     """The "me too" cohort of an item: public names, versions, platforms; no e-mail."""
     brand = permissions.access_feedback(request.user, brand_slug)
     item = permissions.access_item(request.user, brand, pk)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="feedback-{item.pk}-cohort.csv"'
-    writer = csv.writer(response)
+    filename = f"feedback-{item.pk}-cohort.csv"
     if request.GET.get("table") == "breakdown":
-        writer.writerow([_("Version"), _("Platform"), _("People")])
-        for row in selectors.cohort_breakdown(item):
-            writer.writerow([_cell(row["version"]), _cell(row["platform"]), row["people"]])
-        return response
-    writer.writerow(
-        [_("Thread"), _("Thread title"), _("Person"), _("Version"), _("Platform"), _("Pressed at")]
-    )
-    for me_too in selectors.cohort_rows(item):
-        writer.writerow(
+        return csv_response(
+            filename,
+            [_("Version"), _("Platform"), _("People")],
+            (
+                [row["version"], row["platform"], row["people"]]
+                for row in selectors.cohort_breakdown(item)
+            ),
+        )
+    return csv_response(
+        filename,
+        [_("Thread"), _("Thread title"), _("Person"), _("Version"), _("Platform"), _("Pressed at")],
+        (
             [
                 me_too.thread_id,
-                _cell(me_too.thread.title),
-                _cell(me_too.user.public_name),
-                _cell(me_too.version),
-                _cell(me_too.platform),
+                me_too.thread.title,
+                me_too.user.public_name,
+                me_too.version,
+                me_too.platform,
                 timezone.localtime(me_too.created_at).isoformat(timespec="minutes"),
             ]
-        )
-    return response
-
-
-def _cell(value: str) -> str:
-    """Customers typed these: a leading =, +, - or @ must not become a spreadsheet formula."""
-    value = value or ""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+            for me_too in selectors.cohort_rows(item)
+        ),
+    )
 
 
 # --- Labels --------------------------------------------------------------------------------
