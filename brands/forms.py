@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from qa.models import Thread
 
-from .models import MAX_RESPONSE_TARGET_HOURS, Membership, ProductVersion
+from .models import MAX_RESPONSE_TARGET_HOURS, Membership, ProductVersion, ReportSchedule
+from .report_dimensions import DEFAULT_CROSSTAB, DIMENSIONS
 from .reports import DEFAULT_WEEKS, PERIODS
 from .selectors import INBOX_TABS
 
@@ -65,6 +66,12 @@ class InviteForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"))
     role = forms.ChoiceField(
         label=_("Role"), choices=Membership.Role.choices, initial=Membership.Role.REP
+    )
+    department = forms.CharField(
+        label=_("Department"),
+        max_length=60,
+        required=False,
+        help_text=_("Optional: Engineering, Quality, Logistics… requests to it reach them."),
     )
 
 
@@ -156,3 +163,51 @@ class ReportForm(forms.Form):
     weeks = forms.TypedChoiceField(
         choices=[(n, n) for n in PERIODS], coerce=int, required=False, empty_value=DEFAULT_WEEKS
     )
+    row = forms.ChoiceField(label=_("Rows"), choices=list(DIMENSIONS.items()), required=False)
+    column = forms.ChoiceField(label=_("Columns"), choices=list(DIMENSIONS.items()), required=False)
+
+    def crosstab(self) -> tuple[str, str]:
+        """The two dimensions chosen (the defaults for anything else)."""
+        data = self.cleaned_data if self.is_valid() else {}
+        row = data.get("row") or DEFAULT_CROSSTAB[0]
+        column = data.get("column") or DEFAULT_CROSSTAB[1]
+        return (row, column) if row != column else DEFAULT_CROSSTAB
+
+
+class ReportSettingsForm(forms.Form):
+    cost_per_contact = forms.DecimalField(
+        label=_("Cost per contact (yen)"),
+        min_value=0,
+        max_value=10_000_000,
+        decimal_places=0,
+        help_text=_("What one call or e-mail to support costs you, for the deflection estimate."),
+    )
+
+
+class ReportScheduleForm(forms.Form):
+    period = forms.ChoiceField(label=_("Period"), choices=ReportSchedule.Period.choices)
+    recipients = forms.TypedMultipleChoiceField(
+        label=_("Send to"), coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, team: list[Any] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["recipients"].choices = [(user.pk, user.public_name) for user in team]
+
+
+class DepartmentRequestForm(forms.Form):
+    department = forms.IntegerField(widget=forms.HiddenInput)
+    due_on = forms.DateField(label=_("Needed by"), widget=forms.DateInput(attrs={"type": "date"}))
+    body = forms.CharField(label=_("What you need"), widget=forms.Textarea(attrs={"rows": 4}))
+    thread = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    case = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class DepartmentAnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Answer (only the team sees it)"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class MemberDepartmentForm(forms.Form):
+    department = forms.CharField(label=_("Department"), max_length=60, required=False)

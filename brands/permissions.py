@@ -28,6 +28,8 @@ if TYPE_CHECKING:
         Brand,
         BrandClaim,
         CannedReply,
+        Department,
+        DepartmentRequest,
         Endorsement,
         Invitation,
         Membership,
@@ -673,3 +675,84 @@ def access_claim(viewer: Any, pk: int) -> BrandClaim:
 
     check_can_decide_claims(viewer)
     return get_object_or_404(BrandClaim.objects.select_related("brand"), pk=pk)
+
+
+# --- Requests to other departments ---------------------------------------------------------
+
+
+def check_can_send_request(user: Any, brand: Brand, department: Department) -> None:
+    """A rep or admin of the brand asks one of the brand's own departments."""
+    _require_rep(
+        user,
+        brand,
+        _("Only %(brand)s's reps and admins send requests to its departments.")
+        % {"brand": brand.name},
+    )
+    if department.brand_id != brand.pk:
+        raise PermissionDenied(
+            _(
+                "“%(department)s” is a department of another brand: requests go only to "
+                "%(brand)s's own departments."
+            )
+            % {"department": department.name, "brand": brand.name}
+        )
+
+
+def can_send_request(user: Any, brand: Brand, department: Department) -> bool:
+    return _allowed(check_can_send_request, user, brand, department)
+
+
+def check_can_read_requests(user: Any, brand: Brand) -> None:
+    """The department lists and a request's answer: the brand's team, or staff."""
+    _require_member_or_staff(
+        user,
+        brand,
+        _("Requests between departments are private to %(brand)s's team.") % {"brand": brand.name},
+    )
+
+
+def can_read_requests(user: Any, brand: Brand) -> bool:
+    return _allowed(check_can_read_requests, user, brand)
+
+
+def check_can_work_request(user: Any, request: DepartmentRequest) -> None:
+    """Start or answer a request: a member of the asked department, or a brand admin."""
+    brand = request.brand
+    require_participation(user)
+    if is_brand_admin(user, brand):
+        return
+    from .models import Membership
+
+    in_department = (
+        is_brand_member(user, brand)
+        and Membership.objects.active()
+        .filter(brand=brand, user=user, department_id=request.department_id)
+        .exists()
+    )
+    if not in_department:
+        raise _refuse(
+            _("Only the %(department)s department of %(brand)s (or its admins) answers this.")
+            % {"department": request.department.name, "brand": brand.name},
+            user,
+            brand,
+        )
+
+
+def can_work_request(user: Any, request: DepartmentRequest) -> bool:
+    return _allowed(check_can_work_request, user, request)
+
+
+def access_department(viewer: Any, pk: int) -> Department:
+    """Any brand's department by id (404 if none): the services refuse another brand's
+    with a sentence (403), rather than pretending it does not exist."""
+    from .models import Department
+
+    return get_object_or_404(Department.objects.select_related("brand"), pk=pk)
+
+
+def access_department_request(viewer: Any, brand: Brand, pk: int) -> DepartmentRequest:
+    """A request of this brand for its team (404 for another brand's id, 403 otherwise)."""
+    from .models import DepartmentRequest
+
+    check_can_read_requests(viewer, brand)
+    return get_object_or_404(DepartmentRequest.objects.with_relations(), brand=brand, pk=pk)

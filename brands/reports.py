@@ -11,6 +11,7 @@ are taken in Python from those rows, the same way on SQLite and PostgreSQL.
 from __future__ import annotations
 
 import math
+import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -26,7 +27,7 @@ from brands.models import Brand, Endorsement, Membership, OwnershipEvent, Produc
 from community.models import User
 from qa.models import Answer, Thread, Visibility
 
-from . import charts
+from . import charts, report_dimensions
 
 PERIODS = (4, 12, 26, 52)
 DEFAULT_WEEKS = 12
@@ -52,6 +53,13 @@ class Report:
     tables: list[Table] = field(default_factory=list)
     thread_total: int = 0
     target_share: float | None = None
+    crosstab: tuple[str, str] = report_dimensions.DEFAULT_CROSSTAB
+    cost_per_contact: Any = 0
+
+    @property
+    def query(self) -> str:
+        """The page's choices, for the CSV links: the same rows as on the page."""
+        return f"weeks={self.weeks}&row={self.crosstab[0]}&column={self.crosstab[1]}"
 
     def table(self, key: str) -> Table | None:
         return next((table for table in self.tables if table.key == key), None)
@@ -327,6 +335,9 @@ def _round(hours: float | None) -> str:
     return "" if hours is None else f"{hours:.2f}"
 
 
+round_hours = _round
+
+
 # --- The team ------------------------------------------------------------------------------
 
 
@@ -425,21 +436,40 @@ def _team_table(brand: Brand, start: datetime) -> Table:
 
 
 def brand_report(
-    *, brand: Brand, weeks: int = DEFAULT_WEEKS, now: datetime | None = None
+    *,
+    brand: Brand,
+    weeks: int = DEFAULT_WEEKS,
+    now: datetime | None = None,
+    start: datetime | None = None,
+    crosstab: tuple[str, str] = report_dimensions.DEFAULT_CROSSTAB,
 ) -> Report:
+    """The report of the last `weeks` weeks (or, for a scheduled e-mail, from `start` to
+    `now`), with the cross-tab of the two dimensions chosen."""
     now = now or timezone.now()
-    if weeks not in PERIODS:
-        weeks = DEFAULT_WEEKS
-    start = period_start(now, weeks)
+    if start is None:
+        weeks = weeks if weeks in PERIODS else DEFAULT_WEEKS
+        start = period_start(now, weeks)
+    else:  # a scheduled period: its weeks, the last one perhaps partial
+        weeks = max(1, math.ceil((now - start).days / 7))
+    if any(key not in report_dimensions.DIMENSIONS for key in crosstab) or len(set(crosstab)) < 2:
+        crosstab = report_dimensions.DEFAULT_CROSSTAB
     from .approval_selectors import approvals_table
 
-    report = Report(brand=brand, weeks=weeks, start=start, end=now)
+    report = Report(brand=brand, weeks=weeks, start=start, end=now, crosstab=crosstab)
     thread_tables, report.thread_total = _threads_tables(brand, start, weeks)
     waiting_tables, report.target_share = _waiting_tables(brand, start, weeks, now)
+    this = sys.modules[__name__]
+    rows = report_dimensions.thread_rows(brand, start, _first)
+    report.cost_per_contact = report_dimensions.cost_per_contact(brand)
     report.tables = [
         *thread_tables,
         *waiting_tables,
         _team_table(brand, start),
         approvals_table(brand, start, weeks),
+        *report_dimensions.dimension_tables(rows, Table, this),
+        report_dimensions.handling_table(rows, Table, this),
+        report_dimensions.deflection_table(rows, Table, report.cost_per_contact),
+        report_dimensions.crosstab_table(rows, Table, *crosstab),
+        report_dimensions.requests_table(brand, start, now, Table, this),
     ]
     return report

@@ -21,6 +21,7 @@ from . import domains, permissions
 from .models import (
     Brand,
     CustomerNote,
+    DepartmentRequest,
     Endorsement,
     Invitation,
     Membership,
@@ -336,11 +337,11 @@ def team(*, brand: Brand, now: datetime | None = None) -> dict:
     members = list(
         Membership.objects.active()
         .for_brand(brand)
-        .select_related("user")
+        .select_related("user", "department")
         .order_by("role", "user__username")
     )
     invitations = list(
-        Invitation.objects.for_brand(brand).pending(now).select_related("invited_by")
+        Invitation.objects.for_brand(brand).pending(now).select_related("invited_by", "department")
     )
     return {"members": members, "invitations": invitations}
 
@@ -376,3 +377,36 @@ def navigation_brands(user: Any) -> list[dict[str, str]]:
 
 def navigation_cache_key(user_id: int) -> str:
     return f"sodan:brand-nav:{user_id}"
+
+
+# --- Requests to other departments --------------------------------------------------------
+
+
+def department_requests(
+    *, brand: Brand, department_id: int | None = None, status: str = ""
+) -> QuerySet[DepartmentRequest]:
+    """A department's list (or every department's): open first by due date."""
+    requests = DepartmentRequest.objects.for_brand(brand).with_relations()
+    if department_id:
+        requests = requests.filter(department_id=department_id)
+    if status in DepartmentRequest.Status.values:
+        requests = requests.filter(status=status)
+    return requests.order_by("status", "due_on", "id")
+
+
+def department_request_counts(*, brand: Brand) -> dict[tuple[int, str], int]:
+    """(department id, status) → how many, in one query."""
+    rows = (
+        DepartmentRequest.objects.for_brand(brand)
+        .order_by()
+        .values_list("department_id", "status")
+        .annotate(n=Count("pk"))
+    )
+    return {(department_id, status): n for department_id, status, n in rows}
+
+
+def requests_about(*, thread: Any = None, case: Any = None) -> list[DepartmentRequest]:
+    """The requests of a thread (with its cases') or of one case, for the team's history."""
+    requests = DepartmentRequest.objects.select_related("department", "requested_by", "answered_by")
+    requests = requests.filter(case=case) if case is not None else requests.filter(thread=thread)
+    return list(requests.order_by("created_at", "id"))

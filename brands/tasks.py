@@ -55,3 +55,25 @@ def notify_official_draft(draft_id: int, event: str, stamp: str) -> int:
     from .services import approvals
 
     return approvals.official_draft_notify(draft_id=draft_id, event=event, stamp=stamp)
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def notify_department_request(request_id: int, event: str) -> int:
+    from . import services
+
+    return services.department_request_notify(request_id=request_id, event=event)
+
+
+@shared_task
+def report_emails_send() -> int:
+    """Queue the scheduled report e-mails of every period that finished (hourly)."""
+    from . import services
+
+    return len(services.report_emails_queue())
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_report_email(schedule_id: int, start: str, end: str) -> int:
+    from . import services
+
+    return services.report_email_send(schedule_id=schedule_id, start=start, end=end)

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import approval_urls
-from .views import communities, directory, inbox, reports, team, threads
+from .views import communities, directory, inbox, reports, requests, team, threads
 
 app_name = "brands"
 
@@ -12,6 +12,11 @@ urlpatterns = [
     path("b/<slug:brand_slug>/team/", team.team, name="team"),
     path("b/<slug:brand_slug>/team/invite/", team.team_invite, name="invite"),
     path("b/<slug:brand_slug>/team/members/<int:pk>/role/", team.member_role, name="member_role"),
+    path(
+        "b/<slug:brand_slug>/team/members/<int:pk>/department/",
+        team.member_department,
+        name="member_department",
+    ),
     path(
         "b/<slug:brand_slug>/team/members/<int:pk>/revoke/",
         team.member_revoke,
@@ -28,6 +33,13 @@ urlpatterns = [
         name="response_target",
     ),
     path("b/<slug:brand_slug>/inbox/", inbox.inbox, name="inbox"),
+    path("b/<slug:brand_slug>/inbox/columns/", inbox.inbox_columns, name="inbox_columns"),
+    path("b/<slug:brand_slug>/inbox/views/", inbox.inbox_view_save, name="inbox_view_save"),
+    path(
+        "b/<slug:brand_slug>/inbox/views/<int:pk>/delete/",
+        inbox.inbox_view_delete,
+        name="inbox_view_delete",
+    ),
     path(
         "b/<slug:brand_slug>/customers/<str:username>/",
         inbox.customer_card,
@@ -40,6 +52,32 @@ urlpatterns = [
     ),
     path("b/<slug:brand_slug>/audit/", inbox.audit_log, name="audit_log"),
     path("b/<slug:brand_slug>/reports/", reports.brand_reports, name="reports"),
+    path("b/<slug:brand_slug>/reports/settings/", reports.report_settings, name="report_settings"),
+    path(
+        "b/<slug:brand_slug>/reports/schedules/",
+        reports.report_schedule_create,
+        name="report_schedule_create",
+    ),
+    path(
+        "b/<slug:brand_slug>/reports/schedules/<int:pk>/delete/",
+        reports.report_schedule_delete,
+        name="report_schedule_delete",
+    ),
+    path(
+        "b/<slug:brand_slug>/departments/",
+        requests.department_requests,
+        name="department_requests",
+    ),
+    path(
+        "b/<slug:brand_slug>/departments/requests/new/",
+        requests.department_request_send,
+        name="department_request_send",
+    ),
+    path(
+        "b/<slug:brand_slug>/departments/requests/<int:pk>/",
+        requests.department_request,
+        name="department_request",
+    ),
     path("invitations/<str:token>/", team.invitation, name="invitation"),
     path("t/<int:pk>/-/own/", threads.thread_take, name="thread_take"),
     path("t/<int:pk>/-/release/", threads.thread_release, name="thread_release"),

@@ -116,6 +116,7 @@ class Notification(models.Model):
         DISCLOSURE_REQUEST = "disclosure_request", _("A customer asks what the brand keeps")
         DISCLOSURE_ANSWERED = "disclosure_answered", _("A brand answered your disclosure request")
         OFFICIAL_DRAFT = "official_draft", _("A draft official answer")
+        DEPARTMENT_REQUEST = "department_request", _("Request to a department")
 
     recipient = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="notifications", help_text=_("Who is told.")

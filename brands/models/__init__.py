@@ -17,6 +17,8 @@ from .ownership import (
     ResponseTargetBreach,
     ThreadOwnership,
 )
+from .reporting import InboxView, ReportSchedule, ReportSettings
+from .requests import Department, DepartmentRequest
 
 __all__ = [
     "MAX_RESPONSE_TARGET_HOURS",
@@ -26,13 +28,18 @@ __all__ = [
     "BrandClaim",
     "CannedReply",
     "CustomerNote",
+    "Department",
+    "DepartmentRequest",
     "Endorsement",
+    "InboxView",
     "Invitation",
     "Membership",
     "OfficialDraft",
     "OwnershipEvent",
     "Product",
     "ProductVersion",
+    "ReportSchedule",
+    "ReportSettings",
     "ResponseTargetBreach",
     "ThreadOwnership",
     "hash_invitation_token",

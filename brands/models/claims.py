@@ -122,6 +122,14 @@ class Invitation(models.Model):
         _("e-mail"), help_text=_("Only a member with this verified address can accept.")
     )
     role = models.CharField(_("role"), max_length=20, choices=Membership.Role.choices)
+    department = models.ForeignKey(
+        "brands.Department",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The member's department once they accept."),
+    )
     token_hash = models.CharField(
         max_length=64, unique=True, help_text=_("SHA-256 of the token sent in the e-mail.")
     )

@@ -19,6 +19,13 @@ from .endorsements import (
     endorsement_withdraw_after_edit,
     version_publish,
 )
+from .inbox_views import (
+    INBOX_COLUMNS,
+    inbox_columns_set,
+    inbox_preferences,
+    inbox_view_delete,
+    inbox_view_save,
+)
 from .notices import (
     claim_decision_notify,
     hand_over_notify,
@@ -34,17 +41,34 @@ from .ownership import (
     thread_take,
     thread_version_set,
 )
+from .report_schedules import (
+    finished_period,
+    report_email_send,
+    report_emails_queue,
+    report_schedule_create,
+    report_schedule_delete,
+    report_settings_set,
+)
+from .requests import (
+    department_request_answer,
+    department_request_notify,
+    department_request_send,
+    department_request_start,
+)
 from .team import (
     INVITATION_LIFETIME,
     brand_response_target_set,
+    department_for_label,
     invitation_accept,
     invitation_create,
     invitation_revoke,
     membership_change_role,
+    membership_department_set,
     membership_revoke,
 )
 
 __all__ = [
+    "INBOX_COLUMNS",
     "INVITATION_LIFETIME",
     "BrandAlreadyHere",
     "answer_endorse",
@@ -55,17 +79,33 @@ __all__ = [
     "claim_reject",
     "claim_submit",
     "customer_note_add",
+    "department_for_label",
+    "department_request_answer",
+    "department_request_notify",
+    "department_request_send",
+    "department_request_start",
     "endorsement_confirm",
     "endorsement_withdraw",
     "endorsement_withdraw_after_edit",
+    "finished_period",
     "hand_over_notify",
+    "inbox_columns_set",
+    "inbox_preferences",
+    "inbox_view_delete",
+    "inbox_view_save",
     "invitation_accept",
     "invitation_create",
     "invitation_revoke",
     "invitation_send",
     "membership_change_role",
+    "membership_department_set",
     "membership_revoke",
     "release_all_owned_by",
+    "report_email_send",
+    "report_emails_queue",
+    "report_schedule_create",
+    "report_schedule_delete",
+    "report_settings_set",
     "response_breach_notify",
     "response_breaches_record",
     "thread_hand_over",

@@ -27,6 +27,7 @@ from outbox.services import message_send
 from ..models import (
     MAX_RESPONSE_TARGET_HOURS,
     Brand,
+    Department,
     Invitation,
     Membership,
     hash_invitation_token,
@@ -52,7 +53,9 @@ def _membership_changed(user: Any, *same_request: Any) -> None:
 
 
 @transaction.atomic
-def invitation_create(*, actor: Any, brand: Brand, email: str, role: str) -> Invitation:
+def invitation_create(
+    *, actor: Any, brand: Brand, email: str, role: str, department: str = ""
+) -> Invitation:
     """Invite someone by e-mail. The returned invitation carries `.token` (only its hash
     is stored), which the e-mail sends as a link. Inviting the same address again
     replaces the invitation still waiting."""
@@ -113,13 +116,14 @@ def invitation_create(*, actor: Any, brand: Brand, email: str, role: str) -> Inv
         token_hash=hash_invitation_token(token),
         invited_by=actor,
         expires_at=now + INVITATION_LIFETIME,
+        department=department_for_label(brand, department),
     )
     audit_log_record(
         actor=actor,
         action="invitation.create",
         target=invitation,
         brand=brand,
-        data={"email": email, "role": role},
+        data={"email": email, "role": role, "department": (department or "").strip()},
     )
     message_send(tasks.send_invitation, invitation.pk, token)  # erased once sent
     invitation.token = token
@@ -157,7 +161,12 @@ def invitation_accept(*, user: Any, invitation: Invitation) -> Membership:
     _locked_brand(invitation.brand)
     permissions.check_can_accept_invitation(user, invitation)
     now = timezone.now()
-    membership = Membership.objects.create(brand=invitation.brand, user=user, role=invitation.role)
+    membership = Membership.objects.create(
+        brand=invitation.brand,
+        user=user,
+        role=invitation.role,
+        department_id=invitation.department_id,
+    )
     invitation.accepted_at = now
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
@@ -177,6 +186,36 @@ def invitation_accept(*, user: Any, invitation: Invitation) -> Membership:
         data={"user": user.pk, "role": membership.role, "invitation": invitation.pk},
     )
     _membership_changed(user)
+    return membership
+
+
+def department_for_label(brand: Brand, label: str) -> Department | None:
+    """The brand's department with this label (created the first time it is given), or
+    None for an empty label. Labels are the brand's own words, matched ignoring case."""
+    label = " ".join((label or "").split())
+    if not label:
+        return None
+    if len(label) > 60:
+        raise ValidationError({"department": [_("Keep the department to 60 characters.")]})
+    existing = Department.objects.for_brand(brand).filter(name__iexact=label).first()
+    return existing or Department.objects.create(brand=brand, name=label)
+
+
+@transaction.atomic
+def membership_department_set(*, actor: Any, membership: Membership, label: str) -> Membership:
+    """Give a member a department label (empty: none): requests to it reach them."""
+    permissions.check_can_manage_team(actor, membership.brand)
+    membership = _active_membership(membership)
+    department = department_for_label(membership.brand, label)
+    membership.department = department
+    membership.save(update_fields=["department"])
+    audit_log_record(
+        actor=actor,
+        action="membership.department",
+        target=membership,
+        brand=membership.brand,
+        data={"user": membership.user_id, "department": department.name if department else ""},
+    )
     return membership
 
 

@@ -8,9 +8,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from moderation.crisis_selectors import crisis_first, mark_crisis
 from moderation.models import AuditLogEntry
@@ -18,7 +21,7 @@ from qa.models import Thread
 
 from .. import permissions, selectors, services
 from ..forms import CustomerNoteForm, InboxFilterForm, add_service_errors
-from ..models import Product
+from ..models import InboxView, Product
 
 
 @login_required
@@ -26,6 +29,14 @@ def inbox(request: HttpRequest, brand_slug: str) -> HttpResponse:
     brand = permissions.access_brand(
         request.user, brand_slug, check=permissions.check_can_read_inbox
     )
+    columns, saved_views = services.inbox_preferences(brand=brand, user=request.user)
+    chosen_view = next((v for v in saved_views if str(v.pk) == request.GET.get("view")), None)
+    if chosen_view is not None:  # a saved view is its filters' address
+        return redirect(
+            reverse("brands:inbox", kwargs={"brand_slug": brand.slug})
+            + "?"
+            + urlencode(chosen_view.filters)
+        )
     filters = InboxFilterForm(request.GET)
     cleaned = filters.cleaned_data if filters.is_valid() else {}
     tab = cleaned.get("tab") or "unowned"
@@ -64,8 +75,73 @@ def inbox(request: HttpRequest, brand_slug: str) -> HttpResponse:
             "filter_querystring": base.urlencode(),
             "can_take": permissions.is_rep(request.user, brand),
             "can_manage_team": permissions.can_manage_team(request.user, brand),
+            "columns": set(columns),
+            "column_choices": list(services.INBOX_COLUMNS.items()),
+            "saved_views": saved_views,
+            "current_view": next(
+                (
+                    v
+                    for v in saved_views
+                    if v.filters
+                    == {
+                        k: val
+                        for k, val in (("tab", tab), ("product", product_slug), ("type", type))
+                        if val
+                    }
+                ),
+                None,
+            ),
         },
     )
+
+
+@login_required
+@require_POST
+def inbox_columns(request: HttpRequest, brand_slug: str) -> HttpResponse:
+    """The member chooses the inbox's columns for themselves."""
+    brand = permissions.access_brand(
+        request.user, brand_slug, check=permissions.check_can_read_inbox
+    )
+    try:
+        services.inbox_columns_set(
+            actor=request.user, brand=brand, columns=request.POST.getlist("columns")
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("brands:inbox", brand_slug=brand.slug)
+
+
+@login_required
+@require_POST
+def inbox_view_save(request: HttpRequest, brand_slug: str) -> HttpResponse:
+    """Save the inbox's current filters under a name, for this member."""
+    brand = permissions.access_brand(
+        request.user, brand_slug, check=permissions.check_can_read_inbox
+    )
+    try:
+        view = services.inbox_view_save(
+            actor=request.user,
+            brand=brand,
+            name=request.POST.get("name", ""),
+            filters={key: request.POST.get(key, "") for key in ("tab", "product", "type")},
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("brands:inbox", brand_slug=brand.slug)
+    messages.success(request, _("View “%(name)s” saved.") % {"name": view.name})
+    return redirect(reverse("brands:inbox", kwargs={"brand_slug": brand.slug}) + f"?view={view.pk}")
+
+
+@login_required
+@require_POST
+def inbox_view_delete(request: HttpRequest, brand_slug: str, pk: int) -> HttpResponse:
+    brand = permissions.access_brand(
+        request.user, brand_slug, check=permissions.check_can_read_inbox
+    )
+    view = get_object_or_404(InboxView, brand=brand, user=request.user, pk=pk)
+    services.inbox_view_delete(actor=request.user, view=view)
+    messages.success(request, _("View “%(name)s” deleted.") % {"name": view.name})
+    return redirect("brands:inbox", brand_slug=brand.slug)
 
 
 @login_required

@@ -13,7 +13,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import permissions, selectors, services
-from ..forms import InviteForm, ResponseTargetForm, RevokeForm, RoleForm, add_service_errors
+from ..forms import (
+    InviteForm,
+    MemberDepartmentForm,
+    ResponseTargetForm,
+    RevokeForm,
+    RoleForm,
+    add_service_errors,
+)
 from ..models import Brand, Product
 
 
@@ -175,3 +182,24 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         {"invitation": invitation, "brand": invitation.brand, "refusal": refusal},
         status=403 if refusal else 200,
     )
+
+
+@login_required
+@require_POST
+def member_department(request: HttpRequest, brand_slug: str, pk: int) -> HttpResponse:
+    """Give a member a department label (or none): requests to it reach them."""
+    brand = permissions.access_team(request.user, brand_slug)
+    membership = permissions.access_membership(request.user, brand, pk)
+    form = MemberDepartmentForm(request.POST)
+    label = form.cleaned_data["department"] if form.is_valid() else ""
+    try:
+        services.membership_department_set(actor=request.user, membership=membership, label=label)
+    except ValidationError as error:
+        role_form = RoleForm(initial={"role": membership.role}, prefix=f"m{membership.pk}")
+        add_service_errors(role_form, error)
+        return _team_page(request, brand, failed_member=membership.pk, member_form=role_form)
+    messages.success(
+        request,
+        _("%(name)s's department is saved.") % {"name": membership.user.public_name},
+    )
+    return redirect("brands:team", brand_slug=brand.slug)

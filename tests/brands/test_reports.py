@@ -30,7 +30,8 @@ def _text(response) -> str:
 
 def _csv(response) -> list[list[str]]:
     assert response["Content-Type"].startswith("text/csv")
-    return list(csv.reader(io.StringIO(response.content.decode())))
+    assert response.content.startswith(b"\xef\xbb\xbf")  # the BOM Excel needs
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
 def _answer(thread, author, *, after_hours: float) -> Answer:
@@ -183,7 +184,7 @@ def test_each_table_has_a_chart_and_a_csv_link(login, official, history, rep):
     ]
     for key in keys:
         assert f'aria-labelledby="chart-{key}-title"' in page, key
-        assert f"?weeks=12&amp;download={key}" in page, key
+        assert f"?weeks=12&amp;row=type&amp;column=channel&amp;download={key}" in page, key
     # Bars carry their numbers for whoever points at them or reads them aloud.
     assert "<title>First answer · median: 3.0 h</title>" in page
     assert "<title>Yuki: 2</title>" in page

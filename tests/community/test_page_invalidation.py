@@ -88,6 +88,25 @@ NOT_ON_CACHED_PAGES = {
     "claim_decision_notify": "a notification",
     "invitation_send": "an e-mail",
     "customer_note_add": "notes show only on the team's customer card",
+    # brands: departments, their requests, reports and each member's inbox
+    "department_for_label": "departments show only on the team's pages",
+    "membership_department_set": "departments show only on the team's pages",
+    "department_request_send": "requests show only to the brand's team, on pages rendered "
+    "for them",
+    "department_request_start": "as department_request_send",
+    "department_request_answer": "as department_request_send",
+    "department_request_notify": "a notification",
+    "report_settings_set": "a setting of the team's reports page",
+    "report_schedule_create": "scheduled e-mails show only on the team's reports page",
+    "report_schedule_delete": "as report_schedule_create",
+    "report_emails_queue": "queues e-mails",
+    "report_email_send": "an e-mail",
+    "finished_period": "a read: dates",
+    "period_name": "a read: a period's name",
+    "inbox_preferences": "a read",
+    "inbox_columns_set": "a member's own inbox",
+    "inbox_view_save": "a member's own inbox",
+    "inbox_view_delete": "a member's own inbox",
     # brands: approvals and canned replies (a draft is no answer; draft_approve is run below)
     "official_draft_submit": "a draft shows only to the brand's team, on pages rendered for "
     "them",
