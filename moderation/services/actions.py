@@ -266,7 +266,15 @@ def post_dismiss_flags(
 
     `flags` (here and in every action): the open flags the moderator was shown; a decision
     on flags someone decided meanwhile raises AlreadyDecided (see the module's docstring).
+    A post held for review is approved (holds.post_approve_held), not dismissed: approval
+    also counts it and tells its thread's followers.
     """
+    from .holds import is_held
+
+    if is_held(post):
+        raise ValidationError(
+            {"action": [_("This post is waiting for review: approve it, or hide or delete it.")]}
+        )
     visibility = Visibility.PUBLISHED if post.visibility == Visibility.HIDDEN else None
     return _act(
         actor=actor,

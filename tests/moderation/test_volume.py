@@ -314,3 +314,29 @@ def test_only_the_brands_admins_and_staff_set_the_hold(brand, brand_rep, moderat
             services.first_post_hold_set(actor=person, brand=brand, posts=2)
     url = reverse("moderation:first_post_hold", args=[brand.slug])
     assert login(brand_rep).get(url).status_code == 403
+
+
+def test_a_held_post_is_approved_not_dismissed(holding, moderator):
+    thread = ThreadFactory(brand=holding, author=UserFactory())
+    with pytest.raises(ValidationError, match="waiting for review"):
+        services.post_dismiss_flags(actor=moderator, post=thread, reason="Fine.")
+    assert services.is_held(thread)
+
+
+def test_the_queue_approves_a_held_post_in_one_click(login, holding, moderator, committed):
+    thread = ThreadFactory(brand=holding, author=UserFactory(), title="Is the Z5 waterproof?")
+    client = login(moderator)
+    page = client.get(reverse("moderation:queue")).content.decode()
+    assert "Approve and publish" in page and "waiting for review" in page
+    held_flag = Flag.objects.get(thread=thread)
+    with committed():
+        client.post(
+            reverse("moderation:queue_batch"),
+            {
+                "post": f"thread:{thread.pk}",
+                f"flags:thread:{thread.pk}": str(held_flag.pk),
+                "action": "approve",
+                "reason": "Approved: welcome to the community.",
+            },
+        )
+    assert Thread.objects.listed().filter(pk=thread.pk).exists()
