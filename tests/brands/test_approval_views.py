@@ -315,3 +315,27 @@ def test_an_endorsement_held_for_approval_says_so_and_shows_nothing_yet(
     assert response.redirect_chain[-1][0] == draft.get_absolute_url()
     customer_answer.refresh_from_db()
     assert customer_answer.endorsed_at is None
+
+
+def test_the_canned_replies_page_and_the_teams_thread_page_cost_the_same_for_more_rows(
+    login, official, rep, trainee, customer_thread
+):
+    client = login(fresh(rep))
+    pages = (_canned(official), customer_thread.get_absolute_url())
+
+    def counts():
+        found = []
+        for url in pages:
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(url).status_code == 200
+            found.append(len(ctx))
+        return found
+
+    CannedReply.objects.create(brand=official, title="A", language="ja", body="{product}")
+    qa_services.answer_create(author=fresh(trainee), thread=customer_thread, body="One.")
+    counts()  # the session's first pages load what later ones find remembered
+    one = counts()
+    for n in range(3):
+        CannedReply.objects.create(brand=official, title=f"B{n}", language="en", body="Hi.")
+        qa_services.answer_create(author=fresh(trainee), thread=customer_thread, body=f"{n}.")
+    assert counts() == one
