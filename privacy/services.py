@@ -188,10 +188,16 @@ def former_member() -> str:
     return "a former member"
 
 
-def _identifiers(user: Any) -> list[str]:
-    found = {user.email, user.username, f"@{user.username}", user.display_name}
-    found |= {f"{user.first_name} {user.last_name}".strip()}
-    return sorted((i for i in found if i and len(i) >= 2), key=len, reverse=True)
+def _identifiers(user: Any) -> tuple[list[str], list[str]]:
+    """What names the person: unique marks (e-mail, @username), then words that may mean
+    someone else too (the bare username, display name, first and last name)."""
+
+    def longest_first(found: set[str]) -> list[str]:
+        return sorted((i for i in found if i and len(i) >= 2), key=len, reverse=True)
+
+    unique = {user.email, f"@{user.username}"}
+    names = {user.username, user.display_name, f"{user.first_name} {user.last_name}".strip()}
+    return longest_first(unique), longest_first(names - unique)
 
 
 def _pattern(identifiers: Iterable[str]) -> re.Pattern:
@@ -219,34 +225,60 @@ def _field(label: str) -> tuple[type[models.Model], models.Field] | None:
         return None  # an optional app not installed
 
 
-def scrub_text(*, identifiers: list[str]) -> dict[str, set[int]]:
-    """Replace the identifiers in every column of registry.SCRUBBED_TEXT; the primary keys
-    of the rows changed, by model label."""
-    pattern = _pattern(identifiers)
+# Posts are scrubbed of a name only in the threads the person took part in: a name is not
+# unique ("Hana", "Sato"), and other threads that say it speak of someone else.
+POSTS = ("qa.Thread", "qa.Answer", "qa.Revision")
+
+
+def _in_threads(label: str, thread_ids: set[int]) -> Q:
+    if label == "qa.Thread":
+        return Q(pk__in=thread_ids)
+    if label == "qa.Revision":  # a revision names its thread, or its answer
+        return Q(thread_id__in=thread_ids) | Q(answer__thread_id__in=thread_ids)
+    return Q(thread_id__in=thread_ids)
+
+
+def scrub_text(
+    *, identifiers: list[str], names: list[str] = (), thread_ids: set[int] = frozenset()
+) -> dict[str, set[int]]:
+    """Replace the identifiers (and, outside other threads' posts, the names) in every column
+    of registry.SCRUBBED_TEXT; the primary keys of the rows changed, by model label."""
     changed: dict[str, set[int]] = {}
     for label in registry.SCRUBBED_TEXT:
         found = _field(label)
         if found is None:
             continue
         model, field = found
-        name = field.name
-        candidates = Q()
-        queryset = model._base_manager.all()
-        if isinstance(field, models.JSONField):
-            queryset = queryset.annotate(_as_text=Cast(name, models.TextField()))
-            for identifier in identifiers:
-                # JSON text may hold the identifier escaped (\u30cf…), as SQLite keeps it.
-                candidates |= Q(_as_text__icontains=identifier)
-                candidates |= Q(_as_text__icontains=json.dumps(identifier)[1:-1])
-        else:
-            for identifier in identifiers:
-                candidates |= Q(**{f"{name}__icontains": identifier})
-        for pk, value in queryset.filter(candidates).values_list("pk", name):
-            scrubbed = _scrub_value(value, pattern)
-            if scrubbed != value:
-                model._base_manager.filter(pk=pk).update(**{name: scrubbed})
-                changed.setdefault(model._meta.label, set()).add(pk)
+        model_label = model._meta.label
+        passes = [(identifiers, Q())]
+        if names:
+            scope = _in_threads(model_label, thread_ids) if model_label in POSTS else Q()
+            passes.append((names, scope))
+        for words, scope in passes:
+            for pk in _scrub_column(model, field, words, scope):
+                changed.setdefault(model_label, set()).add(pk)
     return changed
+
+
+def _scrub_column(model: type[models.Model], field: models.Field, words: list[str], scope: Q):
+    pattern = _pattern(words)
+    name = field.name
+    candidates = Q()
+    queryset = model._base_manager.filter(scope)
+    if isinstance(field, models.JSONField):
+        queryset = queryset.annotate(_as_text=Cast(name, models.TextField()))
+        for word in words:
+            # JSON text may hold the word escaped (\u30cf…), as SQLite keeps it.
+            candidates |= Q(_as_text__icontains=word)
+            candidates |= Q(_as_text__icontains=json.dumps(word)[1:-1])
+    else:
+        for word in words:
+            candidates |= Q(**{f"{name}__icontains": word})
+    for pk, value in queryset.filter(candidates).values_list("pk", name):
+        scrubbed = _scrub_value(value, pattern)
+        if scrubbed != value:
+            model._base_manager.filter(pk=pk).update(**{name: scrubbed})
+            yield pk
 
 
 def _posts_remove(user: Any) -> set[int]:
@@ -332,7 +364,7 @@ def account_erase(*, user: Any, remove_posts: bool = False) -> None:
 
     permissions.check_can_manage_own_data(user)
     user = get_user_model().objects.select_for_update().get(pk=user.pk)
-    identifiers = _identifiers(user)
+    identifiers, names = _identifiers(user)
     page_cache.person_changed(user.pk)  # while the rows still say where their name shows
     threads = _threads_of(user)
     if remove_posts:
@@ -358,7 +390,7 @@ def account_erase(*, user: Any, remove_posts: bool = False) -> None:
     user.is_active = user.is_staff = user.is_superuser = False
     user.set_unusable_password()
     user.save()
-    changed = scrub_text(identifiers=identifiers)
+    changed = scrub_text(identifiers=identifiers, names=names, thread_ids=threads)
     from qa.models import Answer, Revision
 
     threads |= changed.get("qa.Thread", set())

@@ -131,3 +131,21 @@ def test_the_guidelines_state_what_stays_when_a_member_leaves(client):
     page = GuidelinesPage.objects.get()
     assert "If you leave" in page.body and "a former member" in page.body
     assert "退会するとき" in page.body_ja
+
+
+def test_a_name_others_share_stays_in_threads_the_person_never_joined(
+    login, customer, other_customer, official
+):
+    elsewhere = qa_services.thread_create(
+        author=other_customer,
+        brand=official,
+        title="Hana from support fixed my lens",
+        body="Thanks to Hana at the service desk; mail hana@customers.example too.",
+        type="praise",
+    )
+    _erase(login(customer))
+    elsewhere.refresh_from_db()
+    # Her username and e-mail address are hers alone and go everywhere; a first name that
+    # other people share stays where she never wrote.
+    assert elsewhere.title == "Hana from support fixed my lens"
+    assert elsewhere.body == ("Thanks to Hana at the service desk; mail a former member too.")
