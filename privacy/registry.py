@@ -19,6 +19,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.db import models
+
 DELETE = "delete"
 NULL = "null"
 KEEP = "keep"
@@ -216,3 +220,22 @@ SCRUBBED_TEXT: tuple[str, ...] = (
 KEPT_TEXT: dict[str, str] = {
     "community.User.password": "an unusable password hash, never their words",
 }
+
+
+def user_fields() -> list[tuple[type[models.Model], models.Field]]:
+    """Every concrete foreign key to the member, once, on the model that declares it;
+    many-to-many links too (their through tables)."""
+    user_model = get_user_model()
+    seen, found = set(), []
+    for model in apps.get_models(include_auto_created=True):
+        for field in model._meta.concrete_fields:
+            if field.is_relation and field.related_model is user_model:
+                key = (field.model, field.name)
+                if key not in seen:
+                    seen.add(key)
+                    found.append((field.model, field))
+    return found
+
+
+def field_label(model: type[models.Model], field: models.Field) -> str:
+    return f"{model._meta.label}.{field.name}"

@@ -184,7 +184,7 @@ def exports_expire(*, now: dt.datetime | None = None) -> int:
 # --- Erasure ----------------------------------------------------------------------------------
 
 
-def former_member() -> str:
+def _former_member() -> str:
     return "a former member"
 
 
@@ -208,7 +208,7 @@ def _pattern(identifiers: Iterable[str]) -> re.Pattern:
 
 def _scrub_value(value: Any, pattern: re.Pattern) -> Any:
     if isinstance(value, str):
-        return pattern.sub(former_member(), value)
+        return pattern.sub(_former_member(), value)
     if isinstance(value, list):
         return [_scrub_value(item, pattern) for item in value]
     if isinstance(value, dict):
@@ -238,7 +238,7 @@ def _in_threads(label: str, thread_ids: set[int]) -> Q:
     return Q(thread_id__in=thread_ids)
 
 
-def scrub_text(
+def _scrub_text(
     *, identifiers: list[str], names: list[str] = (), thread_ids: set[int] = frozenset()
 ) -> dict[str, set[int]]:
     """Replace the identifiers (and, outside other threads' posts, the names) in every column
@@ -333,25 +333,6 @@ def _threads_of(user: Any) -> set[int]:
     )
 
 
-def user_fields() -> list[tuple[type[models.Model], models.Field]]:
-    """Every concrete foreign key to the member, once, on the model that declares it;
-    many-to-many links too (their through tables)."""
-    user_model = get_user_model()
-    seen, found = set(), []
-    for model in apps.get_models(include_auto_created=True):
-        for field in model._meta.concrete_fields:
-            if field.is_relation and field.related_model is user_model:
-                key = (field.model, field.name)
-                if key not in seen:
-                    seen.add(key)
-                    found.append((field.model, field))
-    return found
-
-
-def field_label(model: type[models.Model], field: models.Field) -> str:
-    return f"{model._meta.label}.{field.name}"
-
-
 @transaction.atomic
 def account_erase(*, user: Any, remove_posts: bool = False) -> None:
     """Erase the person: their name disappears everywhere, their own data goes, and what
@@ -371,11 +352,11 @@ def account_erase(*, user: Any, remove_posts: bool = False) -> None:
         threads |= _posts_remove(user)
     exports = list(DataExport.objects.filter(user=user))
     transaction.on_commit(lambda: [_remove_file(export) for export in exports])
-    for model, field in user_fields():
-        handling = registry.USER_FIELDS.get(field_label(model, field))
+    for model, field in registry.user_fields():
+        handling = registry.USER_FIELDS.get(registry.field_label(model, field))
         if handling is None:
             # The walk test keeps this from happening; refuse rather than half-erase.
-            raise RuntimeError(f"{field_label(model, field)} is not in privacy.registry")
+            raise RuntimeError(f"{registry.field_label(model, field)} is not in privacy.registry")
         rows = model._base_manager.filter(**{field.name: user})
         if handling.action == registry.DELETE:
             rows.delete()
@@ -390,7 +371,7 @@ def account_erase(*, user: Any, remove_posts: bool = False) -> None:
     user.is_active = user.is_staff = user.is_superuser = False
     user.set_unusable_password()
     user.save()
-    changed = scrub_text(identifiers=identifiers, names=names, thread_ids=threads)
+    changed = _scrub_text(identifiers=identifiers, names=names, thread_ids=threads)
     from qa.models import Answer, Revision
 
     threads |= changed.get("qa.Thread", set())

@@ -38,6 +38,7 @@ SERVICE_PACKAGES = (
     "themes.services",
     "cases.services",
     "legal.services",
+    "privacy.services",
 )
 
 
@@ -70,6 +71,17 @@ def _service(name: str) -> Callable:
 NOT_ON_CACHED_PAGES = {
     # qa
     "thread_subscribe": "the follow button is the reader's own slot, filled per request",
+    # privacy: a person's own pages and the brands' disclosure pages; no cached page
+    "social_account_clean": "a check; writes nothing",
+    "social_accounts_update": "shown on the profile and the team's pages, never cached",
+    "export_request": "the member's own privacy page",
+    "export_prepare": "a file and a notice for the member",
+    "exports_expire": "removes export files",
+    "disclosure_policy_update": "shown on the member's privacy page only",
+    "disclosure_request_create": "the member's and the brand admins' pages",
+    "disclosure_request_notify": "a notice to the brand's admins",
+    "disclosure_request_answer": "the member's and the brand admins' pages",
+    "disclosure_answer_notify": "a notice to the member",
     # brands: the brand's start, claims, team and notices
     "brand_start": "a new community brand has no thread yet",
     "claim_submit": "a pending claim shows only to staff and the claimant",
@@ -543,6 +555,8 @@ PAGE_CHANGES: dict[str, Callable[[World], Change]] = {
         [w.brand],
         lambda: _q("brand_page_cache_bump")(w.brand.pk),
     ),
+    # privacy: the erased member's name leaves every page that showed it
+    "account_erase": lambda w: ([w.thread], lambda: _q("account_erase")(user=w.customer)),
     "brand_page_translate": lambda w: (
         lambda page: ([w.brand], lambda: _q("brand_page_translate")(page, language="ja"))
     )(_q("brand_page_ensure")(w.brand)),

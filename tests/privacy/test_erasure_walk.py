@@ -45,9 +45,9 @@ def _declared(label: str):
 
 def test_every_foreign_key_to_the_member_is_in_the_registry():
     missing = [
-        services.field_label(model, field)
-        for model, field in services.user_fields()
-        if services.field_label(model, field) not in registry.USER_FIELDS
+        registry.field_label(model, field)
+        for model, field in registry.user_fields()
+        if registry.field_label(model, field) not in registry.USER_FIELDS
     ]
     assert not missing, (
         "decide how erasure handles these (privacy/registry.py: delete, null or keep with "
@@ -192,9 +192,9 @@ def test_erasure_leaves_nothing_of_the_person_anywhere(
         and _holding(model, field, words)
     }
     assert not left, f"erasure missed the person's name, username or e-mail in: {sorted(left)}"
-    for model, field in services.user_fields():
-        handling = registry.USER_FIELDS[services.field_label(model, field)]
+    for model, field in registry.user_fields():
+        handling = registry.USER_FIELDS[registry.field_label(model, field)]
         if handling.action != registry.KEEP:
             assert not model._base_manager.filter(**{field.name: person.pk}).exists(), (
-                services.field_label(model, field)
+                registry.field_label(model, field)
             )
