@@ -3,6 +3,8 @@ poster's response page, and the public transparency report."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -60,7 +62,7 @@ def request_sent(request: HttpRequest) -> HttpResponse:
     sent = request.session.get(SENT)
     if not sent:
         return redirect("legal:request")
-    due = timezone.datetime.fromisoformat(sent["due"])
+    due = dt.datetime.fromisoformat(sent["due"])
     return render(request, "legal/request_sent.html", {"number": sent["number"], "due": due})
 
 
