@@ -19,10 +19,12 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 ## Create the environment, migrate, load the demo data and serve at http://127.0.0.1:$(PORT)
+# The site's address in e-mails and integration addresses follows PORT (unless SITE_URL is set).
+demo: export SITE_URL ?= http://127.0.0.1:$(PORT)
 demo: $(STAMP)
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_demo
-	@echo "Serving Sodan at http://127.0.0.1:$(PORT)/ (Ctrl+C stops it)"
+	@echo "Serving Sodan at $(SITE_URL)/ (Ctrl+C stops it)"
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## Run the whole test suite (browser tests skip when chromium is absent)

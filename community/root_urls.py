@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("cases.urls")),  # cases/, t/<pk>/-/private-case/, the helpdesk's inbound
     path("", include("community.urls")),
     path("", include("privacy.urls")),  # settings/privacy/…, b/<slug>/disclosure/
+    path("", include("legal.urls")),  # removal requests, transparency (before moderation's)
     path("", include("moderation.urls")),
     path("", include("search.urls")),
     path("", include("themes.urls")),  # theme, domains, widget, sitemaps

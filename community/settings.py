@@ -61,10 +61,14 @@ INSTALLED_APPS = [
     "themes",
     "api",  # the REST API, /api/v1/ (api/README.md)
     "cases",  # private cases opened from a thread (cases/README.md)
+    "privacy",  # exports, erasure, social accounts, brands' disclosure (privacy/README.md)
+    "legal",  # removal requests under the 2025 platform law, transparency (legal/README.md)
     # Wagtail: community home, guidelines and brand pages; the staff admin
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    "wagtail.contrib.simple_translation",  # "Translate" for brand pages (themes/README.md)
+    "wagtail.locales",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -79,6 +83,12 @@ INSTALLED_APPS = [
     # Accounts
     "allauth",
     "allauth.account",
+    "allauth.mfa",  # two-factor: authenticator apps, recovery codes, security keys, passkeys
+    "allauth.socialaccount",  # LINE, Google, Apple, Yahoo! JAPAN, company SSO
+    "allauth.socialaccount.providers.line",
+    "allauth.socialaccount.providers.google",
+    "allauth.socialaccount.providers.apple",
+    "allauth.socialaccount.providers.openid_connect",  # Yahoo! JAPAN ID, company OIDC
     # Django
     "django.contrib.admin",
     "django.contrib.auth",
@@ -99,6 +109,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Sodan's 404/403/500 pages with DEBUG on too (SODAN_OWN_ERROR_PAGES); first in the list,
+    # so every other middleware's process_exception is asked before it.
+    "themes.error_pages.OwnErrorPagesMiddleware",
     "community.middleware.RequestBodyLimitMiddleware",
     "community.db_router.ReadReplicaMiddleware",  # replicas: reads there, unless one just wrote
     "themes.middleware.BrandSiteMiddleware",  # brand domains: host → brand, never another's
@@ -112,6 +125,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "community.mfa.TwoFactorMiddleware",  # powers wait for two-factor (community/mfa.py)
     "community.middleware.NulCharacterMiddleware",  # NUL in an address or query: 404/400
     "moderation.middleware.RateLimitMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -267,8 +281,13 @@ CELERY_TASK_ROUTES = {
     "community.tasks.*": {"queue": "email"},
     "outbox.tasks.*": {"queue": "email"},
     "search.tasks.*": {"queue": "search"},
+    "moderation.tasks.crisis_alert_webhook": {"queue": "webhooks"},
+    "moderation.tasks.crisis_check": {"queue": "default"},
     "moderation.tasks.*": {"queue": "email"},
     "cases.tasks.*": {"queue": "email"},
+    "legal.tasks.*": {"queue": "email"},
+    "privacy.tasks.exports_expire": {"queue": "default"},
+    "privacy.tasks.*": {"queue": "email"},
     "brands.feedback.tasks.deliver_webhook": {"queue": "webhooks"},
     "brands.feedback.tasks.*": {"queue": "email"},
     "integrations.tasks.*": {"queue": "webhooks"},
@@ -291,10 +310,26 @@ CELERY_BEAT_SCHEDULE: dict = {
     # died; forget delivered ones after a week.
     "outbox-sweep": {"task": "outbox.tasks.sweep", "schedule": float(SODAN_OUTBOX_SWEEP_SECONDS)},
     "outbox-prune": {"task": "outbox.tasks.prune", "schedule": 86400.0},
+    # Crisis surges of the last hour; alerts nobody acknowledged go to the brand's admins.
+    "moderation-crisis-check": {
+        "task": "moderation.tasks.crisis_check",
+        "schedule": env.int("SODAN_CRISIS_CHECK_SECONDS", default=300),
+    },
     # Verify brands' pending domains; stop serving one whose DNS record was removed.
     "themes-domains-recheck": {"task": "themes.tasks.domains_recheck", "schedule": 3600.0},
+    # Remove members' data exports once they expire (privacy/tasks.py).
+    "privacy-exports-expire": {"task": "privacy.tasks.exports_expire", "schedule": 3600.0},
+    # Brands' scheduled report e-mails: each schedule sends once per finished period
+    # (week, month, fiscal quarter or fiscal year, April to March; brands/tasks.py).
+    "brands-report-emails": {
+        "task": "brands.tasks.report_emails_send",
+        "schedule": env.int("SODAN_REPORT_EMAILS_CHECK_SECONDS", default=3600),
+    },
 }
 CELERY_TIMEZONE = "UTC"
+# Thread page views are tallied per process and added to the threads this often, for the
+# brands' deflection report (qa/view_counts.py); 0 never adds them on its own.
+SODAN_VIEW_COUNT_FLUSH_SECONDS: int = env.int("SODAN_VIEW_COUNT_FLUSH_SECONDS", default=60)
 
 # --- E-mail -----------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -323,6 +358,86 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Sodan] "
 # minute), switched off while the cache is unavailable so that signing in keeps working.
 # Sodan's hourly sign-up limit per address is SODAN_SIGNUPS_PER_HOUR below.
 ACCOUNT_RATE_LIMITS = AllauthRateLimits()
+# Two-factor (https://docs.allauth.org/en/latest/mfa/configuration.html): optional for
+# customers, required before brand roles, moderator appointments and staff powers work
+# (community/mfa.py); the dangerous actions ask for it again.
+SODAN_MFA_REQUIRED_FOR_POWERS: bool = env.bool("SODAN_MFA_REQUIRED_FOR_POWERS", default=True)
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER: str = env.str("SODAN_MFA_TOTP_ISSUER", default="Sodan")
+# Security keys on http://localhost while developing (browsers allow WebAuthn there only).
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN: bool = env.bool("SODAN_WEBAUTHN_INSECURE_ORIGIN", default=DEBUG)
+# Social sign-in (https://docs.allauth.org/en/latest/socialaccount/configuration.html): each
+# provider is on only when its keys are in the environment. An address that already has an
+# account is never merged silently: the person logs in to that account and connects the
+# provider there. An address the provider does not vouch for (LINE, often none at all) is
+# asked for and confirmed by e-mail before the person takes part; disconnecting the last way
+# in (no password, no confirmed address) is refused.
+SOCIALACCOUNT_ADAPTER = "community.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_PROVIDERS: dict = {}
+if env.str("SODAN_LINE_CHANNEL_ID", default=""):
+    SOCIALACCOUNT_PROVIDERS["line"] = {
+        "APPS": [
+            {
+                "client_id": env.str("SODAN_LINE_CHANNEL_ID"),
+                "secret": env.str("SODAN_LINE_CHANNEL_SECRET", default=""),
+            }
+        ],
+        "SCOPE": ["profile", "openid", "email"],
+    }
+if env.str("SODAN_GOOGLE_CLIENT_ID", default=""):
+    SOCIALACCOUNT_PROVIDERS["google"] = {
+        "APPS": [
+            {
+                "client_id": env.str("SODAN_GOOGLE_CLIENT_ID"),
+                "secret": env.str("SODAN_GOOGLE_CLIENT_SECRET", default=""),
+            }
+        ],
+        "SCOPE": ["profile", "email"],
+    }
+if env.str("SODAN_APPLE_SERVICE_ID", default=""):
+    SOCIALACCOUNT_PROVIDERS["apple"] = {
+        "APPS": [
+            {
+                "client_id": env.str("SODAN_APPLE_SERVICE_ID"),
+                "secret": env.str("SODAN_APPLE_KEY_ID", default=""),
+                "key": env.str("SODAN_APPLE_TEAM_ID", default=""),
+                "settings": {"certificate_key": env.str("SODAN_APPLE_PRIVATE_KEY", default="")},
+            }
+        ]
+    }
+if env.str("SODAN_YAHOOJP_CLIENT_ID", default=""):
+    # Yahoo! JAPAN ID speaks OpenID Connect: allauth's generic provider, named yahoojp.
+    SOCIALACCOUNT_PROVIDERS["openid_connect"] = {
+        "APPS": [
+            {
+                "provider_id": "yahoojp",
+                "name": "Yahoo! JAPAN ID",
+                "client_id": env.str("SODAN_YAHOOJP_CLIENT_ID"),
+                "secret": env.str("SODAN_YAHOOJP_CLIENT_SECRET", default=""),
+                "settings": {
+                    "server_url": "https://auth.login.yahoo.co.jp/yconnect/v2",
+                    "scope": ["openid", "profile", "email"],
+                },
+            }
+        ]
+    }
+# Where the sign-in forms may send people: each switched-on provider's authorization page.
+SOCIAL_SIGN_IN_ORIGINS: list[str] = [
+    origin
+    for key, origin in (
+        ("line", "https://access.line.me"),
+        ("google", "https://accounts.google.com"),
+        ("apple", "https://appleid.apple.com"),
+        ("openid_connect", "https://auth.login.yahoo.co.jp"),
+    )
+    if key in SOCIALACCOUNT_PROVIDERS
+]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 AUTH_PASSWORD_VALIDATORS = [
@@ -362,6 +477,10 @@ STORAGES = {
 
 # --- Wagtail ----------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Sodan"
+# Wagtail's own localisation: a brand page's blocks in each language, translated pages at
+# the same address (https://docs.wagtail.org/en/stable/advanced_topics/i18n.html).
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "pdf", "txt"]
@@ -396,14 +515,21 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:", "https:"],
         "font-src": [SELF],
         "connect-src": [SELF],
+        # The installable app: its manifest and service worker come from this site only.
+        "manifest-src": [SELF],
+        "worker-src": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],
-        "form-action": [SELF],
+        # Social sign-in: the log-in form's POST redirects to the provider (LINE, Google, …).
+        "form-action": [SELF, *SOCIAL_SIGN_IN_ORIGINS],
         "frame-ancestors": [NONE],
     },
 }
 
 # --- Sodan ------------------------------------------------------------------------------
+# Sodan's own 404, 403 and 500 pages even with DEBUG on (the demo): off gives Django's debug
+# pages back while developing (themes/error_pages.py).
+SODAN_OWN_ERROR_PAGES: bool = env.bool("SODAN_OWN_ERROR_PAGES", default=True)
 # HTML sanitizer engine: "nh3" (default, maintained) or "bleach" (unmaintained since
 # 2026-06; selectable for sites that must keep it). See moderation/sanitize.py.
 SANITIZER_ENGINE: str = env.str("SANITIZER_ENGINE", default="nh3")
@@ -427,6 +553,12 @@ SODAN_BENCH_FLOOR: bool = env.bool("SODAN_BENCH_FLOOR", default=False)
 SODAN_DNS_TXT_RESOLVER: str = env.str(
     "SODAN_DNS_TXT_RESOLVER", default="themes.dns.dnspython_txt_resolver"
 )
+
+# --- Privacy ----------------------------------------------------------------------------
+# A member's data export can be downloaded for this many days, then it is removed.
+SODAN_EXPORT_DAYS: int = env.int("SODAN_EXPORT_DAYS", default=7)
+# A brand's admins have this many days to answer a customer's disclosure request.
+SODAN_DISCLOSURE_DUE_DAYS: int = env.int("SODAN_DISCLOSURE_DUE_DAYS", default=30)
 
 # --- Product feedback -------------------------------------------------------------------
 # Outgoing webhooks (feedback/webhooks.py): seconds to wait for an endpoint's
@@ -502,7 +634,18 @@ SODAN_RATE_LIMITS: dict[str, tuple[int, int]] = {
     # with the cache unavailable these two are not applied (moderation/ratelimit.py).
     "signup": (env.int("SODAN_SIGNUPS_PER_HOUR", default=10), 3600),
     "search": (env.int("SODAN_SEARCHES_PER_MINUTE", default=60), 60),
+    # Removal requests per person (per client address for visitors) a day (legal/).
+    "removal_request": (env.int("SODAN_REMOVAL_REQUESTS_PER_DAY", default=5), 86400),
 }
+# Removal requests: the law's clock, in days from filing to the decision (legal/).
+SODAN_REMOVAL_REQUEST_DAYS: int = env.int("SODAN_REMOVAL_REQUEST_DAYS", default=7)
+# Crisis alerts (moderation/README.md): minutes before an alert nobody acknowledged goes
+# to the brand's admins; a surge is at least the mean plus SIGMAS spreads of the product's
+# hourly complaints over the last BASELINE_DAYS, and never fewer than FLOOR in an hour.
+SODAN_CRISIS_ACK_MINUTES: int = env.int("SODAN_CRISIS_ACK_MINUTES", default=30)
+SODAN_CRISIS_BASELINE_DAYS: int = env.int("SODAN_CRISIS_BASELINE_DAYS", default=14)
+SODAN_CRISIS_SURGE_SIGMAS: float = env.float("SODAN_CRISIS_SURGE_SIGMAS", default=3.0)
+SODAN_CRISIS_SURGE_FLOOR: int = env.int("SODAN_CRISIS_SURGE_FLOOR", default=10)
 # New members: accounts younger than max_age_days with reputation under max_reputation.
 SODAN_NEW_MEMBER: dict[str, int] = {
     "max_age_days": env.int("SODAN_NEW_MEMBER_DAYS", default=3),
