@@ -32,7 +32,8 @@ from functools import lru_cache
 from typing import Any
 
 from django.db import connections, router
-from django.db.models import CharField, IntegerField, QuerySet, Value
+from django.db.models import BigIntegerField, CharField, QuerySet, Value
+from django.db.models.functions import Cast
 
 from . import memo
 
@@ -90,10 +91,12 @@ def columns(
     queryset: QuerySet, *, number: Any = None, text: Any = None, name: Any = None, slug: Any = None
 ) -> QuerySet:
     """The queryset with the registry's columns (unused ones empty) and no ordering, so it
-    can take part in the union."""
-    empty_text = Value(None, output_field=CharField())
+    can take part in the union. Empty columns carry their type (NULL::bigint, NULL::varchar):
+    PostgreSQL types an untyped NULL as text when two such branches meet first in the union,
+    and a number in a later branch then no longer matches."""
+    empty_text = Cast(Value(None), CharField())
     return queryset.order_by().annotate(
-        fact_number=number if number is not None else Value(None, output_field=IntegerField()),
+        fact_number=number if number is not None else Cast(Value(None), BigIntegerField()),
         fact_text=text if text is not None else empty_text,
         fact_name=name if name is not None else empty_text,
         fact_slug=slug if slug is not None else empty_text,
