@@ -25,6 +25,7 @@ it off except where two-factor is what it tests (tests/conftest.py).
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import nullcontext
 from typing import Any
 
 from allauth.account.decorators import reauthentication_required
@@ -34,6 +35,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from . import viewer_facts
 from .viewer_facts import SOURCES
 
 TWO_FACTOR = "community.two_factor"
@@ -90,16 +92,29 @@ class TwoFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = getattr(request, "user", None)
-        if (
-            user is not None
-            and getattr(user, "is_staff", False)
-            and user.is_active
-            and powers_wait(user)
-            and not request.path.startswith(_OPEN_PREFIXES)
-        ):
-            return redirect(f"{reverse('community:two_factor_required')}?next={request.path}")
         return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view_func: Callable, view_args: Any, view_kwargs: Any
+    ) -> HttpResponse | None:
+        if not required() or request.path.startswith(_OPEN_PREFIXES):
+            return None
+        # Loading the signed-in user here, before the view, must not cost a thread page its
+        # one query: a view that reads its reader's facts on a thread says so
+        # (`thread_facts_kwarg`), and the user is loaded together with them.
+        thread_kwarg = getattr(view_func, "thread_facts_kwarg", None)
+        thread_id = view_kwargs.get(thread_kwarg) if thread_kwarg else None
+        with viewer_facts.preloading(thread_id=thread_id) if thread_id else nullcontext():
+            user = getattr(request, "user", None)
+            staff_waits = (
+                user is not None
+                and getattr(user, "is_staff", False)
+                and user.is_active
+                and powers_wait(user)
+            )
+        if staff_waits:
+            return redirect(f"{reverse('community:two_factor_required')}?next={request.path}")
+        return None
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> Any:
         if not isinstance(exception, PermissionDenied):

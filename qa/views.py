@@ -182,6 +182,10 @@ def thread_detail(
     return _render_thread(request, thread, answer_form, status, {})
 
 
+# The two-factor check loads the reader before this view: with their facts on this thread.
+thread_detail.thread_facts_kwarg = "pk"
+
+
 def _render_thread(
     request: HttpRequest,
     thread: Thread,

@@ -175,7 +175,12 @@ def test_a_voter_sees_their_vote_pressed_and_others_do_not(client, busy_thread):
     assert "Voter" not in html.split('class="site-nav"')[1].split("</nav>")[0]
 
 
-def test_a_signed_in_reader_costs_one_query_whatever_the_answers(client, thread):
+@pytest.mark.parametrize("two_factor_required", [False, True])
+def test_a_signed_in_reader_costs_one_query_whatever_the_answers(
+    client, thread, settings, two_factor_required
+):
+    # With two-factor required, its check loads the reader before the view: still one query.
+    settings.SODAN_MFA_REQUIRED_FOR_POWERS = two_factor_required
     AnswerFactory.create_batch(40, thread=thread)
     client.force_login(UserFactory())
     client.get(thread.get_absolute_url())
