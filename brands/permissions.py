@@ -425,6 +425,35 @@ def can_revise_draft(user: Any, draft: OfficialDraft) -> bool:
     return _allowed(check_can_revise_draft, user, draft)
 
 
+def check_draft_pending(draft: OfficialDraft) -> None:
+    """Approve it or ask for changes: only a draft waiting in the queue. One sent back for
+    changes is with its author until they send it again; a decided one stays decided."""
+    from .models import OfficialDraft
+
+    if draft.status == OfficialDraft.Status.CHANGES_REQUESTED:
+        raise PermissionDenied(
+            _(
+                "This draft is back with %(name)s for changes: it can be approved once they "
+                "send it again."
+            )
+            % {"name": draft.author.public_name}
+        )
+    if draft.status != OfficialDraft.Status.PENDING:
+        raise PermissionDenied(
+            _("This draft was already %(status)s; nothing changed.")
+            % {"status": draft.get_status_display().lower()}
+        )
+
+
+def check_draft_open(draft: OfficialDraft) -> None:
+    """Revise or withdraw it: only a draft not yet approved, rejected or withdrawn."""
+    if not draft.is_open:
+        raise PermissionDenied(
+            _("This draft was already %(status)s; nothing changed.")
+            % {"status": draft.get_status_display().lower()}
+        )
+
+
 def check_can_use_canned_replies(user: Any, brand: Brand) -> None:
     """Read, write and insert the brand's canned replies: its reps and admins."""
     _require_rep(

@@ -3,6 +3,7 @@ brand they speak for (neutrality: a brand cannot bury criticism of itself)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
@@ -109,6 +110,30 @@ def check_can_moderate(user: Any, brand: Brand) -> None:
     reason = moderation_refusal(user, brand)
     if reason:
         raise PermissionDenied(reason)
+
+
+def check_can_moderate_each(user: Any, posts: Iterable[tuple[str, Brand]]) -> None:
+    """One decision on many posts (the queue's batch): the moderator must moderate every
+    post's brand, or nothing is done and the refusal names the post. `posts` pairs each
+    post's name with its brand."""
+    for named, brand in posts:
+        refusal = moderation_refusal(user, brand)
+        if refusal:
+            raise PermissionDenied(
+                _("Nothing was done: %(post)s: %(refusal)s") % {"post": named, "refusal": refusal}
+            )
+
+
+def check_can_moderate_member_posts(user: Any, brands: Iterable[Brand]) -> None:
+    """Hiding a member's posts with their ban: the moderator must moderate every brand the
+    member posted in, or nothing is done and the refusal names the brand."""
+    for brand in brands:
+        refusal = moderation_refusal(user, brand)
+        if refusal:
+            raise PermissionDenied(
+                _("Nothing was done: the member posted in %(brand)s: %(refusal)s")
+                % {"brand": brand.name, "refusal": refusal}
+            )
 
 
 def is_global_moderator(user: Any) -> bool:

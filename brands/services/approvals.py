@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -119,22 +119,6 @@ def _locked(draft: OfficialDraft) -> OfficialDraft:
     return locked
 
 
-def _require_pending(draft: OfficialDraft) -> None:
-    if draft.status == OfficialDraft.Status.CHANGES_REQUESTED:
-        raise PermissionDenied(
-            _(
-                "This draft is back with %(name)s for changes: it can be approved once they "
-                "send it again."
-            )
-            % {"name": draft.author.public_name}
-        )
-    if draft.status != OfficialDraft.Status.PENDING:
-        raise PermissionDenied(
-            _("This draft was already %(status)s; nothing changed.")
-            % {"status": draft.get_status_display().lower()}
-        )
-
-
 @transaction.atomic
 def draft_approve(*, actor: Any, draft: OfficialDraft, body: str | None = None) -> OfficialDraft:
     """Approve and publish, as it is or with the approver's edit (`body`). Publishing goes
@@ -142,7 +126,7 @@ def draft_approve(*, actor: Any, draft: OfficialDraft, body: str | None = None) 
     answer the thread (a locked thread refuses, and nothing changes)."""
     draft = _locked(draft)
     permissions.check_can_approve_draft(actor, draft)
-    _require_pending(draft)
+    permissions.check_draft_pending(draft)
     if body is not None and draft.kind == ApprovalRule.Kind.ANSWER:
         body = _clean_body(body)
         if body != draft.body:
@@ -209,7 +193,7 @@ def draft_request_changes(*, actor: Any, draft: OfficialDraft, comment: str) -> 
         raise ValidationError({"comment": [_("Say what should change, for the author.")]})
     draft = _locked(draft)
     permissions.check_can_approve_draft(actor, draft)
-    _require_pending(draft)
+    permissions.check_draft_pending(draft)
     now = timezone.now()
     draft.status = OfficialDraft.Status.CHANGES_REQUESTED
     draft.comment = comment[:2000]
@@ -233,11 +217,7 @@ def draft_revise(*, actor: Any, draft: OfficialDraft, body: str) -> OfficialDraf
     """The author's new text: the draft goes back to the approvers' queue."""
     draft = _locked(draft)
     permissions.check_can_revise_draft(actor, draft)
-    if not draft.is_open:
-        raise PermissionDenied(
-            _("This draft was already %(status)s; nothing changed.")
-            % {"status": draft.get_status_display().lower()}
-        )
+    permissions.check_draft_open(draft)
     if draft.kind == ApprovalRule.Kind.ANSWER:
         draft.body = _clean_body(body)
     draft.status = OfficialDraft.Status.PENDING
@@ -252,11 +232,7 @@ def draft_revise(*, actor: Any, draft: OfficialDraft, body: str) -> OfficialDraf
 def draft_withdraw(*, actor: Any, draft: OfficialDraft) -> OfficialDraft:
     draft = _locked(draft)
     permissions.check_can_revise_draft(actor, draft)
-    if not draft.is_open:
-        raise PermissionDenied(
-            _("This draft was already %(status)s; nothing changed.")
-            % {"status": draft.get_status_display().lower()}
-        )
+    permissions.check_draft_open(draft)
     draft.status = OfficialDraft.Status.WITHDRAWN
     draft.save(update_fields=["status"])
     audit_log_record(actor=actor, action="official_draft.withdraw", target=draft, brand=draft.brand)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -68,13 +68,9 @@ def posts_act_in_batch(
         raise ValidationError(
             {"posts": [_("Select at most %(max)d posts at once.") % {"max": MAX_BATCH}]}
         )
-    for post, _flags in posts:
-        refusal = permissions.moderation_refusal(actor, _brand_of(post))
-        if refusal:
-            raise PermissionDenied(
-                _("Nothing was done: %(post)s: %(refusal)s")
-                % {"post": _named(post), "refusal": refusal}
-            )
+    permissions.check_can_moderate_each(
+        actor, ((_named(post), _brand_of(post)) for post, _flags in posts)
+    )
     entries = []
     act = BATCH_ACTIONS[action]
     for post, flags in posts:

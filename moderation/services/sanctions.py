@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -122,14 +122,10 @@ def member_ban_and_remove_posts(*, moderator: Any, member: User, reason: str) ->
             if a.visibility == Visibility.PUBLISHED or a.pk in flagged_answers
         ),
     ]
-    for post in posts:
-        brand = post.brand if isinstance(post, Thread) else post.thread.brand
-        refusal = permissions.moderation_refusal(moderator, brand)
-        if refusal:
-            raise PermissionDenied(
-                _("Nothing was done: the member posted in %(brand)s: %(refusal)s")
-                % {"brand": brand.name, "refusal": refusal}
-            )
+    permissions.check_can_moderate_member_posts(
+        moderator,
+        (post.brand if isinstance(post, Thread) else post.thread.brand for post in posts),
+    )
     sanction = member_ban(moderator=moderator, member=member, reason=reason)
     for post in posts:
         _act(
