@@ -2,37 +2,47 @@
 threads stand for contacts that never reached support).
 
 Counting must cost a page nothing: most pages are served from the cache without a query.
-So each process tallies views in memory, and a daemon thread of that process adds the tally
-to `Thread.view_count` every `SODAN_VIEW_COUNT_FLUSH_SECONDS` with one UPDATE per thread
-(F() increments, so processes never overwrite each other). Views tallied by a process that
-dies before its next flush are lost: an estimate may lose a minute of views. With the
-setting at 0 nothing is flushed on its own (tests call `flush()`).
+So each process tallies views in memory, and the first view recorded after
+`SODAN_VIEW_COUNT_FLUSH_SECONDS` have passed adds the process's tally to `Thread.view_count`,
+one UPDATE per thread (F() increments, so processes never overwrite each other): one request
+a minute per process pays a few small writes. No thread of our own writes behind the
+request cycle's back (a background thread's connection outlives the request's rules, and
+under tests it wrote into other tests' data). Views tallied by a process that dies before
+its next flush are lost: an estimate may lose a minute of views. With the setting at 0
+nothing is flushed on its own (tests call `flush()`).
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from collections import Counter
 
 from django.conf import settings
-from django.db import close_old_connections
 from django.db.models import F
 
 logger = logging.getLogger(__name__)
 
 _lock = threading.Lock()
 _tally: Counter[int] = Counter()
-_flusher_pid: int | None = None
+_last_flush = time.monotonic()
 
 
 def record(thread_id: int) -> None:
-    """One reader saw the thread's page."""
+    """One reader saw the thread's page; adds the tally when it is due."""
+    global _last_flush
+    seconds = getattr(settings, "SODAN_VIEW_COUNT_FLUSH_SECONDS", 0)
     with _lock:
         _tally[thread_id] += 1
-    _start_flusher()
+        due = seconds > 0 and time.monotonic() - _last_flush >= seconds
+        if due:
+            _last_flush = time.monotonic()
+    if due:
+        try:
+            flush()
+        except Exception:  # the next round tries again; a page never fails for a count
+            logger.warning("Could not add thread views", exc_info=True)
 
 
 def pending() -> dict[int, int]:
@@ -50,26 +60,3 @@ def flush() -> int:
     for thread_id, views in counts.items():
         Thread.objects.filter(pk=thread_id).update(view_count=F("view_count") + views)
     return sum(counts.values())
-
-
-def _start_flusher() -> None:
-    """One flusher per process, started by its first view (a forked worker starts its own)."""
-    global _flusher_pid
-    seconds = getattr(settings, "SODAN_VIEW_COUNT_FLUSH_SECONDS", 0)
-    if seconds <= 0 or _flusher_pid == os.getpid():
-        return
-    with _lock:
-        if _flusher_pid == os.getpid():
-            return
-        _flusher_pid = os.getpid()
-    threading.Thread(target=_flush_forever, args=(seconds,), daemon=True).start()
-
-
-def _flush_forever(seconds: int) -> None:
-    while True:
-        time.sleep(seconds)
-        try:
-            close_old_connections()
-            flush()
-        except Exception:  # the next round tries again; a page never fails for a count
-            logger.warning("Could not add thread views", exc_info=True)

@@ -5,6 +5,7 @@ chart, in English and in Japanese; the channel a thread came from; the page's qu
 
 import csv
 import io
+import time
 from datetime import timedelta
 from decimal import Decimal
 
@@ -262,6 +263,20 @@ def test_thread_page_views_are_tallied_and_added(client, thread):
     assert view_counts.flush() == 3
     thread.refresh_from_db()
     assert thread.view_count == 3
+    assert view_counts.pending() == {}
+
+
+def test_a_view_recorded_when_the_flush_is_due_adds_the_tally(client, thread, settings):
+    view_counts.flush()
+    view_counts._last_flush = time.monotonic()
+    settings.SODAN_VIEW_COUNT_FLUSH_SECONDS = 60
+    assert client.get(thread.get_absolute_url()).status_code == 200
+    thread.refresh_from_db()
+    assert thread.view_count == 0  # not due yet: tallied in memory
+    view_counts._last_flush -= 61
+    assert client.get(thread.get_absolute_url()).status_code == 200
+    thread.refresh_from_db()
+    assert thread.view_count == 2
     assert view_counts.pending() == {}
 
 
