@@ -43,6 +43,7 @@ class Case(models.Model):
         NONE = "", _("No summary yet")
         PROPOSED = "proposed", _("Waiting for the customer's approval")
         APPROVED = "approved", _("Approved and published")
+        HELD = "held", _("Approved by the customer, waiting for the brand's approver")
         DECLINED = "declined", _("Declined by the customer")
 
     brand = models.ForeignKey(
@@ -106,6 +107,17 @@ class Case(models.Model):
         blank=True,
         related_name="+",
         help_text=_("The official answer the approved summary became."),
+    )
+    summary_draft = models.ForeignKey(
+        "brands.OfficialDraft",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_(
+            "Where the brand's approval rules (or the writer's training) hold the approved "
+            "summary: the draft its approvers publish."
+        ),
     )
 
     objects = CaseQuerySet.as_manager()

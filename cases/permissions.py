@@ -56,7 +56,9 @@ def can_see_cases_of(user: Any, brand: Any) -> bool:
 def access_case(user: Any, pk: int) -> Case:
     """The case, or 404 for anyone who may not read it."""
     case = (
-        Case.objects.select_related("brand", "thread", "customer", "opened_by", "summary_answer")
+        Case.objects.select_related(
+            "brand", "thread", "customer", "opened_by", "summary_answer", "summary_draft"
+        )
         .filter(pk=pk)
         .first()
     )

@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Q
 from django.urls import reverse
 
+from brands.models import OfficialDraft
 from qa.models import Answer, MeToo, Thread, Visibility
 
 from . import permissions
@@ -41,7 +42,16 @@ def thread_cases(*, thread: Thread, user: Any) -> dict:
     two more for their tools."""
     cases = list(
         Case.objects.filter(thread=thread)
-        .only("pk", "thread_id", "customer_id", "created_at", "resolved_at", "summary_status")
+        .select_related("summary_draft")
+        .only(
+            "pk",
+            "thread_id",
+            "customer_id",
+            "created_at",
+            "resolved_at",
+            "summary_status",
+            "summary_draft__status",
+        )
         .order_by("created_at", "id")
     )
     markers = [
@@ -49,7 +59,12 @@ def thread_cases(*, thread: Thread, user: Any) -> dict:
             since=case.created_at,
             resolved_at=case.resolved_at,
             is_asker=case.customer_id == thread.author_id,
-            summary_published=case.summary_status == Case.Summary.APPROVED,
+            summary_published=case.summary_status == Case.Summary.APPROVED
+            or (
+                case.summary_status == Case.Summary.HELD
+                and case.summary_draft is not None
+                and case.summary_draft.status == OfficialDraft.Status.PUBLISHED
+            ),
         )
         for case in cases
     ]

@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from brands.models import OfficialDraft
 from brands.permissions import is_rep
 from community import page_cache
 from moderation.ratelimit import rate_limit_hit
@@ -184,10 +185,12 @@ def case_summary_propose(*, actor: Any, case: Case, body: str) -> Case:
 
 
 @transaction.atomic
-def case_summary_approve(*, actor: Any, case: Case) -> Answer:
+def case_summary_approve(*, actor: Any, case: Case) -> Answer | OfficialDraft:
     """The customer approves: the summary becomes the brand's official answer in the
     thread, written by the rep who proposed it (an ordinary answer: endorsable, edited,
-    verified and moderated like any other)."""
+    verified and moderated like any other). Where the brand's approval rules or the
+    writer's training hold the rep's official answers, the summary waits as a draft for the
+    brand's approvers like any other (status "held"), and the draft is returned."""
     case = (
         Case.objects.select_for_update(of=("self",))
         .select_related("brand", "thread__brand", "summary_by")
@@ -197,10 +200,16 @@ def case_summary_approve(*, actor: Any, case: Case) -> Answer:
     permissions.check_summary_writer_speaks(case)
     writer = case.summary_by
     answer = qa_services.answer_create(author=writer, thread=case.thread, body=case.summary_body)
-    case.summary_status = Case.Summary.APPROVED
     case.summary_decided_at = timezone.now()
-    case.summary_answer = answer
-    case.save(update_fields=["summary_status", "summary_decided_at", "summary_answer"])
+    if isinstance(answer, OfficialDraft):
+        case.summary_status = Case.Summary.HELD
+        case.summary_draft = answer
+    else:
+        case.summary_status = Case.Summary.APPROVED
+        case.summary_answer = answer
+    case.save(
+        update_fields=["summary_status", "summary_decided_at", "summary_answer", "summary_draft"]
+    )
     page_cache.thread_changed(case.thread_id, brand_id=case.brand_id)
     audit_log_record(actor=actor, action="case.summary_approve", target=case)
     _notify(case, "summary_decided")

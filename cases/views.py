@@ -13,7 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from brands.forms import add_service_errors
-from brands.models import Brand
+from brands.models import Brand, OfficialDraft
 from community.form_actions import form_action
 from qa.models import Thread
 
@@ -120,6 +120,15 @@ def case_summary_decide(request: HttpRequest, pk: int) -> HttpResponse:
     case = permissions.access_case(request.user, pk)
     if request.POST.get("decision") == "approve":
         answer = services.case_summary_approve(actor=request.user, case=case)
+        if isinstance(answer, OfficialDraft):  # the brand's approver publishes it
+            messages.success(
+                request,
+                _(
+                    "Thank you: the summary waits for the brand's approval and is published "
+                    "in the thread once it is approved."
+                ),
+            )
+            return redirect(case)
         messages.success(request, _("Thank you: the summary is now the brand's answer."))
         return redirect(answer.get_absolute_url())
     services.case_summary_decline(actor=request.user, case=case)

@@ -129,6 +129,45 @@ def test_an_approved_summary_appears_as_the_official_answer(client, proposed, cu
     assert "summary is among the answers" in page and ORDER_NUMBER not in page
 
 
+def test_a_trainees_summary_the_customer_approves_waits_for_the_brands_approver(
+    login, official, case_with_order, customer
+):
+    """Nothing is said in the brand's name without the approver's yes, a customer-approved
+    summary included: the case keeps the draft and says so; the approver publishes it."""
+    from brands.models import Membership, OfficialDraft
+    from brands.services import approvals
+    from qa.models import Answer
+    from tests.brands.conftest import _member
+
+    trainee = _member(official, "mio", Membership.Role.REP)
+    approver = _member(official, "sora", Membership.Role.REP)
+    Membership.objects.filter(user=trainee).update(in_training=True)
+    Membership.objects.filter(user=approver).update(is_approver=True)
+    case = services.case_resolve(actor=fresh(trainee), case=case_with_order)
+    case = services.case_summary_propose(
+        actor=fresh(trainee), case=case, body="A replacement lens cap is on its way."
+    )
+    client = login(customer)
+    response = client.post(reverse("cases:summary_decide", args=[case.pk]), {"decision": "approve"})
+    assert response.status_code == 302 and response["Location"] == case.get_absolute_url()
+    case.refresh_from_db()
+    draft = case.summary_draft
+    assert case.summary_status == Case.Summary.HELD and case.summary_answer is None
+    assert isinstance(draft, OfficialDraft) and (draft.status, draft.author) == ("pending", trainee)
+    assert draft.body == "A replacement lens cap is on its way."
+    assert not Answer.objects.filter(thread=case.thread).exists()
+    page = _text(client.get(case.get_absolute_url()))
+    assert "it waits for Hoshino Camera's approval" in page
+    assert "summary is among the answers" not in _text(client.get(case.thread.get_absolute_url()))
+
+    approvals.draft_approve(actor=fresh(approver), draft=draft)
+    answer = Answer.objects.get(thread=case.thread)
+    assert (answer.author, answer.is_official) == (trainee, True)
+    page = _text(client.get(case.get_absolute_url()))
+    assert answer.get_absolute_url() in page
+    assert "summary is among the answers" in _text(client.get(case.thread.get_absolute_url()))
+
+
 def test_one_customers_part_is_marked_without_naming_them(
     client, rep, customer_thread, customer_answer, other_customer
 ):
