@@ -35,7 +35,10 @@ def inbox(request: HttpRequest, brand_slug: str) -> HttpResponse:
         return redirect(
             reverse("brands:inbox", kwargs={"brand_slug": brand.slug})
             + "?"
-            + urlencode(chosen_view.filters)
+            # In the form's order, whatever order the database keeps the keys in.
+            + urlencode(
+                [(key, chosen_view.filters.get(key, "")) for key in ("tab", "product", "type")]
+            )
         )
     filters = InboxFilterForm(request.GET)
     cleaned = filters.cleaned_data if filters.is_valid() else {}
