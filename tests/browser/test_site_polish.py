@@ -178,3 +178,23 @@ def test_the_offline_copy_of_a_thread_read_recently(new_page):
     page.goto(f"/b/{data['brand'].slug}/feedback/")
     assert page.locator("h1").inner_text() == "You're offline"
     page.context.set_offline(False)
+
+
+def test_thread_pages_kept_while_signed_in_are_dropped_after_logging_out(new_page):
+    data = _community()
+    page = new_page()
+    page.goto("/")
+    page.evaluate("navigator.serviceWorker.ready")
+    page.reload()  # now controlled by the worker
+    _log_in(page, "aiko")
+    page.goto(data["thread"].get_absolute_url())
+    page.wait_for_function(
+        "caches.open('sodan-threads').then(c => c.keys()).then(k => k.length > 0)"
+    )
+    page.goto("/accounts/logout/")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator("body[data-signed-in]").count() == 0
+    page.wait_for_function(
+        "caches.open('sodan-threads').then(c => c.keys()).then(k => k.length === 0)"
+    )

@@ -67,6 +67,17 @@
   }
 
   // An installable site: the service worker keeps recently read threads for offline reading.
+  // Thread pages kept for reading offline were read by whoever was signed in: once this
+  // browser shows a page to nobody signed in (after logging out), they are dropped.
+  try {
+    if (document.body.hasAttribute("data-signed-in")) {
+      localStorage.setItem("sodan-signed-in", "1");
+    } else if (localStorage.getItem("sodan-signed-in")) {
+      localStorage.removeItem("sodan-signed-in");
+      if (window.caches) { caches.delete("sodan-threads"); }
+    }
+  } catch (e) { /* storage switched off: nothing was kept either */ }
+
   if ("serviceWorker" in navigator && window.isSecureContext) {
     window.addEventListener("load", function () {
       navigator.serviceWorker.register("/sw.js").catch(function () { /* optional */ });
