@@ -45,6 +45,12 @@ def record(thread_id: int) -> None:
             logger.warning("Could not add thread views", exc_info=True)
 
 
+def discard() -> None:
+    """Forget this process's tally unwritten (each test starts from none)."""
+    with _lock:
+        _tally.clear()
+
+
 def pending() -> dict[int, int]:
     with _lock:
         return dict(_tally)

@@ -25,6 +25,9 @@ def _view_counts_in_memory(settings):
     """Page views stay tallied in memory (qa/view_counts.py): no thread of the test process
     writes to the database behind a test's back; the tests about them call flush()."""
     settings.SODAN_VIEW_COUNT_FLUSH_SECONDS = 0
+    from qa import view_counts
+
+    view_counts.discard()  # another test's views must not land on this test's threads
 
 
 @pytest.fixture(autouse=True)

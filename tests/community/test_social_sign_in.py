@@ -15,6 +15,7 @@ from allauth.socialaccount.models import SocialAccount
 from community.models import User
 from tests.community.factories import UserFactory
 from tests.community.oidc_provider.server import LocalProvider
+from themes.services import site_pages_ensure
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -44,6 +45,9 @@ def sodan_on_provider(settings, live_server, provider):
             ]
         }
     }
+    # Signing in lands on the home page: a transactional test earlier on the same worker
+    # may have flushed the one the migration made.
+    site_pages_ensure()
     callback = f"{live_server.url}/accounts/oidc/localidp/login/callback/"
     if not getattr(provider, "_client", False):
         provider.add_client(CLIENT_ID, SECRET, callback)
