@@ -103,8 +103,7 @@ NOT_ON_CACHED_PAGES = {
     # brands: departments, their requests, reports and each member's inbox
     "department_for_label": "departments show only on the team's pages",
     "membership_department_set": "departments show only on the team's pages",
-    "department_request_send": "requests show only to the brand's team, on pages rendered "
-    "for them",
+    "department_request_send": "requests show only to the brand's team, on pages rendered for them",
     "department_request_start": "as department_request_send",
     "department_request_answer": "as department_request_send",
     "department_request_notify": "a notification",
@@ -120,8 +119,7 @@ NOT_ON_CACHED_PAGES = {
     "inbox_view_save": "a member's own inbox",
     "inbox_view_delete": "a member's own inbox",
     # brands: approvals and canned replies (a draft is no answer; draft_approve is run below)
-    "official_draft_submit": "a draft shows only to the brand's team, on pages rendered for "
-    "them",
+    "official_draft_submit": "a draft shows only to the brand's team, on pages rendered for them",
     "draft_request_changes": "as official_draft_submit",
     "draft_revise": "as official_draft_submit",
     "draft_withdraw": "as official_draft_submit",
