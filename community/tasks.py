@@ -15,17 +15,13 @@ from .services import notification_deliver
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def notify_answer_posted(answer_id: int) -> int:
     """Tell the thread's subscribers (asker, me-too, other answerers) about a new answer."""
-    from qa.models import Answer, ThreadSubscription
+    from follows.selectors import followers_of_thread
+    from qa.models import Answer
 
     answer = Answer.objects.select_related("thread", "author").filter(pk=answer_id).first()
     if answer is None or answer.visibility != "published":
         return 0
-    recipients = [
-        s.user
-        for s in ThreadSubscription.objects.filter(thread=answer.thread, user__is_active=True)
-        .select_related("user")
-        .order_by("id")
-    ]
+    recipients = followers_of_thread(answer.thread)  # not those who muted it
     return len(
         notification_deliver(
             recipients=recipients,

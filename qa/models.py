@@ -133,6 +133,21 @@ class Thread(models.Model):
     )
     answer_count = models.PositiveIntegerField(default=0)
     me_too_count = models.PositiveIntegerField(default=0)
+    fixed_for_count = models.PositiveIntegerField(
+        default=0,
+        help_text=_(
+            "People who pressed me too and then confirmed an answer fixed it for them "
+            "(follows' follow-ups): shown as \"fixed for n of m\", m being me_too_count."
+        ),
+    )
+    follow_up_silent_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=_(
+            "When the asker left the \"is it solved?\" follow-up unanswered: the brand's "
+            "inbox can list these. Never accepts anything by itself."
+        ),
+    )
     revision_count = models.PositiveIntegerField(default=1)
     visibility = models.CharField(
         max_length=20, choices=Visibility.choices, default=Visibility.PUBLISHED
@@ -333,11 +348,34 @@ class MeToo(models.Model):
 
 
 class ThreadSubscription(models.Model):
-    """Who hears about new answers in a thread: the asker, me-too-ers, answerers."""
+    """Who hears about new answers in a thread: the asker, me-too-ers, answerers and those
+    who pressed Follow; a muted row is someone who asked to hear nothing more (the follows
+    app reads and writes these: follows/README.md)."""
+
+    class Reason(models.TextChoices):
+        """Why the person follows: the notification e-mails say it."""
+
+        ASKED = "asked", _("you asked this question")
+        ME_TOO = "me_too", _("you pressed Me too")
+        ANSWERED = "answered", _("you answered")
+        FOLLOWED = "followed", _("you follow this thread")
 
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="subscriptions")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="thread_subscriptions"
+    )
+    reason = models.CharField(
+        max_length=20,
+        choices=Reason.choices,
+        default=Reason.FOLLOWED,
+        help_text=_("How the person came to follow: the first reason is kept."),
+    )
+    muted = models.BooleanField(
+        default=False,
+        help_text=_(
+            "Muted: no notification of this thread at all, even for someone who asked or "
+            "answered; taking part again does not undo it."
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -181,9 +181,12 @@ def _record_moderator_edit(*, actor: User, post: Thread | Answer, reason: str) -
     _on_commit(moderation_tasks.notify_moderation_action, entry.pk)
 
 
-def thread_subscribe(*, user: User, thread: Thread) -> None:
-    """Subscribe to new answers; subscribing twice is a no-op."""
-    ThreadSubscription.objects.get_or_create(thread=thread, user=user)
+def thread_subscribe(
+    *, user: User, thread: Thread, reason: str = ThreadSubscription.Reason.FOLLOWED
+) -> None:
+    """Subscribe to new answers; subscribing twice is a no-op (the first reason stays, and a
+    person who muted the thread stays muted: follows/README.md)."""
+    ThreadSubscription.objects.get_or_create(thread=thread, user=user, defaults={"reason": reason})
 
 
 @transaction.atomic
@@ -236,7 +239,7 @@ def thread_create(
     if submission is not None:
         submission.thread = thread
         submission.save(update_fields=["thread"])
-    thread_subscribe(user=author, thread=thread)
+    thread_subscribe(user=author, thread=thread, reason=ThreadSubscription.Reason.ASKED)
     if moderation.first_post_hold(post=thread):
         return thread  # waits for a moderator: counted, listed and announced on approval
     Brand.objects.filter(pk=brand.pk).update(thread_count=F("thread_count") + 1)
@@ -348,7 +351,7 @@ def answer_create(
     Thread.objects.filter(pk=thread.pk, status=Thread.Status.OPEN).update(
         status=Thread.Status.ANSWERED
     )
-    thread_subscribe(user=author, thread=thread)
+    thread_subscribe(user=author, thread=thread, reason=ThreadSubscription.Reason.ANSWERED)
     _thread_changed(thread.pk)
     _on_commit(community_tasks.notify_answer_posted, answer.pk)
     moderation.crisis_scan(post=answer)
@@ -488,7 +491,7 @@ def thread_me_too_toggle(
     except IntegrityError:
         return True
     Thread.objects.filter(pk=thread.pk).update(me_too_count=F("me_too_count") + 1)
-    thread_subscribe(user=user, thread=thread)
+    thread_subscribe(user=user, thread=thread, reason=ThreadSubscription.Reason.ME_TOO)
     return True
 
 

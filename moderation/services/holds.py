@@ -125,7 +125,11 @@ def post_approve_held(
         )
     else:
         Thread.objects.filter(pk=post.thread_id).update(last_activity_at=timezone.now())
-        ThreadSubscription.objects.get_or_create(thread_id=post.thread_id, user_id=post.author_id)
+        ThreadSubscription.objects.get_or_create(
+            thread_id=post.thread_id,
+            user_id=post.author_id,
+            defaults={"reason": ThreadSubscription.Reason.ANSWERED},
+        )
         message_send(community_tasks.notify_answer_posted, post.pk)
         event_emit(
             brand=post.thread.brand,

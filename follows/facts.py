@@ -1,0 +1,31 @@
+"""The viewer's follow of one thread (community/viewer_facts.py): the thread page's Follow
+and Mute buttons are the reader's own slot, loaded with the other facts in one query."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import F, QuerySet
+
+from community.viewer_facts import Row, columns, fact
+from qa.models import ThreadSubscription
+
+THREAD_FOLLOW = "follows.thread"
+
+FOLLOWING, MUTED = "following", "muted"
+
+
+def _state(rows: list[Row]) -> str:
+    """ "" (not following), FOLLOWING or MUTED."""
+    for _number, text, *_rest in rows:
+        return MUTED if text == "1" else FOLLOWING
+    return ""
+
+
+@fact(THREAD_FOLLOW, fold=_state, per_thread=True)
+def thread_follow(user_id: Any, thread_id: int | None) -> QuerySet:
+    from django.db.models import Case, CharField, Value, When
+
+    found = ThreadSubscription.objects.filter(user_id=user_id, thread_id=thread_id)
+    muted = Case(When(muted=True, then=Value("1")), default=Value("0"), output_field=CharField())
+    return columns(found, number=F("id"), text=muted)

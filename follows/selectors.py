@@ -1,0 +1,90 @@
+"""Reads about follows: who hears about a thread, what a person follows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from qa.models import Thread, ThreadSubscription
+
+from .models import Follow
+
+
+def followers_of_thread(thread: Thread) -> list[Any]:
+    """Everyone who hears about new answers in the thread: subscribed and not muted, active."""
+    return [
+        subscription.user
+        for subscription in ThreadSubscription.objects.filter(
+            thread=thread, muted=False, user__is_active=True
+        )
+        .select_related("user")
+        .order_by("id")
+    ]
+
+
+def follow_reason(user: Any, thread: Thread) -> str:
+    """Why the person hears about this thread, for the e-mail ("" when they do not)."""
+    reason = (
+        ThreadSubscription.objects.filter(thread=thread, user=user, muted=False)
+        .values_list("reason", flat=True)
+        .first()
+    )
+    return reason or ""
+
+
+def followed_brand_ids(user: Any) -> set[int]:
+    """Brands the person follows as a whole (not muted)."""
+    return set(
+        Follow.objects.for_user(user)
+        .filter(product__isnull=True, muted=False)
+        .values_list("brand_id", flat=True)
+    )
+
+
+def followed_product_ids(user: Any) -> set[int]:
+    return set(
+        Follow.objects.for_user(user)
+        .filter(product__isnull=False, muted=False)
+        .values_list("product_id", flat=True)
+    )
+
+
+def is_muted(user: Any, thread: Thread) -> bool:
+    return ThreadSubscription.objects.filter(thread=thread, user=user, muted=True).exists()
+
+
+def follow_of(user: Any, *, brand: Any = None, product: Any = None) -> Follow | None:
+    """The person's follow (or mute) of this product or of this whole brand, if any."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if product is not None:
+        return Follow.objects.filter(user=user, product=product).first()
+    return Follow.objects.filter(user=user, brand=brand, product__isnull=True).first()
+
+
+def thread_follows(user: Any) -> QuerySet[ThreadSubscription]:
+    """The "Following" page's threads: followed or muted, newest activity first."""
+    return (
+        ThreadSubscription.objects.filter(user=user, thread__in=Thread.objects.visible_to(user))
+        .select_related("thread__brand")
+        .order_by("-thread__last_activity_at", "-id")
+    )
+
+
+def brand_and_product_follows(user: Any) -> QuerySet[Follow]:
+    return (
+        Follow.objects.for_user(user)
+        .select_related("brand", "product__brand")
+        .order_by("brand__name", "product__name", "id")
+    )
+
+
+def new_thread_followers(thread: Thread) -> QuerySet[Follow]:
+    """Follows that make the thread news: of its brand or its product, not muted, by someone
+    who has not muted the brand or the product either."""
+    where = Q(brand_id=thread.brand_id, product__isnull=True)
+    if thread.product_id:
+        where |= Q(product_id=thread.product_id)
+    muted_users = Follow.objects.filter(where, muted=True).values("user_id")
+    return Follow.objects.listening().filter(where).exclude(user_id__in=muted_users)
