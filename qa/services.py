@@ -15,7 +15,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from attachments.images import PreparedImage
+from attachments.services import attachments_store
 from brands import permissions as brand_permissions
 from brands import services as brand_services
 from brands.approval_selectors import approval_needed
@@ -30,6 +33,7 @@ from moderation import services as moderation
 from moderation import tasks as moderation_tasks
 from moderation.ratelimit import links_allowed, rate_limit_hit
 from outbox.services import message_send
+from reputation import services as reputation
 from search import services as search_services
 
 from . import facts, permissions
@@ -45,11 +49,18 @@ from .models import (
 from .rendering import body_html_link_count, post_text, render_markdown, render_plain_excerpt
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
-# Reputation earned by the author of an answer.
+# Reputation earned by the author of an answer, per brand (reputation/, settings
+# SODAN_REPUTATION_POINTS); these are the defaults, kept for the demo loader and old readers.
 REPUTATION_HELPFUL_VOTE = 10
 REPUTATION_ACCEPTED = 15
+
+# An official draft waits for approvers as text (brands.services.approvals keeps no files).
+_DRAFT_IMAGES = gettext_lazy(
+    "An answer that waits for approval can't carry images yet: post it without them, and "
+    "add them in a reply once it is approved."
+)
 
 
 class AlreadySubmitted(Exception):
@@ -201,9 +212,11 @@ def thread_create(
     version: ProductVersion | None = None,
     submission_token: str = "",
     channel: str = Thread.Channel.WEB,
+    attachments: Sequence[PreparedImage] = (),
 ) -> Thread:
     """Start a thread. With the ask form's `submission_token`, a second submission of the
-    same form by the same person raises AlreadySubmitted with the thread the first saved."""
+    same form by the same person raises AlreadySubmitted with the thread the first saved.
+    `attachments`: images the ask form prepared (attachments.forms), stored with it."""
     permissions.check_can_ask(author)
     title, body = _validate_text(title=title, body=body)
     if type not in Thread.Type.values:
@@ -239,6 +252,8 @@ def thread_create(
     if submission is not None:
         submission.thread = thread
         submission.save(update_fields=["thread"])
+    if attachments:
+        attachments_store(uploader=author, files=attachments, target=thread)
     thread_subscribe(user=author, thread=thread, reason=ThreadSubscription.Reason.ASKED)
     if moderation.first_post_hold(post=thread):
         return thread  # waits for a moderator: counted, listed and announced on approval
@@ -307,6 +322,7 @@ def answer_create(
     body: str,
     submission_token: str = "",
     hold_for_approval: bool = True,
+    attachments: Sequence[PreparedImage] = (),
 ) -> Answer | OfficialDraft:
     """Answer a thread. With the answer form's `submission_token`, a second submission of
     the same form by the same person raises AlreadySubmitted with the answer first saved.
@@ -323,6 +339,8 @@ def answer_create(
     if speaks_for_brand and hold_for_approval:
         need = approval_needed(author=author, thread=thread, kind=ApprovalRule.Kind.ANSWER)
         if need is not None:
+            if attachments:
+                raise ValidationError({"attachments": [_DRAFT_IMAGES]})
             _check_posting_limits(author, body)
             return approvals.official_draft_submit(
                 author=author, thread=thread, kind=ApprovalRule.Kind.ANSWER, need=need, body=body
@@ -342,6 +360,8 @@ def answer_create(
     if submission is not None:
         submission.answer = answer
         submission.save(update_fields=["answer"])
+    if attachments:
+        attachments_store(uploader=author, files=attachments, target=answer)
     if moderation.first_post_hold(post=answer):
         return answer  # waits for a moderator: counted and announced on approval
     now = timezone.now()
@@ -454,8 +474,8 @@ def answer_vote_toggle(*, user: User, answer: Answer) -> bool:
     deleted, _rows = HelpfulVote.objects.filter(answer=answer, user=user).delete()
     if deleted:
         Answer.objects.filter(pk=answer.pk).update(helpful_count=F("helpful_count") - 1)
-        User.objects.filter(pk=answer.author_id).update(
-            reputation=F("reputation") - REPUTATION_HELPFUL_VOTE
+        reputation.reputation_event_reverse(
+            source_key=reputation.vote_key(answer_id=answer.pk, voter_id=user.pk)
         )
         return False
     try:
@@ -464,8 +484,11 @@ def answer_vote_toggle(*, user: User, answer: Answer) -> bool:
     except IntegrityError:
         return True  # a concurrent request of the same person voted first
     Answer.objects.filter(pk=answer.pk).update(helpful_count=F("helpful_count") + 1)
-    User.objects.filter(pk=answer.author_id).update(
-        reputation=F("reputation") + REPUTATION_HELPFUL_VOTE
+    reputation.reputation_event(
+        member=answer.author_id,
+        brand=answer.thread.brand_id,
+        reason=reputation.Reason.HELPFUL_VOTE,
+        source_key=reputation.vote_key(answer_id=answer.pk, voter_id=user.pk),
     )
     return True
 
@@ -506,9 +529,8 @@ def answer_accept(*, actor: User, answer: Answer) -> Answer:
     previous_id = thread.accepted_answer_id
     if previous_id:
         Answer.objects.filter(pk=previous_id).update(accepted_at=None, accepted_by=None)
-        previous_author = Answer.objects.filter(pk=previous_id).values("author_id")
-        User.objects.filter(pk__in=previous_author).update(
-            reputation=F("reputation") - REPUTATION_ACCEPTED
+        reputation.reputation_event_reverse(
+            source_key=reputation.accepted_key(answer_id=previous_id)
         )
     now = timezone.now()
     Answer.objects.filter(pk=answer.pk).update(accepted_at=now, accepted_by=actor)
@@ -516,8 +538,11 @@ def answer_accept(*, actor: User, answer: Answer) -> Answer:
     thread.status = Thread.Status.SOLVED
     thread.last_activity_at = now
     thread.save(update_fields=["accepted_answer", "status", "last_activity_at"])
-    User.objects.filter(pk=answer.author_id).update(
-        reputation=F("reputation") + REPUTATION_ACCEPTED
+    reputation.reputation_event(
+        member=answer.author_id,
+        brand=thread.brand_id,
+        reason=reputation.Reason.ACCEPTED,
+        source_key=reputation.accepted_key(answer_id=answer.pk),
     )
     answer.accepted_at, answer.accepted_by = now, actor
     if answer.author_id != actor.pk:
@@ -542,8 +567,6 @@ def answer_unaccept(*, actor: User, answer: Answer) -> Answer:
     thread.accepted_answer = None
     thread.status = Thread.Status.ANSWERED if thread.answer_count else Thread.Status.OPEN
     thread.save(update_fields=["accepted_answer", "status"])
-    User.objects.filter(pk=answer.author_id).update(
-        reputation=F("reputation") - REPUTATION_ACCEPTED
-    )
+    reputation.reputation_event_reverse(source_key=reputation.accepted_key(answer_id=answer.pk))
     answer.accepted_at, answer.accepted_by = None, None
     return answer

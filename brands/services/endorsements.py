@@ -19,6 +19,8 @@ from brands import permissions
 from community import page_cache
 from moderation.services import audit_log_record
 from qa.models import Answer
+from reputation import services as reputation
+from reputation.models import Badge
 
 from ..models import ApprovalRule, Endorsement, OfficialDraft, Product, ProductVersion
 
@@ -66,6 +68,8 @@ def answer_endorse(
     endorsement = Endorsement.objects.create(answer=answer, brand=brand, rep=actor, version=version)
     Answer.objects.filter(pk=answer.pk).update(endorsed_at=now, endorsed_by=actor)
     answer.endorsed_at, answer.endorsed_by = now, actor
+    # A badge beside the author's name in this brand; no points and never any power.
+    reputation.badge_award(member=answer.author_id, brand=brand, kind=Badge.Kind.BRAND_ENDORSED)
     audit_log_record(
         actor=actor,
         action="answer.endorse",

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from integrations import events
 from integrations.services import event_emit
 from qa.models import Answer
+from reputation import services as reputation
 
 from .. import permissions
 from ..models import Verification
@@ -48,6 +49,12 @@ def answer_verify(
     )
     Answer.objects.filter(pk=answer.pk).update(verified_at=now, verified_by=moderator)
     answer.verified_at, answer.verified_by = now, moderator
+    reputation.reputation_event(  # verification weighs most (SODAN_REPUTATION_POINTS)
+        member=answer.author_id,
+        brand=answer.thread.brand_id,
+        reason=reputation.Reason.VERIFIED,
+        source_key=reputation.verified_key(answer_id=answer.pk),
+    )
     _reindex(answer.thread_id)  # page and search show the verified answer
     audit_log_record(
         actor=moderator,
@@ -77,6 +84,7 @@ def verification_withdraw_after_edit(*, answer: Answer, actor: Any) -> Verificat
     verification.status = Verification.Status.WITHDRAWN
     verification.withdrawn_at = timezone.now()
     verification.save(update_fields=["status", "withdrawn_at"])
+    reputation.reputation_event_reverse(source_key=reputation.verified_key(answer_id=answer.pk))
     audit_log_record(
         actor=actor,
         action="answer.verification_withdrawn",
