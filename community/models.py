@@ -168,3 +168,40 @@ class Notification(models.Model):
             return str(self.Kind(self.kind).label)
         except ValueError:
             return self.kind
+
+
+class NotificationConsent(models.Model):
+    """A person's own choice for one topic on one channel (community/consent.py).
+
+    Only choices the person made are stored: without a row, the topic's default applies
+    (consent.DEFAULTS). `changed_at` and `source` say when and from where the choice was
+    last made, so a complaint ("I never turned that off") can be answered.
+    """
+
+    user = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        related_name="notification_consents",
+        help_text=_("Whose choice it is."),
+    )
+    topic = models.CharField(max_length=20, help_text=_("One of consent.Topic."))
+    channel = models.CharField(max_length=10, help_text=_("e-mail or LINE."))
+    allowed = models.BooleanField(help_text=_("Whether messages on this topic may be sent."))
+    changed_at = models.DateTimeField(help_text=_("When the person last made this choice."))
+    source = models.CharField(
+        max_length=30,
+        help_text=_("Where the choice was made: settings page, one-click link, API…"),
+    )
+
+    class Meta:
+        verbose_name = _("notification consent")
+        verbose_name_plural = _("notification consents")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "topic", "channel"], name="notification_consent_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        state = "on" if self.allowed else "off"
+        return f"{self.user_id} {self.topic}/{self.channel} {state}"

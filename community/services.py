@@ -56,7 +56,8 @@ def _absolute(path: str) -> str:
 
 def _send_email(notification: Notification, context: dict) -> None:
     recipient = notification.recipient
-    if not (recipient.email_notifications and recipient.email):
+    # Whether they want it was asked already (consent_allows, which reads the master switch).
+    if not recipient.email:
         return
     # Marked once the mail server has accepted it. Two deliveries of one event never meet
     # here (an outbox message is held by one deliverer at a time, outbox/services.py), and a
@@ -87,15 +88,22 @@ def notification_deliver(
     message: str = "",
     url: str = "",
     email: bool = True,
+    topic: str | None = None,
 ) -> list[Notification]:
     """Create one in-app notification per recipient and e-mail those who want it.
 
     `email=False` sends none, for a kind the person turned off on its own (loop-closing
     e-mails have their own opt-out, brands.models.FeedbackEmailOptOut).
 
+    The e-mail goes only where the recipient consents to the kind's topic
+    (community/consent.py; `topic` names it when the kind alone does not say).
+
     Safe to run twice: existing notifications are not repeated, and one whose e-mail
     already went out is not e-mailed again.
     """
+    from .consent import consent_allows, topic_of
+
+    topic = topic or topic_of(kind)
     delivered = []
     for recipient in recipients:
         if actor is not None and recipient.pk == actor.pk:
@@ -112,7 +120,7 @@ def notification_deliver(
                     "message": message[:500],
                 },
             )
-        if email and notification.emailed_at is None:
+        if email and notification.emailed_at is None and consent_allows(recipient, topic):
             ctx = {
                 "recipient": recipient,
                 "actor": actor,

@@ -48,6 +48,7 @@ USER_FIELDS: dict[str, Handling] = {
     # community
     "community.Notification.recipient": Handling(DELETE),
     "community.Notification.actor": Handling(NULL),
+    "community.NotificationConsent.user": Handling(DELETE),
     # brands
     "brands.Brand.created_by": _keep(_BRAND_SETUP),
     "brands.Membership.user": Handling(DELETE),

@@ -506,11 +506,11 @@ def feedback_loop_close(*, item_id: int) -> int:
 
 @transaction.atomic
 def feedback_email_opt_out_set(*, user: User, opted_out: bool) -> bool:
-    """Turn loop-closing e-mails off or on again for this person."""
-    if opted_out:
-        FeedbackEmailOptOut.objects.get_or_create(user=user)
-    else:
-        FeedbackEmailOptOut.objects.filter(user=user).delete()
+    """Turn loop-closing e-mails off or on again for this person: their LOOP_CLOSING
+    consent, which keeps FeedbackEmailOptOut in step (community/consent.py)."""
+    from community.consent import Topic, consent_set
+
+    consent_set(user=user, topic=Topic.LOOP_CLOSING, allowed=not opted_out, source="feedback")
     return opted_out
 
 
