@@ -91,6 +91,7 @@ class RateLimited(Exception):
             "vote": _("voting"),
             "flag": _("flagging"),
             "me_too": _("pressing “me too”"),
+            "preview": _("previewing"),
         }.get(self.action, self.action)
         return _(
             "You are %(what)s faster than the community allows. Please try again in %(wait)s; "
@@ -98,27 +99,35 @@ class RateLimited(Exception):
         ) % {"what": what, "wait": wait}
 
 
-def is_new_member(user: Any) -> bool:
-    """Young accounts with little reputation: where most spam comes from."""
+def is_new_member(user: Any, brand: Any = None) -> bool:
+    """Young accounts with little reputation: where most spam comes from. Expertise is per
+    brand: posting in `brand`, the standing that counts is the level earned there
+    (reputation.permissions); without a brand, the site-wide reputation."""
     rules = settings.SODAN_NEW_MEMBER
     young = timezone.now() - user.date_joined < timezone.timedelta(days=rules["max_age_days"])
-    return young and user.reputation < rules["max_reputation"]
+    if not young:
+        return False
+    if brand is None:
+        return user.reputation < rules["max_reputation"]
+    from reputation.permissions import can_skip_new_member_limits
+
+    return not can_skip_new_member_limits(user, brand)
 
 
-def limit_for(user: Any, action: str) -> Limit:
+def limit_for(user: Any, action: str, brand: Any = None) -> Limit:
     count, seconds = settings.SODAN_RATE_LIMITS[action]
-    if action == "post" and is_new_member(user):
+    if action == "post" and is_new_member(user, brand):
         count = min(count, settings.SODAN_NEW_MEMBER["posts_per_hour"])
         seconds = 3600
     return Limit(count, seconds)
 
 
-def rate_limit_hit(*, user: Any, action: str) -> None:
+def rate_limit_hit(*, user: Any, action: str, brand: Any = None) -> None:
     """Count one `action` by `user`; raise RateLimited if that goes over the limit. With
     the cache unavailable, count the person's rows in the database instead (see above)."""
     if not settings.SODAN_RATE_LIMITS_ENABLED or user.is_staff:
         return
-    limit = limit_for(user, action)
+    limit = limit_for(user, action, brand)
     try:
         _hit(action, str(user.pk), limit)
     except CacheUnavailable:
@@ -206,8 +215,8 @@ def _rows_of(user: Any, action: str) -> list[QuerySet]:
     }[action]
 
 
-def links_allowed(user: Any) -> int | None:
-    """How many links one post may carry; None means no limit."""
-    if is_new_member(user):
+def links_allowed(user: Any, brand: Any = None) -> int | None:
+    """How many links one post in `brand` may carry; None means no limit."""
+    if is_new_member(user, brand):
         return settings.SODAN_NEW_MEMBER["links_per_post"]
     return None

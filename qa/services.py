@@ -146,9 +146,10 @@ def _validate_text(*, title: str | None = None, body: str) -> tuple[str | None, 
     return title, body
 
 
-def _check_posting_limits(author: User, body: str) -> None:
-    """New members may carry only a few links per post; everyone has a posting rate."""
-    allowed = links_allowed(author)
+def _check_posting_limits(author: User, body: str, brand: Any = None) -> None:
+    """New members may carry only a few links per post; everyone has a posting rate. A
+    level in `brand` lifts the new-member limits there (reputation.permissions)."""
+    allowed = links_allowed(author, brand)
     if allowed is not None:
         links = body_html_link_count(render_markdown(body))
         if links > allowed:
@@ -164,7 +165,7 @@ def _check_posting_limits(author: User, body: str) -> None:
                     ]
                 }
             )
-    rate_limit_hit(user=author, action="post")
+    rate_limit_hit(user=author, action="post", brand=brand)
 
 
 def _thread_changed(thread_id: int) -> None:
@@ -232,7 +233,7 @@ def thread_create(
     if channel not in Thread.Channel.values:
         raise ValidationError({"channel": [_("Unknown channel.")]})
     submission = _claim_submission(author=author, token=submission_token)
-    _check_posting_limits(author, body)
+    _check_posting_limits(author, body, brand)
     body_html = render_markdown(body)
     thread = Thread.objects.create(
         brand=brand,
@@ -341,12 +342,12 @@ def answer_create(
         if need is not None:
             if attachments:
                 raise ValidationError({"attachments": [_DRAFT_IMAGES]})
-            _check_posting_limits(author, body)
+            _check_posting_limits(author, body, thread.brand_id)
             return approvals.official_draft_submit(
                 author=author, thread=thread, kind=ApprovalRule.Kind.ANSWER, need=need, body=body
             )
     if hold_for_approval:  # an approved draft was limited when it was written
-        _check_posting_limits(author, body)
+        _check_posting_limits(author, body, thread.brand_id)
     body_html = render_markdown(body)
     answer = Answer.objects.create(
         thread=thread,

@@ -22,7 +22,6 @@ from community.models import User
 
 from .models import Badge, BrandReputation, Reason, ReputationEvent
 
-
 # Milestone badges: (reason counted, how many, badge).
 MILESTONES: list[tuple[str, str, str]] = [
     (Reason.ACCEPTED, "first_accepted", Badge.Kind.FIRST_ACCEPTED),

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from qa.models import Answer, Thread, Visibility
+from reputation.permissions import flags_weight
 
 from ..models import Flag
 from ..permissions import check_can_flag, moderates
@@ -76,15 +77,18 @@ def _hide_if_flagged_enough(post: Thread | Answer, *, flag: Flag, flagger: Any) 
     if post.visibility != Visibility.PUBLISHED:
         return
     kind = "thread" if isinstance(post, Thread) else "answer"
-    people = (
+    flaggers = list(
         Flag.objects.open()
         .filter(**{kind: post}, flagger__isnull=False)
-        .values("flagger")
+        .values_list("flagger", flat=True)
         .distinct()
-        .count()
     )
+    people = len(flaggers)
+    # A flag from a member with standing in the brand counts for more (reputation levels);
+    # it only hides pending review, as anyone's flags do: no moderation power.
+    weight = flags_weight(flaggers, _brand_of(post))
     by_moderator = moderates(flagger, _brand_of(post))
-    if not by_moderator and people < settings.SODAN_FLAGS_TO_HIDE:
+    if not by_moderator and weight < settings.SODAN_FLAGS_TO_HIDE:
         return
     _set_visibility(post, Visibility.HIDDEN)
     reasons = sorted(
@@ -100,6 +104,6 @@ def _hide_if_flagged_enough(post: Thread | Answer, *, flag: Flag, flagger: Any) 
         brand=_brand_of(post),
         reason=_("Hidden pending review after flags: %(reasons)s.")
         % {"reasons": ", ".join(reasons)},
-        data={"flags": people, "by_moderator": by_moderator, "flag": flag.pk},
+        data={"flags": people, "weight": weight, "by_moderator": by_moderator, "flag": flag.pk},
     )
     _notify_author(entry)
