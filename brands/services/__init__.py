@@ -65,6 +65,8 @@ from .team import (
     membership_change_role,
     membership_department_set,
     membership_revoke,
+    memberships_end_for_identity_provider,
+    memberships_restore_for_identity_provider,
 )
 
 __all__ = [
@@ -100,6 +102,8 @@ __all__ = [
     "membership_change_role",
     "membership_department_set",
     "membership_revoke",
+    "memberships_end_for_identity_provider",
+    "memberships_restore_for_identity_provider",
     "release_all_owned_by",
     "report_email_send",
     "report_emails_queue",

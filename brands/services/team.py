@@ -309,6 +309,62 @@ def membership_revoke(*, actor: Any, membership: Membership, reason: str = "") -
 
 
 @transaction.atomic
+def memberships_end_for_identity_provider(*, user: Any, brand: Brand, reason: str) -> list[int]:
+    """The brand's company identity provider stopped vouching for the person (sso/): every
+    active membership of theirs in the brand ends at once, with no actor, even the last
+    admin's (staff can appoint another). Their posts, official answers included, stay as
+    they are. Returns the ended memberships' ids, which the provider's next sign-in gives
+    back (`memberships_restore_for_identity_provider`)."""
+    _locked_brand(brand)
+    ended = list(Membership.objects.select_for_update().active().for_brand(brand).filter(user=user))
+    now = timezone.now()
+    for membership in ended:
+        membership.revoked_at = now
+        membership.save(update_fields=["revoked_at"])
+        audit_log_record(
+            actor=None,
+            action="membership.end_by_identity_provider",
+            target=membership,
+            brand=brand,
+            reason=reason,
+            data={"user": user.pk, "role": membership.role},
+        )
+    if ended:
+        release_all_owned_by(user=user, brand=brand, actor=None, reason=reason)
+        _membership_changed(user)
+    return [membership.pk for membership in ended]
+
+
+@transaction.atomic
+def memberships_restore_for_identity_provider(
+    *, user: Any, brand: Brand, membership_ids: list[int]
+) -> list[int]:
+    """The identity provider vouches for the person again: the memberships it ended come
+    back, unless the brand gave the person another membership since."""
+    _locked_brand(brand)
+    if Membership.objects.active().for_brand(brand).filter(user=user).exists():
+        return []
+    restored = list(
+        Membership.objects.select_for_update()
+        .for_brand(brand)
+        .filter(user=user, pk__in=membership_ids, revoked_at__isnull=False)
+    )
+    for membership in restored:
+        membership.revoked_at = None
+        membership.save(update_fields=["revoked_at"])
+        audit_log_record(
+            actor=None,
+            action="membership.restore_by_identity_provider",
+            target=membership,
+            brand=brand,
+            data={"user": user.pk, "role": membership.role},
+        )
+    if restored:
+        _membership_changed(user)
+    return [membership.pk for membership in restored]
+
+
+@transaction.atomic
 def brand_response_target_set(*, actor: Any, brand: Brand, hours: int) -> Brand:
     """Hours, around the clock, to the first official response in a new thread."""
     permissions.check_can_manage_team(actor, brand)

@@ -39,6 +39,7 @@ SERVICE_PACKAGES = (
     "cases.services",
     "legal.services",
     "privacy.services",
+    "sso.services",
 )
 
 
@@ -93,6 +94,14 @@ NOT_ON_CACHED_PAGES = {
     "membership_change_role": "roles show only in each reader's own slots",
     "membership_revoke": "roles show only in each reader's own slots; the person's threads "
     "go back through release_all_owned_by, run below",
+    "memberships_end_for_identity_provider": "as membership_revoke",
+    "memberships_restore_for_identity_provider": "roles show only in each reader's own slots",
+    # sso: a brand's company sign-on and the people it vouches for
+    "sign_on_configure": "shown on the brand admin's sign-on page only",
+    "sign_on_remove": "shown on the brand admin's sign-on page only",
+    "sign_on_seen": "a sign-in; memberships given back as memberships_restore_…",
+    "sign_on_powers_end": "memberships ended as memberships_end_for_identity_provider",
+    "sign_on_links_check": "as sign_on_powers_end",
     "brand_response_target_set": "response targets show only in the team's inbox",
     "response_breaches_record": "breaches show only in the team's inbox and reports",
     "response_breach_notify": "a notification",
