@@ -25,6 +25,8 @@ urlpatterns = [
     path("", include("search.urls")),
     path("", include("themes.urls")),  # theme, domains, widget, sitemaps
     path("", include("api.urls")),  # /api/v1/, settings/tokens/, b/<slug>/api-keys/
+    path("", include("reputation.urls")),  # b/<slug>/contributors/: top contributors
+    path("", include("knowledge.urls")),  # t/<pk>/-/article/: a solved thread's article
 ]
 
 if settings.DEBUG:

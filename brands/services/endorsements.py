@@ -203,6 +203,9 @@ def version_publish(*, actor: Any, product: Product, name: str) -> ProductVersio
     marked = Endorsement.objects.filter(pk__in=list(older.values_list("pk", flat=True))).update(
         outdated_for=version
     )
+    from knowledge.services import articles_mark_outdated
+
+    thread_ids |= set(articles_mark_outdated(product=product, version=version))
     audit_log_record(
         actor=actor,
         action="version.publish",
