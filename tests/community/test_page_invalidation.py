@@ -40,6 +40,8 @@ SERVICE_PACKAGES = (
     "legal.services",
     "privacy.services",
     "sso.services",
+    "reputation.services",
+    "knowledge.services",
 )
 
 
@@ -70,6 +72,16 @@ def _service(name: str) -> Callable:
 # --- Services that change no cached page, and why ----------------------------------------
 
 NOT_ON_CACHED_PAGES = {
+    # reputation: points, levels and badges show on profiles and the contributors page only
+    "reputation_event": "points show on the profile and the contributors page, never cached",
+    "reputation_event_reverse": "as reputation_event",
+    "badge_award": "badges show on the profile and the contributors page, never cached",
+    "points_for": "a read",
+    "level_of": "a read",
+    "vote_key": "a read: a name",
+    "accepted_key": "a read: a name",
+    "verified_key": "a read: a name",
+    "fixed_for_me_key": "a read: a name",
     # qa
     "thread_subscribe": "the follow button is the reader's own slot, filled per request",
     # privacy: a person's own pages and the brands' disclosure pages; no cached page
@@ -330,7 +342,31 @@ def _hidden_by_moderator(w):
     w.answer.refresh_from_db()
 
 
+def _solved_and_verified(w) -> None:
+    _q("answer_accept")(actor=w.customer, answer=w.answer)
+    _q("answer_verify")(moderator=w.moderator, answer=w.answer)
+
+
+def _article_from_thread(w) -> Change:
+    _solved_and_verified(w)
+    return [w.thread], lambda: _q("article_from_thread")(actor=w.admin, thread=w.thread)
+
+
+def _articles_mark_outdated(w) -> Change:
+    w.thread.version = w.release
+    w.thread.save(update_fields=["version"])
+    _solved_and_verified(w)
+    _q("article_from_thread")(actor=w.admin, thread=w.thread, publish=True)
+    newer = ProductVersion.objects.create(
+        product=w.product, name="9.0", released_at=timezone.now()
+    )
+    return [w.thread], lambda: _q("articles_mark_outdated")(product=w.product, version=newer)
+
+
 PAGE_CHANGES: dict[str, Callable[[World], Change]] = {
+    # knowledge: the thread links to its article, which may be outdated
+    "article_from_thread": _article_from_thread,
+    "articles_mark_outdated": _articles_mark_outdated,
     # qa
     "thread_create": lambda w: (
         [w.brand],
