@@ -6,3 +6,6 @@ class MailinConfig(AppConfig):
     name = "mailin"
     verbose_name = _("Mail in")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (connects anymail's inbound signal)
