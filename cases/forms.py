@@ -5,6 +5,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from attachments.forms import AttachmentsMixin
+
 from .models import Case
 
 
@@ -23,7 +25,7 @@ class CaseOpenForm(forms.Form):
         self.fields["customer"].queryset = candidates
 
 
-class CaseMessageForm(forms.Form):
+class CaseMessageForm(AttachmentsMixin, forms.Form):
     body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 5}))
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Q
 from django.urls import reverse
 
+from attachments.selectors import attach_to_case_messages
 from brands.models import OfficialDraft
 from qa.models import Answer, MeToo, Thread, Visibility
 
@@ -169,6 +170,7 @@ def case_page(*, case: Case, user: Any) -> dict:
     messages = list(
         CaseMessage.objects.filter(case=case).select_related("author").order_by("created_at", "id")
     )
+    attach_to_case_messages(messages)
     return {
         "case": case,
         "case_messages": messages,

@@ -11,7 +11,7 @@ Nothing here touches the thread's response clock: a case is not an official resp
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +22,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from attachments.images import PreparedImage
+from attachments.services import attachments_store
 from brands.models import OfficialDraft
 from brands.permissions import is_rep
 from community import page_cache
@@ -134,13 +136,18 @@ def case_open(*, actor: Any, thread: Thread, body: str, customer: Any = None) ->
 
 
 @transaction.atomic
-def case_message_post(*, actor: Any, case: Case, body: str) -> CaseMessage:
-    """A message from the customer or the brand's reps; the other side is told."""
+def case_message_post(
+    *, actor: Any, case: Case, body: str, attachments: Sequence[PreparedImage] = ()
+) -> CaseMessage:
+    """A message from the customer or the brand's reps; the other side is told.
+    `attachments`: images the form prepared (attachments.forms), seen only in the case."""
     case = Case.objects.select_for_update(of=("self",)).select_related("brand").get(pk=case.pk)
     permissions.check_can_write_in_case(actor, case)
     body = _clean_body(body)
     rate_limit_hit(user=actor, action="post")
     message = _add_message(case=case, author=actor, body=body)
+    if attachments:
+        attachments_store(uploader=actor, files=attachments, target=message)
     _notify(case, "message", message)
     return message
 

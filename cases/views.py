@@ -61,7 +61,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         or permissions.speaks_in_case(request.user, case)
     ):
         services.case_read_record(actor=request.user, case=case)
-    form = CaseMessageForm(request.POST or None)
+    form = CaseMessageForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST":
         permissions.check_can_write_in_case(request.user, case)
@@ -69,7 +69,10 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             try:
                 services.case_message_post(
-                    actor=request.user, case=case, body=form.cleaned_data["body"]
+                    actor=request.user,
+                    case=case,
+                    body=form.cleaned_data["body"],
+                    attachments=form.cleaned_data["attachments"],
                 )
             except ValidationError as error:
                 add_service_errors(form, error)

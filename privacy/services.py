@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from attachments.services import attachments_erase
 from community import page_cache
 from community.models import ERASED_PREFIX
 from outbox.services import message_send
@@ -352,6 +353,7 @@ def account_erase(*, user: Any, remove_posts: bool = False) -> None:
         threads |= _posts_remove(user)
     exports = list(DataExport.objects.filter(user=user))
     transaction.on_commit(lambda: [_remove_file(export) for export in exports])
+    attachments_erase(user=user)  # their images, files too, before the walk drops the rows
     for model, field in registry.user_fields():
         handling = registry.USER_FIELDS.get(registry.field_label(model, field))
         if handling is None:

@@ -13,6 +13,7 @@ from django.utils.functional import cached_property
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from attachments.forms import AttachmentsMixin
 from brands.models import Brand, Product, ProductVersion
 
 from .models import Thread
@@ -74,7 +75,7 @@ class _VersionField(forms.ModelChoiceField):
         return f"{obj.product.name} {obj.name}"
 
 
-class AskForm(_SubmissionTokenMixin, forms.Form):
+class AskForm(AttachmentsMixin, _SubmissionTokenMixin, forms.Form):
     type = forms.ChoiceField(
         label=_("What kind of post is this?"),
         choices=Thread.Type.choices,
@@ -172,7 +173,7 @@ class ThreadEditForm(_BaseRevisionMixin, _EditReasonMixin, forms.Form):
     body = _body_field(_("Details"))
 
 
-class AnswerForm(_SubmissionTokenMixin, forms.Form):
+class AnswerForm(AttachmentsMixin, _SubmissionTokenMixin, forms.Form):
     body = _body_field(_("Your answer"))
 
 

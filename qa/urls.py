@@ -19,6 +19,7 @@ urlpatterns = [
     path("a/<int:pk>/revisions/", views.answer_revisions, name="answer_revisions"),
     path("a/<int:pk>/vote/", views.answer_vote, name="vote"),
     path("a/<int:pk>/accept/", views.answer_accept, name="accept"),
+    path("preview/", views.markdown_preview, name="preview"),
     path("take-part/<str:kind>/<int:pk>/", views.take_part_start, name="take_part_start"),
     path("take-part/<str:token>/", views.take_part, name="take_part"),
 ]
