@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from attachments import selectors as attachment_selectors
 from brands import permissions as brand_permissions
 from brands import selectors as brand_selectors
 from brands.models import Brand, OfficialDraft, Product
@@ -26,9 +27,19 @@ from community import page_cache
 from community.form_actions import form_action
 from feedback import selectors as feedback_selectors
 from moderation import selectors as moderation_selectors
-from moderation.ratelimit import RateLimited
+from moderation.ratelimit import RateLimited, address_rate_limit_hit
 
-from . import drafts, intents, permissions, selectors, services, thread_page, view_counts
+from . import (
+    diffs,
+    drafts,
+    intents,
+    permissions,
+    rendering,
+    selectors,
+    services,
+    thread_page,
+    view_counts,
+)
 from .forms import AnswerEditForm, AnswerForm, AskForm, MeTooForm, ThreadEditForm, ThreadFilterForm
 from .models import Answer, Thread
 from .rights import thread_viewer_rights
@@ -37,6 +48,40 @@ from .rights import thread_viewer_rights
 def _apply_errors(form, error: ValidationError) -> None:
     for field, errors in error.message_dict.items():
         form.add_error(field if field in form.fields else None, errors)
+
+
+def _previewed(request: HttpRequest, form) -> int | None:
+    """The "Preview" button without JavaScript: nothing is saved; the form comes back with
+    the text kept and shown as it will look (`form.preview_html`), rendered by the same
+    renderer and sanitizer as the post. Returns the page's status, or None to go on."""
+    if request.method != "POST" or "preview" not in request.POST:
+        return None
+    try:
+        address_rate_limit_hit(request, action="preview")
+    except RateLimited as limited:
+        form.add_error(None, limited.message)
+        return 429
+    form.preview_html = _preview_html(request.POST.get("body", ""))
+    return 200
+
+
+def _preview_html(body: str) -> str:
+    return rendering.render_markdown(rendering.post_text(body)[: settings.SODAN_MAX_BODY_CHARS])
+
+
+@login_required
+def markdown_preview(request: HttpRequest) -> HttpResponse:
+    """The Preview tab of the ask, answer and edit forms (qa/static/qa/preview.js): the
+    text as it will look, rendered on the server with the post's renderer and sanitizer.
+    Rate limited; a GET shows nothing."""
+    if request.method != "POST":
+        return HttpResponse(status=405, headers={"Allow": "POST"})
+    try:
+        address_rate_limit_hit(request, action="preview")
+    except RateLimited as limited:
+        return HttpResponse(limited.message, status=429, content_type="text/plain")
+    html = _preview_html(request.POST.get("body", ""))
+    return render(request, "qa/_preview_body.html", {"preview_html": html})
 
 
 def _visible_thread(request: HttpRequest, pk: int, *, for_edit: bool = False) -> Thread:
@@ -112,9 +157,11 @@ def thread_ask(request: HttpRequest, brand_slug: str) -> HttpResponse:
         return redirect(f"{reverse('account_login')}?next={request.path}")
     permissions.check_can_ask(request.user)
     product = _chosen_product(brand, request.GET.get("product"))
-    form = AskForm(request.POST or None, initial={"product": product}, brand=brand)
-    status = 200
-    if request.method == "POST" and form.is_valid():
+    form = AskForm(
+        request.POST or None, request.FILES or None, initial={"product": product}, brand=brand
+    )
+    status = _previewed(request, form) or 200
+    if request.method == "POST" and "preview" not in request.POST and form.is_valid():
         try:
             thread = services.thread_create(author=request.user, brand=brand, **form.cleaned_data)
         except services.AlreadySubmitted as saved:
@@ -197,6 +244,7 @@ def _render_thread(
     """The thread page as `viewer` (by default the person asking) sees it."""
     user = request.user if viewer is None else viewer
     answers = selectors.thread_answers(thread=thread, user=user)
+    attachment_selectors.attach_to_thread_page(thread, answers)
     rights = thread_viewer_rights(user, thread, answers)
     if "shared_page" in extra:
         extra["shared_page"].keep(thread, answers)
@@ -250,7 +298,10 @@ def _answer_form_page(request: HttpRequest, pk: int) -> str:
 def answer_create(request: HttpRequest, pk: int) -> HttpResponse:
     thread = _visible_thread(request, pk)
     permissions.check_can_answer(request.user, thread)
-    form = AnswerForm(request.POST)
+    form = AnswerForm(request.POST, request.FILES)
+    previewed = _previewed(request, form)
+    if previewed:
+        return thread_detail(request, pk, thread.slug, answer_form=form, status=previewed)
     if form.is_valid():
         try:
             answer = services.answer_create(author=request.user, thread=thread, **form.cleaned_data)
@@ -282,8 +333,8 @@ def thread_edit(request: HttpRequest, pk: int) -> HttpResponse:
         },
         needs_reason=needs_reason,
     )
-    conflict, status = None, 200
-    if request.method == "POST" and form.is_valid():
+    conflict, status = None, _previewed(request, form) or 200
+    if request.method == "POST" and "preview" not in request.POST and form.is_valid():
         try:
             thread = services.thread_edit(actor=request.user, thread=thread, **form.cleaned_data)
         except services.EditConflict as error:
@@ -318,8 +369,8 @@ def answer_edit(request: HttpRequest, pk: int) -> HttpResponse:
         initial={"body": answer.body, "base_revision": answer.revision_count},
         needs_reason=needs_reason,
     )
-    conflict, status = None, 200
-    if request.method == "POST" and form.is_valid():
+    conflict, status = None, _previewed(request, form) or 200
+    if request.method == "POST" and "preview" not in request.POST and form.is_valid():
         try:
             answer = services.answer_edit(actor=request.user, answer=answer, **form.cleaned_data)
         except services.EditConflict as error:
@@ -361,25 +412,50 @@ def answer_short(request: HttpRequest, pk: int) -> HttpResponse:
 
 def thread_revisions(request: HttpRequest, pk: int) -> HttpResponse:
     thread = _visible_thread(request, pk)
-    revisions = thread.revisions.select_related("editor")
-    return render(
-        request,
-        "qa/revisions.html",
-        {"brand": thread.brand, "thread": thread, "subject": thread, "revisions": revisions},
-    )
+    return _revisions_page(request, thread, thread, thread.revisions.select_related("editor"))
 
 
 def answer_revisions(request: HttpRequest, pk: int) -> HttpResponse:
     answer = permissions.access_answer(request.user, pk)
     revisions = answer.revisions.select_related("editor")
+    return _revisions_page(request, answer.thread, answer, revisions)
+
+
+def _revisions_page(request: HttpRequest, thread: Thread, subject, revisions) -> HttpResponse:
+    """Every version, newest first, each with what changed since the one before; and, with
+    ?from=<n>&to=<m>, the change between any two."""
+    revisions = list(revisions)
+    by_number = {revision.number: revision for revision in revisions}
+    for revision in revisions:
+        earlier = by_number.get(revision.number - 1)
+        if earlier is not None:
+            revision.title_diff = (
+                diffs.diff_html(earlier.title, revision.title)
+                if earlier.title != revision.title
+                else None
+            )
+            revision.body_diff = diffs.diff_html(earlier.body, revision.body)
+    comparison = None
+    chosen = [request.GET.get("from", ""), request.GET.get("to", "")]
+    if all(value.isdigit() for value in chosen):
+        old, new = (by_number.get(int(value)) for value in chosen)
+        if old is not None and new is not None:
+            comparison = {
+                "old": old,
+                "new": new,
+                "title": diffs.diff_html(old.title, new.title) if old.title != new.title else None,
+                "body": diffs.diff_html(old.body, new.body),
+            }
     return render(
         request,
         "qa/revisions.html",
         {
-            "brand": answer.thread.brand,
-            "thread": answer.thread,
-            "subject": answer,
+            "brand": thread.brand,
+            "thread": thread,
+            "subject": subject,
             "revisions": revisions,
+            "comparison": comparison,
+            "chosen": chosen,
         },
     )
 
