@@ -3,7 +3,7 @@
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from .views import catalogue, members, pages, team, threads
+from .views import catalogue, follows, members, pages, team, threads
 
 app_name = "api"
 
@@ -25,6 +25,13 @@ v1 = [
     path("threads/<int:pk>/", threads.ThreadDetail.as_view(), name="thread"),
     path("threads/<int:pk>/answers/", threads.ThreadAnswers.as_view(), name="thread_answers"),
     path("threads/<int:pk>/me-too/", threads.ThreadMeToo.as_view(), name="thread_me_too"),
+    path("threads/<int:pk>/follow/", follows.ThreadFollow.as_view(), name="thread_follow"),
+    path("brands/<slug:slug>/follow/", follows.BrandFollow.as_view(), name="brand_follow"),
+    path(
+        "brands/<slug:slug>/products/<slug:product_slug>/follow/",
+        follows.ProductFollow.as_view(),
+        name="product_follow",
+    ),
     path("answers/<int:pk>/", threads.AnswerDetail.as_view(), name="answer"),
     path("answers/<int:pk>/accept/", threads.AnswerAccept.as_view(), name="answer_accept"),
     path("answers/<int:pk>/vote/", threads.AnswerVote.as_view(), name="answer_vote"),

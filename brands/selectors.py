@@ -31,7 +31,7 @@ from .models import (
     ThreadOwnership,
 )
 
-INBOX_TABS = ("unowned", "mine", "awaiting", "solved")
+INBOX_TABS = ("unowned", "mine", "awaiting", "silent", "solved")
 RECENTLY_SOLVED = timedelta(days=30)
 NAVIGATION_CACHE_SECONDS = 300
 
@@ -231,6 +231,9 @@ def _tab_filters(brand: Brand, user: Any, now: datetime) -> dict[str, Q]:
             created_at__gte=brand.responses_counted_since,
             has_official_response=False,
         ),
+        # The asker left the "is it solved?" follow-up unanswered (follows/): never
+        # accepted for them, so someone of the brand looks.
+        "silent": open_ & Q(follow_up_silent_at__isnull=False),
         "solved": Q(status=Thread.Status.SOLVED, last_activity_at__gte=now - RECENTLY_SOLVED),
     }
 
@@ -239,6 +242,7 @@ TAB_ORDER = {
     "unowned": ("created_at", "id"),
     "mine": ("-last_activity_at", "-id"),
     "awaiting": ("created_at", "id"),
+    "silent": ("follow_up_silent_at", "id"),
     "solved": ("-last_activity_at", "-id"),
 }
 

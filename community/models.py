@@ -117,6 +117,8 @@ class Notification(models.Model):
         DISCLOSURE_ANSWERED = "disclosure_answered", _("A brand answered your disclosure request")
         OFFICIAL_DRAFT = "official_draft", _("A draft official answer")
         DEPARTMENT_REQUEST = "department_request", _("Request to a department")
+        FOLLOW_UP = "follow_up", _("Is it solved?")
+        FOLLOWED_THREADS = "followed_threads", _("New threads in what you follow")
 
     recipient = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="notifications", help_text=_("Who is told.")

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("search.urls")),
     path("", include("themes.urls")),  # theme, domains, widget, sitemaps
     path("", include("api.urls")),  # /api/v1/, settings/tokens/, b/<slug>/api-keys/
+    path("", include("follows.urls")),  # follow/…, following/, solved/<token>/: follow-ups
     path("", include("reputation.urls")),  # b/<slug>/contributors/: top contributors
     path("", include("knowledge.urls")),  # t/<pk>/-/article/: a solved thread's article
 ]

@@ -7,6 +7,7 @@ can pass (the mail server being away); a vanished row is not an error.
 from __future__ import annotations
 
 from celery import shared_task
+from django.conf import settings
 
 from .models import Notification
 from .services import notification_deliver
@@ -15,23 +16,30 @@ from .services import notification_deliver
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def notify_answer_posted(answer_id: int) -> int:
     """Tell the thread's subscribers (asker, me-too, other answerers) about a new answer."""
-    from follows.selectors import followers_of_thread
+    from django.urls import reverse
+
+    from follows.selectors import followers_by_reason
     from qa.models import Answer
 
     answer = Answer.objects.select_related("thread", "author").filter(pk=answer_id).first()
     if answer is None or answer.visibility != "published":
         return 0
-    recipients = followers_of_thread(answer.thread)  # not those who muted it
-    return len(
-        notification_deliver(
-            recipients=recipients,
-            kind=Notification.Kind.ANSWER_POSTED,
-            dedupe_key=f"answer_posted:{answer.pk}",
-            actor=answer.author,
-            thread=answer.thread,
-            answer=answer,
+    # Not those who muted it; each e-mail says why the person follows, and where to stop.
+    stop_url = settings.SITE_URL.rstrip("/") + reverse("follows:following")
+    delivered = 0
+    for reason, recipients in followers_by_reason(answer.thread).items():
+        delivered += len(
+            notification_deliver(
+                recipients=recipients,
+                kind=Notification.Kind.ANSWER_POSTED,
+                dedupe_key=f"answer_posted:{answer.pk}",
+                actor=answer.author,
+                thread=answer.thread,
+                answer=answer,
+                context={"follow_reason": reason, "stop_url": stop_url},
+            )
         )
-    )
+    return delivered
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)

@@ -44,3 +44,10 @@ def check_can_answer_follow_up(user: Any, follow_up: Any) -> None:
         raise PermissionDenied(_("This question was sent to someone else."))
     if follow_up.responded_at is not None:
         raise PermissionDenied(_("This link was already used: your answer is recorded."))
+
+
+def check_choice_fits(follow_up: Any, choice: str) -> None:
+    """The asker answers for the thread; a me-too person only for themselves."""
+    asker_choices = {"solved", "still_broken", "broken_again"}
+    if (follow_up.kind == "asker") != (choice in asker_choices):
+        raise PermissionDenied(_("This choice does not belong to this question."))

@@ -88,3 +88,48 @@ def new_thread_followers(thread: Thread) -> QuerySet[Follow]:
         where |= Q(product_id=thread.product_id)
     muted_users = Follow.objects.filter(where, muted=True).values("user_id")
     return Follow.objects.listening().filter(where).exclude(user_id__in=muted_users)
+
+
+def follow_state(user: Any, thread: Thread) -> str:
+    """The viewer's follow of the thread for its buttons: "", "following" or "muted" (from
+    the request's facts: no query when the page loaded them)."""
+    if not getattr(user, "is_authenticated", False):
+        return ""
+    from community.viewer_facts import SOURCES
+
+    from .facts import THREAD_FOLLOW
+
+    return SOURCES[THREAD_FOLLOW].recall(user, thread.pk)
+
+
+def followers_by_reason(thread: Thread) -> dict[str, list[Any]]:
+    """The thread's followers grouped by why they follow, for e-mails that say why."""
+    grouped: dict[str, list[Any]] = {}
+    for subscription in (
+        ThreadSubscription.objects.filter(thread=thread, muted=False, user__is_active=True)
+        .select_related("user")
+        .order_by("id")
+    ):
+        grouped.setdefault(subscription.reason, []).append(subscription.user)
+    return grouped
+
+
+def follow_box(user: Any, brand: Any, product: Any = None) -> dict[str, Any]:
+    """The brand page's Follow buttons: the brand's and, on a product's list, the product's
+    state for this person ("", "following", "muted"), in one query; none for anonymous."""
+    box: dict[str, Any] = {
+        "brand": brand,
+        "product": product,
+        "brand_state": "",
+        "product_state": "",
+    }
+    if not getattr(user, "is_authenticated", False):
+        return {"follow_box": box}
+    where = Q(brand=brand, product__isnull=True)
+    if product is not None:
+        where |= Q(product=product)
+    for product_id, muted in Follow.objects.filter(where, user=user).values_list(
+        "product_id", "muted"
+    ):
+        box["product_state" if product_id else "brand_state"] = "muted" if muted else "following"
+    return {"follow_box": box}

@@ -47,6 +47,7 @@ from brands.selectors import navigation_brands
 from community import page_cache, viewer_facts
 from community.facts import UNREAD
 from community.viewer_facts import SOURCES
+from follows.facts import THREAD_FOLLOW
 from moderation.permissions import is_moderator_for_navigation, moderates
 
 from . import facts as qa_facts
@@ -144,6 +145,7 @@ class Viewer:
     answers: dict[int, Answer]
     voted: frozenset[int] = frozenset()
     said_me_too: bool = False
+    follow_state: str = ""  # follows/facts.py: "", "following" or "muted"
     unread_notifications: int = 0
     teams: tuple[dict[str, str], ...] = ()
     # What the slots' HTML depends on besides the viewer: the language and the address
@@ -264,6 +266,7 @@ def _viewer(request: HttpRequest, user: Any, thread: Thread, answers: tuple[Answ
     if user.is_authenticated:
         viewer.voted = SOURCES[qa_facts.VOTES].recall(user, thread.pk)
         viewer.said_me_too = SOURCES[qa_facts.ME_TOO].recall(user, thread.pk)
+        viewer.follow_state = SOURCES[THREAD_FOLLOW].recall(user, thread.pk)
         viewer.unread_notifications = SOURCES[UNREAD].recall(user)
         viewer.teams = tuple(navigation_brands(user))
     return viewer
@@ -344,6 +347,10 @@ def _variant(kind: str, flags: tuple, language: str, urlconf: str | None) -> str
         context = {"can_me_too": can_me_too, "said_me_too": said, "me_too_form": MeTooForm()}
         context["user"] = SimpleNamespace(is_authenticated=signed_in)  # anonymous: a link
         return _render("qa/_me_too_form.html", {**context, "thread": thread, "csrf_token": csrf})
+    if kind == "follow":
+        state, signed_in = flags
+        context = {"follow_state": state, "user": SimpleNamespace(is_authenticated=signed_in)}
+        return _render("qa/_follow.html", {**context, "thread": thread, "csrf_token": csrf})
     if kind == "answer_form":
         form = AnswerForm(initial={"submission_token": SUBMISSION_TOKEN_MARK})
         context = {"can_answer": True, "answer_refusal": "", "answer_form": form}
@@ -425,6 +432,11 @@ def _me_too_form(viewer: Viewer, args: tuple[str, ...]) -> str:
     return _shared_variant(viewer, "me_too_form", flags, viewer.thread.pk)
 
 
+def _follow(viewer: Viewer, args: tuple[str, ...]) -> str:
+    flags = (viewer.follow_state, viewer.user.is_authenticated)
+    return _shared_variant(viewer, "follow", flags, viewer.thread.pk)
+
+
 def _answer_form(viewer: Viewer, args: tuple[str, ...]) -> str:
     user, thread = viewer.user, viewer.thread
     refusal = viewer.rights.answer_refusal
@@ -459,6 +471,7 @@ SLOTS: dict[str, Callable[[Viewer, tuple[str, ...]], str]] = {
     "notices": _notices,
     "thread_actions": _thread_actions,
     "me_too_form": _me_too_form,
+    "follow": _follow,
     "answer_form": _answer_form,
     "vote": _vote,
     "answer_actions": _answer_actions,

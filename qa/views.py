@@ -26,6 +26,7 @@ from brands.models import Brand, OfficialDraft, Product
 from community import page_cache
 from community.form_actions import form_action
 from feedback import selectors as feedback_selectors
+from follows.selectors import follow_box, follow_state
 from moderation import selectors as moderation_selectors
 from moderation.ratelimit import RateLimited, address_rate_limit_hit
 
@@ -128,12 +129,15 @@ def _render_brand_threads(request: HttpRequest, brand: Brand, extra: dict) -> Ht
     )
     query = request.GET.copy()
     query.pop("page", None)
+    products = list(Product.objects.for_brand(brand))
+    chosen = next((p for p in products if p.slug == cleaned.get("product")), None)
     return render(
         request,
         "qa/brand_threads.html",
         {
             "brand": brand,
-            "products": list(Product.objects.for_brand(brand)),
+            "products": products,
+            **follow_box(request.user, brand, chosen),  # follows/: Follow, Mute
             "filters": filters,
             "current": {k: cleaned.get(k) or "" for k in ("product", "type", "status", "sort")},
             "page": page,
@@ -281,6 +285,7 @@ def _render_thread(
             "can_edit": rights.edit,
             "can_me_too": rights.me_too,
             "said_me_too": selectors.viewer_said_me_too(thread=thread, user=user),
+            "follow_state": follow_state(user, thread),
             "me_too_form": MeTooForm(),
             **brand_selectors.thread_panel(thread=thread, answers=answers, user=user),
             **feedback_selectors.thread_feedback(thread=thread, user=user),

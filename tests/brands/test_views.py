@@ -265,7 +265,13 @@ def test_the_inbox_lists_tabs_for_the_team(login, official, rep, customer, z5, b
     assert titles(tab="unowned", type="idea") == []
     assert titles(tab="nonsense") == ["Nobody has it", "Officially answered"]
     response = client.get(url, {"tab": "awaiting"})
-    assert response.context["counts"] == {"unowned": 2, "mine": 1, "awaiting": 2, "solved": 1}
+    assert response.context["counts"] == {
+        "unowned": 2,
+        "mine": 1,
+        "awaiting": 2,
+        "silent": 0,
+        "solved": 1,
+    }
     page = _text(response)
     assert "Overdue by" in page and "left for a first official response" in page
 
