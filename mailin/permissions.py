@@ -34,7 +34,8 @@ def check_can_publish_draft(user: Any, draft: MailThreadDraft) -> None:
             _("Sign in with the account of %(address)s to publish this thread.")
             % {"address": draft.sender}
         )
-    if not EmailAddress.objects.filter(user=user, email__iexact=draft.sender).exists():
+    address = EmailAddress.objects.filter(user=user, email__iexact=draft.sender).first()
+    if address is None:
         raise PermissionDenied(
             _(
                 "This thread was sent from %(address)s, which is not an address of the account "
@@ -42,7 +43,7 @@ def check_can_publish_draft(user: Any, draft: MailThreadDraft) -> None:
             )
             % {"address": draft.sender}
         )
-    if not EmailAddress.objects.filter(user=user, email__iexact=draft.sender, verified=True):
+    if not address.verified:
         raise PermissionDenied(
             _("Confirm %(address)s on your account first: open the link we sent you.")
             % {"address": draft.sender}

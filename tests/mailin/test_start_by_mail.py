@@ -17,6 +17,9 @@ from tests.community.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
+QUERIES_ADDRESSES_PAGE = 6  # as many for one address as for four
+QUERIES_CONFIRM_PAGE = 4  # the draft and its brand, the reader, their address, the unread count
+
 
 @pytest.fixture
 def aoi(db):
@@ -151,3 +154,31 @@ def test_only_the_brands_admins_manage_its_addresses(client, brand, customer):
         client.force_login(person)
         assert client.post(page, {"local_part": "help"}).status_code == 403
     assert not BrandMailAlias.objects.exists()
+
+
+def test_the_addresses_page_costs_the_same_for_one_address_as_for_four(
+    client, brand, django_assert_num_queries
+):
+    admin = UserFactory()
+    MembershipFactory(user=admin, brand=brand, role=Membership.Role.ADMIN)
+    client.force_login(admin)
+    page = reverse("mailin:addresses", kwargs={"brand_slug": brand.slug})
+    BrandMailAlias.objects.create(brand=brand, local_part="help")
+    client.get(page)  # the session and the site's own rows are warm from here on
+
+    with django_assert_num_queries(QUERIES_ADDRESSES_PAGE):
+        assert client.get(page).status_code == 200
+    for n in range(3):
+        BrandMailAlias.objects.create(brand=brand, local_part=f"help{n}")
+    with django_assert_num_queries(QUERIES_ADDRESSES_PAGE):
+        assert client.get(page).status_code == 200
+
+
+def test_the_confirmation_page_queries(client, eml, receive, brand, aoi, django_assert_num_queries):
+    _start(eml, receive, brand)
+    link = _link(mail.outbox[0])
+    client.force_login(aoi)
+    client.get(link)
+
+    with django_assert_num_queries(QUERIES_CONFIRM_PAGE):
+        assert client.get(link).status_code == 200
