@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 
 import snowballstemmer
@@ -88,12 +89,99 @@ def plain_words(text: str, *, max_chars: int = 200) -> str:
     return " ".join(PLAIN_WORD.findall(normalize(query_text(text))))[:max_chars].strip()
 
 
+# Short words and words written in capitals are names and model numbers (EOS, SSID, DNS):
+# the stemmer would eat their last letter (eos → eo) and part them from their spellings.
+MIN_STEMMED_CHARS = 4
+
+
 @lru_cache(maxsize=200_000)
 def _latin_term(word: str) -> str | None:
     term = word.lower()
     if term in ENGLISH_STOPWORDS:
         return None
-    return _stemmer().stemWord(term) if term.isalpha() else term
+    if not term.isalpha() or len(term) < MIN_STEMMED_CHARS or (word.isupper() and len(word) > 1):
+        return term
+    return _stemmer().stemWord(term)
+
+
+# A model number or code is written joined or split: E-203 / E203, Wi-Fi / WiFi,
+# EOS 5D / EOS5D. Its pieces at hyphens and letter/digit boundaries, and its joined form.
+LATIN_JOINERS = re.compile(r"[-_]")
+LATIN_PIECES = re.compile(r"[a-z]+|[0-9]+")
+HAS_LETTER = re.compile(r"[a-z]")
+HAS_DIGIT = re.compile(r"[0-9]")
+# Two adjacent Latin words are also indexed joined when together they look like a model
+# number (EOS 5D → eos5d, WPA 3 → wpa3): letters then a word starting with a digit, each short.
+MAX_JOINED_PART = 6
+
+
+def _is_code(lower: str) -> bool:
+    return bool(LATIN_JOINERS.search(lower)) or bool(
+        HAS_LETTER.search(lower) and HAS_DIGIT.search(lower)
+    )
+
+
+@lru_cache(maxsize=200_000)
+def latin_forms(word: str) -> tuple[str, ...]:
+    """Other forms a Latin word is indexed under, besides its term: the joined form of a
+    code written with hyphens (e-203 → e203, wi-fi → wifi), and its pieces (e, 203)."""
+    lower = word.lower()
+    if not _is_code(lower) or "." in lower:  # versions (2.1.2) stay whole
+        return ()
+    forms = {LATIN_JOINERS.sub("", lower): None}
+    for piece in LATIN_PIECES.findall(lower):
+        if piece not in ENGLISH_STOPWORDS:
+            forms.setdefault(piece, None)
+    forms.pop(_latin_term(word), None)
+    return tuple(forms)
+
+
+def _joined_pair(first: str, second: str) -> str | None:
+    """The joined form of two adjacent Latin words that together make a model number."""
+    joined = (first + second).lower()
+    if (
+        first[-1].isalpha()
+        and second[0].isdigit()
+        and len(first) <= MAX_JOINED_PART
+        and len(second) <= MAX_JOINED_PART
+        and HAS_LETTER.search(joined)
+        and HAS_DIGIT.search(joined)
+        and not LATIN_JOINERS.search(joined)
+        and "." not in joined
+    ):
+        return joined
+    return None
+
+
+# Japanese words a query does not need to match: light verbs and auxiliary-like verbs
+# (できる, する, いる, ある, なる), Sudachi's "may be non-independent" nouns and adjectives
+# (こと, もの, ため, ない), adverbs (とても, しょっちゅう, すぐ) and a few more words that
+# every support question holds. Documents keep them (a query of nothing else still finds).
+QUERY_STOP_POS = {"副詞", "連体詞", "感動詞", "接頭辞", "代名詞"}
+QUERY_STOP_SUBPOS = {"非自立可能"}
+# Only nouns and adjectives of that kind: verbs such as 切れる and 出る are "may be
+# non-independent" too, and carry the meaning; light verbs are listed by name.
+QUERY_STOP_SUBPOS_OF = {"名詞", "形容詞"}
+QUERY_STOP_TERMS = {
+    "出来る", "為る", "有る", "居る", "成る", "来る", "無い", "言う", "思う", "見る", "呉れる",
+    "遣る", "貰う", "仕舞う", "行く", "置く", "欲しい", "良い", "事", "物", "為", "様", "方",
+    "時", "所", "感じ", "こと", "もの", "ため", "よう", "ところ",
+    "迚も", "凄い", "全然", "一寸", "又", "もう", "まだ",
+}  # fmt: skip
+# A reading shorter than this is too often shared by unrelated words (キ, カイ, サン).
+MIN_READING_CHARS = 3
+KATAKANA = re.compile(r"^[\u30a0-\u30ff]+$")
+
+
+@lru_cache(maxsize=100_000)
+def reading(dictionary_form: str) -> str | None:
+    """The katakana reading of a word's dictionary form (濡れる and ぬれる both ヌレル),
+    indexed as a second form so kana and kanji spellings meet; None when it adds nothing."""
+    tokens = _tokenizer().tokenize(dictionary_form)
+    text = "".join(m.reading_form() for m in tokens)
+    if len(text) < MIN_READING_CHARS or not KATAKANA.match(text) or text == dictionary_form:
+        return None
+    return text
 
 
 def _segments(text: str):
@@ -155,9 +243,72 @@ def morphemes(text: str) -> list[tuple[str, str, str, str]]:
     return found
 
 
+@dataclass(frozen=True)
+class Word:
+    """One word of a text: its term, the other forms it is indexed under (a code's joined
+    form and pieces, a Japanese word's reading), and whether a query may leave it out."""
+
+    term: str
+    forms: tuple[str, ...] = ()
+    stop: bool = False
+    # Forms a query accepts for this word (a subset of `forms`: a code's pieces alone, e and
+    # 203, would find every thread with a 203 in it).
+    query_forms: tuple[str, ...] = ()
+
+
+def words(text: str) -> list[Word]:
+    """The indexed words of a text, in order, with their second forms."""
+    found: list[Word] = []
+    tokenizer = _tokenizer()
+    previous_latin: str | None = None
+    for piece, is_latin in _segments(normalize(text)):
+        if is_latin:
+            term = _latin_term(piece)
+            joined = _joined_pair(previous_latin, piece) if previous_latin else None
+            if joined and found:
+                last = found[-1]
+                found[-1] = Word(last.term, (*last.forms, joined), last.stop,
+                                 (*last.query_forms, joined))  # fmt: skip
+            if term:
+                forms = latin_forms(piece)
+                whole = LATIN_JOINERS.sub("", piece.lower())
+                query_forms = (whole,) if whole in forms else ()
+                if joined:
+                    forms, query_forms = (*forms, joined), (*query_forms, joined)
+                found.append(Word(term, forms, False, query_forms))
+            previous_latin = piece
+            continue
+        if piece.strip():
+            previous_latin = None
+        if not WORD_CHAR.search(piece):
+            continue
+        for chunk in _chunks(piece):
+            for m in tokenizer.tokenize(chunk):
+                pos = m.part_of_speech()
+                if pos[0] not in CONTENT_POS:
+                    continue
+                term = m.normalized_form().lower().strip()
+                if not term:
+                    continue
+                read = reading(m.dictionary_form())
+                forms = (read,) if read and read != term else ()
+                stop = pos[0] in QUERY_STOP_POS or (
+                    pos[0] in QUERY_STOP_SUBPOS_OF and pos[1] in QUERY_STOP_SUBPOS
+                )
+                found.append(Word(term, forms, stop or term in QUERY_STOP_TERMS, forms))
+    return found
+
+
 def analyze(text: str) -> list[str]:
     """Terms of a text, in order, repeats kept (they weigh in ranking)."""
     return [term for _surface, term in tokens_with_terms(text) if term]
+
+
+def index_terms(text: str) -> list[str]:
+    """What the index holds for a text: every term, then each word's second forms (a
+    code's joined form and pieces, a Japanese word's reading), repeats kept."""
+    found = words(text)
+    return [w.term for w in found] + [form for w in found for form in w.forms]
 
 
 def analyze_query(text: str, *, max_terms: int = 12) -> list[str]:
@@ -168,6 +319,21 @@ def analyze_query(text: str, *, max_terms: int = 12) -> list[str]:
         if len(seen) >= max_terms:
             break
     return list(seen)
+
+
+def query_groups(text: str, *, max_groups: int = 8) -> list[tuple[str, ...]]:
+    """The words of a query as groups of alternatives (the term first, then its other
+    forms): a thread matches a word when it holds any form of it. Light verbs, auxiliaries
+    and adverbs are left out unless the query holds nothing else."""
+    found = words(text)
+    kept = [w for w in found if not w.stop] or found
+    groups: dict[str, tuple[str, ...]] = {}
+    for word in kept:
+        group = groups.get(word.term, (word.term,))
+        groups[word.term] = group + tuple(f for f in word.query_forms if f not in group)
+        if len(groups) >= max_groups:
+            break
+    return list(groups.values())
 
 
 # Pieces of a query for the character n-gram fallback: runs of word characters, at least

@@ -8,7 +8,7 @@ from functools import cached_property
 
 from qa.models import Answer, Thread, Visibility
 
-from .analysis import analyze, ngram_text
+from .analysis import index_terms, ngram_text
 
 # How much each signal lifts a thread's text score (see ThreadDoc.rank_boost).
 SOLVED_BOOST = 0.35
@@ -58,15 +58,15 @@ class ThreadDoc:
 
     @cached_property
     def title_terms(self) -> list[str]:
-        return analyze(self.title)
+        return index_terms(self.title)
 
     @cached_property
     def body_terms(self) -> list[str]:
-        return analyze(self.body)[:MAX_BODY_TERMS]
+        return index_terms(self.body)[:MAX_BODY_TERMS]
 
     @cached_property
     def answer_terms(self) -> list[str]:
-        return analyze("\n".join(self.answers))[:MAX_ANSWER_TERMS]
+        return index_terms("\n".join(self.answers))[:MAX_ANSWER_TERMS]
 
 
 def is_searchable(thread: Thread) -> bool:

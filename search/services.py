@@ -27,12 +27,13 @@ from django.utils import timezone
 from outbox.publish import publish
 from qa.models import Answer, Thread, Visibility
 
-from .analysis import analyze_query, plain_words, query_text
+from .analysis import analyze_query, plain_words, query_groups, query_text
 from .backends import SearchQuery, get_backend
 from .backends.base import ANSWERS, BODY, TITLE, SearchBackendError, SearchHit
 from .documents import build_documents
 from .highlight import Snippet, highlight, leading
 from .models import IndexOutbox
+from .synonyms import expand
 
 logger = logging.getLogger(__name__)
 
@@ -306,11 +307,13 @@ def threads_search(
     if not terms:
         return result_page
     backend = get_backend()
+    groups = tuple(expand(query_groups(text)))
 
     def fetch(number: int):
         return backend.search(
             SearchQuery(
                 terms=terms,
+                groups=groups,
                 text=text,
                 brand_id=brand_id,
                 product_id=product_id,

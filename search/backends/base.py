@@ -25,6 +25,10 @@ class SearchQuery:
     # How deep a person can page (search.services.MAX_RESULTS): a backend may rank only
     # this many candidates, so no page past it is ever asked for.
     max_results: int = 1000
+    # The query's words as groups of alternatives (search.analysis.query_groups, widened
+    # by synonyms): a thread matches a word when it holds any of its group. Empty: each
+    # term is a group of its own.
+    groups: tuple[tuple[str, ...], ...] = ()
 
 
 # The fields a thread is searched in, for SearchHit.fields.

@@ -12,6 +12,8 @@ does (DatabaseBackend._postgres_ranked)."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import math
 from collections import defaultdict
 from collections.abc import Iterator
 
@@ -46,6 +48,49 @@ def _like_escape(text: str) -> str:
 
 def _ts_lexeme(term: str) -> str:
     return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+# A query's words may be missing from the thread that answers it (a word of the customer's
+# own, a typo): at least this share of its words must match, the rarest weighing most in
+# the score (FTS5's bm25()). Past MAX_SHARE_GROUPS words the combinations grow too many:
+# any word may match, and the score sorts them.
+MIN_SHARE = 0.5
+MAX_SHARE_GROUPS = 6
+# A thread holding every word of the query rises over one holding only some.
+FULL_MATCH_BOOST = 1.25
+
+
+SQLITE_FULL_MATCH = (
+    "(CASE WHEN search_fts.rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH "
+    "%(full)s) THEN %(full_boost)s ELSE 1 END)"
+)
+
+
+def required_words(count: int) -> int:
+    """How many of a query's `count` words a thread must hold."""
+    if count > MAX_SHARE_GROUPS:
+        return 1
+    return max(1, math.ceil(count * MIN_SHARE))
+
+
+def match_expression(groups, need: int, *, quote, any_of: str, all_of: str) -> str:
+    """A full-text query: at least `need` of the groups, each any of its alternatives."""
+    parts = ["(" + f" {any_of} ".join(quote(t) for t in group) + ")" for group in groups]
+    if need >= len(parts):
+        return f" {all_of} ".join(parts)
+    if need <= 1:
+        return f" {any_of} ".join(parts)
+    return f" {any_of} ".join(
+        "(" + f" {all_of} ".join(combo) + ")" for combo in itertools.combinations(parts, need)
+    )
+
+
+def fts5_match(groups, need: int) -> str:
+    return match_expression(groups, need, quote=_fts5_phrase, any_of="OR", all_of="AND")
+
+
+def ts_match(groups, need: int) -> str:
+    return match_expression(groups, need, quote=_ts_lexeme, any_of="|", all_of="&")
 
 
 def tsvector_literal(doc: ThreadDoc) -> str:
@@ -177,6 +222,7 @@ class DatabaseBackend:
         words: tuple[str, ...],
         *,
         mode: str,
+        groups: tuple[tuple[str, ...], ...] = (),
         where: str,
         params: dict,
         offset: int,
@@ -187,10 +233,22 @@ class DatabaseBackend:
         """One page of matches by final score, and how many there are. `mode`: every
         term ("all"), any term ("any"), or every word as a substring ("ngram").
         `window`: how many candidates PostgreSQL ranks; None ranks every match (and does
-        not count them)."""
+        not count them). `groups` ("share"): the words' alternatives, of which a share
+        must match (required_words)."""
+        if mode != "ngram" and not groups:
+            groups = tuple((w,) for w in words)
+        if mode == "all":
+            groups, mode = groups, "share"
+            need = len(groups)
+        elif mode == "any":
+            need = 1
+        else:
+            need = required_words(len(groups))
         if self.vendor == "sqlite":
             return self._sqlite_ranked(
                 words,
+                groups=groups,
+                need=need,
                 mode=mode,
                 where=where,
                 params=params,
@@ -202,13 +260,15 @@ class DatabaseBackend:
         if mode == "ngram":
             return self._postgres_ngram(words, where=where, params=page)
         if window is None:
-            return self._postgres_every_match(words, mode=mode, where=where, params=page)
-        return self._postgres_ranked(words, mode=mode, where=where, params=page, window=window)
+            return self._postgres_every_match(groups, need, where=where, params=page)
+        return self._postgres_ranked(groups, need, where=where, params=page, window=window)
 
     def _sqlite_ranked(
         self,
         words: tuple[str, ...],
         *,
+        groups: tuple[tuple[str, ...], ...],
+        need: int,
         mode: str,
         where: str,
         params: dict,
@@ -218,21 +278,42 @@ class DatabaseBackend:
     ) -> SearchResults:
         """FTS5 scores every match with bm25(), which is quick enough there; the count is
         exact."""
+        full = ""
         if mode == "ngram":
             table, score = "search_ngram", "-bm25(search_ngram)"
+            match = " ".join(_fts5_phrase(w) for w in words)
         else:
             # bm25() is negative, lower is better: negated, higher is better.
             table, score = "search_fts", f"-bm25(search_fts, {SQLITE_WEIGHTS})"
-        match = (" OR " if mode == "any" else " ").join(_fts5_phrase(w) for w in words)
+            match = fts5_match(groups, need)
+            if need < len(groups):  # threads with every word rise (one statement still)
+                full = fts5_match(groups, len(groups))
+                score = f"{score} * {SQLITE_FULL_MATCH}"
         source = (
             f"FROM {table} JOIN search_threaddocument d ON d.thread_id = {table}.rowid "
             f"WHERE {table} MATCH %(match)s{where}"
         )
-        params = {**params, "match": match, "limit": limit, "offset": offset}
+        params = {
+            **params,
+            "match": match,
+            "full": full,
+            "full_boost": FULL_MATCH_BOOST,
+            "limit": limit,
+            "offset": offset,
+        }
         # Only constants and the filter clauses (columns named here, values as parameters)
         # are interpolated.
+        # Whether any thread holds every word, for the page's "some of the words" note.
+        every = "1"
+        if full:
+            # Only the filter clauses (columns named here, values as parameters) are added.
+            every = (
+                "EXISTS (SELECT 1 FROM search_fts JOIN search_threaddocument d "  # noqa: S608
+                "ON d.thread_id = search_fts.rowid "
+                f"WHERE search_fts MATCH %(full)s{where})"
+            )
         page_sql = (
-            f"SELECT d.thread_id, {score} * d.boost AS score {source} "
+            f"SELECT d.thread_id, {score} * d.boost AS score, {every} {source} "
             "ORDER BY score DESC, d.thread_id DESC LIMIT %(limit)s OFFSET %(offset)s"
         )
         with connection.cursor() as cursor:
@@ -245,10 +326,16 @@ class DatabaseBackend:
                 cursor.execute(f"SELECT COUNT(*) {source}", params)
                 total = cursor.fetchone()[0]
         hits = [SearchHit(thread_id=row[0], score=float(row[1])) for row in rows]
-        return SearchResults(hits=hits, total=total)
+        return SearchResults(hits=hits, total=total, matched_all_terms=not rows or bool(rows[0][2]))
 
     def _postgres_ranked(
-        self, words: tuple[str, ...], *, mode: str, where: str, params: dict, window: int
+        self,
+        groups: tuple[tuple[str, ...], ...],
+        need: int,
+        *,
+        where: str,
+        params: dict,
+        window: int,
     ) -> SearchResults:
         """ts_rank reads the whole tsvector of every row it scores, so scoring every match
         of a common word costs a tenth of a second at 100,000 threads. Only a bounded set
@@ -266,12 +353,12 @@ class DatabaseBackend:
         title matches whenever there are enough of them; with few title matches, every
         match is a candidate as long as there are no more than COUNT_LIMIT.
         """
-        joiner = " & " if mode == "all" else " | "
         params = {
             **params,
-            "match": joiner.join(_ts_lexeme(w) for w in words),
+            "match": ts_match(groups, need),
+            "full": ts_match(groups, len(groups)),
             # Which fields hold any term, for the snippets (SearchHit.fields).
-            "any": " | ".join(_ts_lexeme(w) for w in words),
+            "any": ts_match(groups, 1),
             "window": window,
         }
         sql = f"""
@@ -297,7 +384,9 @@ WITH title AS MATERIALIZED (
     )
 ), page AS (
     SELECT d.thread_id,
-        ts_rank('{POSTGRES_WEIGHTS}', d.search_vector, %(match)s::tsquery) * d.boost AS score
+        ts_rank('{POSTGRES_WEIGHTS}', d.search_vector, %(any)s::tsquery) * d.boost
+        * (CASE WHEN d.search_vector @@ %(full)s::tsquery THEN {FULL_MATCH_BOOST} ELSE 1 END)
+        AS score
     FROM candidates c JOIN search_threaddocument d ON d.thread_id = c.thread_id
     ORDER BY score DESC, d.thread_id DESC
     LIMIT %(limit)s OFFSET %(offset)s
@@ -306,7 +395,9 @@ SELECT p.thread_id, p.score,
     ts_filter(d.search_vector, '{{a}}') @@ %(any)s::tsquery,
     ts_filter(d.search_vector, '{{b}}') @@ %(any)s::tsquery,
     ts_filter(d.search_vector, '{{c}}') @@ %(any)s::tsquery,
-    GREATEST((SELECT COUNT(*) FROM found), (SELECT COALESCE(MAX(matches), 0) FROM title))
+    GREATEST((SELECT COUNT(*) FROM found), (SELECT COALESCE(MAX(matches), 0) FROM title)),
+    EXISTS (SELECT 1 FROM search_threaddocument d
+        WHERE d.search_vector @@ %(full)s::tsquery{where})
 FROM page p JOIN search_threaddocument d ON d.thread_id = p.thread_id
 ORDER BY p.score DESC, p.thread_id DESC
 """  # noqa: S608 - only constants and the filter clauses (values as parameters)
@@ -321,16 +412,17 @@ ORDER BY p.score DESC, p.thread_id DESC
             )
             for row in rows
         ]
-        return _counted(hits, rows[0][5] if rows else 0)
+        results = _counted(hits, rows[0][5] if rows else 0)
+        results.matched_all_terms = not rows or bool(rows[0][6])
+        return results
 
     def _postgres_every_match(
-        self, words: tuple[str, ...], *, mode: str, where: str, params: dict
+        self, groups: tuple[tuple[str, ...], ...], need: int, *, where: str, params: dict
     ) -> SearchResults:
         """Every match scored: for similar threads, where the query is a title or a whole
         thread (up to 16 terms, any of them), the candidates by title and boost would
         miss the threads sharing the most words; the brand bounds the work."""
-        joiner = " & " if mode == "all" else " | "
-        params = {**params, "match": joiner.join(_ts_lexeme(w) for w in words)}
+        params = {**params, "match": ts_match(groups, need)}
         sql = f"""
 SELECT d.thread_id,
     ts_rank('{POSTGRES_WEIGHTS}', d.search_vector, %(match)s::tsquery) * d.boost AS score
@@ -378,7 +470,8 @@ LIMIT %(limit)s OFFSET %(offset)s
             "limit": query.limit,
             "window": query.max_results,
         }
-        results = self._ranked(query.terms, mode="all", **page)
+        groups = query.groups or tuple((t,) for t in query.terms)
+        results = self._ranked(query.terms, mode="share", groups=groups, **page)
         if results.total:
             return results
         # No thread has every term: look for the words as substrings (a word cut short
