@@ -40,6 +40,7 @@ SERVICE_PACKAGES = (
     "legal.services",
     "privacy.services",
     "sso.services",
+    "line.services",
     "reputation.services",
     "knowledge.services",
 )
@@ -108,6 +109,17 @@ NOT_ON_CACHED_PAGES = {
     "go back through release_all_owned_by, run below",
     "memberships_end_for_identity_provider": "as membership_revoke",
     "memberships_restore_for_identity_provider": "roles show only in each reader's own slots",
+    # line: a brand's LINE account; its chat and pushes show on no page
+    "line_channel_save": "shown on the brand admin's LINE page only",
+    "webhook_receive": "stores LINE's events; answers go to the chat",
+    "request_process": "answers in the chat; a question is published by line_question_publish",
+    "relay_deliver": "forwards to the brand's own LINE tool",
+    "line_link": "a person's LINE link shows on no page",
+    "line_case_request": "a private request shows only on the team's LINE requests page",
+    "case_request_notify": "a notification",
+    "line_case_reply": "a push to the person's LINE",
+    "notification_push": "a push to the person's LINE",
+    "push_deliver": "a push to the person's LINE",
     # sso: a brand's company sign-on and the people it vouches for
     "sign_on_configure": "shown on the brand admin's sign-on page only",
     "sign_on_remove": "shown on the brand admin's sign-on page only",
@@ -324,6 +336,18 @@ def _q(name):
     return _service(name)
 
 
+def _line_question_publish(w):
+    from line.models import LineEvent, LineRequest
+
+    request = LineRequest.objects.create(brand=w.brand, body="{}")
+    event = LineEvent.objects.create(
+        brand=w.brand, request=request, webhook_event_id="01LINE", type="message", payload={}
+    )
+    return [w.brand], lambda: _q("line_question_publish")(
+        actor=w.customer, event=event, title="From LINE", body="Body", product=None, consent=True
+    )
+
+
 def _item(w, threads=True):
     return _q("feedback_item_create")(
         actor=w.product_member,
@@ -367,6 +391,8 @@ PAGE_CHANGES: dict[str, Callable[[World], Change]] = {
     # knowledge: the thread links to its article, which may be outdated
     "article_from_thread": _article_from_thread,
     "articles_mark_outdated": _articles_mark_outdated,
+    # line: a message from LINE published as its writer's thread (through thread_create)
+    "line_question_publish": lambda w: _line_question_publish(w),
     # qa
     "thread_create": lambda w: (
         [w.brand],
