@@ -105,7 +105,13 @@ def _saml_idp(*, entity_id: str, metadata_url: str, metadata_xml: str) -> dict:
 
 def _app_settings(sign_on: BrandSignOn) -> dict:
     if sign_on.protocol == BrandSignOn.Protocol.OIDC:
-        return {"server_url": sign_on.issuer.rstrip("/"), "hidden": True}
+        # PKCE binds the provider's answer to the browser that asked (allauth's OpenID
+        # Connect sends no nonce): a code taken from another sign-in is refused.
+        return {
+            "server_url": sign_on.issuer.rstrip("/"),
+            "hidden": True,
+            "oauth_pkce_enabled": True,
+        }
     return {
         "hidden": True,
         "idp": _saml_idp(

@@ -92,9 +92,14 @@ def company_sign_in(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         sign_on = selectors.sign_on_for_email(form.cleaned_data["email"])
         if sign_on is not None:
+            params = {"next": request.GET.get("next", "")}
+            if request.user.is_authenticated:
+                # Signed in already (by password): connect the company account to this one,
+                # never a second account for the same person.
+                params["process"] = "connect"
+            query = urlencode({key: value for key, value in params.items() if value})
             target = sign_in_url(sign_on)
-            next_url = request.GET.get("next", "")
-            return redirect(f"{target}?{urlencode({'next': next_url})}" if next_url else target)
+            return redirect(f"{target}?{query}" if query else target)
         form.add_error(
             "email",
             _("No company signs in to Sodan with this address: log in with your password."),
