@@ -3,6 +3,8 @@ mail addresses, and the mail providers' inbound webhooks (django-anymail's views
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from anymail.webhooks.mailgun import MailgunInboundWebhookView
 from anymail.webhooks.postmark import PostmarkInboundWebhookView
 from django.conf import settings
@@ -90,7 +92,7 @@ def address_remove(request: HttpRequest, brand_slug: str, pk: int) -> HttpRespon
 # provider's payload into a message and sends its `inbound` signal (mailin/signals.py).
 
 
-def _anymail(view_class: type, *, enabled: callable) -> callable:
+def _anymail(view_class: type, *, enabled: Callable[[], bool]) -> Callable:
     @csrf_exempt
     def view(request: HttpRequest) -> HttpResponse:
         if not enabled():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from email.message import Message
 from typing import Any
@@ -152,7 +153,12 @@ def draft_confirmation_send(draft_id: int) -> bool:
     if not _claim_notice(draft.inbound_id):
         return False
     member = User.objects.filter(email__iexact=draft.sender).first()
-    language = (member.language if member else "") or settings.LANGUAGE_CODE
+    # A member reads it in their language; someone new in the language they wrote in.
+    if member is not None:
+        language = member.language or settings.LANGUAGE_CODE
+    else:
+        wrote_japanese = re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", draft.title + draft.body)
+        language = "ja" if wrote_japanese else settings.LANGUAGE_CODE
     link = _absolute(reverse("mailin:confirm", kwargs={"token": draft_confirm_token(draft)}))
     with translation.override(language):
         context = {
@@ -166,7 +172,11 @@ def draft_confirmation_send(draft_id: int) -> bool:
             subject=render_to_string("mailin/confirm_subject.txt", context).strip(),
             body=render_to_string("mailin/confirm.txt", context),
             to=[draft.sender],
-            headers={"Auto-Submitted": "auto-replied", "In-Reply-To": draft.inbound.message_id},
+            headers={
+                "Auto-Submitted": "auto-replied",
+                "In-Reply-To": draft.inbound.message_id,
+                "Content-Language": language,
+            },
         )
         mail.send()
     return True

@@ -51,7 +51,11 @@ def refusal_notify(inbound_id: int) -> bool:
             subject=render_to_string("mailin/refusal_subject.txt", context).strip(),
             body=render_to_string("mailin/refusal.txt", context),
             to=[inbound.sender],
-            headers={"Auto-Submitted": "auto-replied", "In-Reply-To": inbound.message_id},
+            headers={
+                "Auto-Submitted": "auto-replied",
+                "In-Reply-To": inbound.message_id,
+                "Content-Language": translation.get_language(),
+            },
         )
         mail.send()
     return True

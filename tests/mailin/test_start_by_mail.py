@@ -46,6 +46,7 @@ def test_a_mail_to_the_brand_is_held_until_confirmed(eml, receive, brand, aoi):
     [confirmation] = mail.outbox
     assert confirmation.to == ["aoi@example.jp"]
     assert "Nothing is public yet" in confirmation.body
+    assert confirmation.extra_headers["Content-Language"] == "en"  # the member's language
 
 
 def test_opening_the_link_signed_in_publishes_the_thread_with_its_image(
@@ -73,7 +74,8 @@ def test_an_unknown_sender_is_sent_the_link_and_asked_to_sign_up(client, eml, re
     _start(eml, receive, brand, sender="new.person@example.jp")
     link = _link(mail.outbox[0])
 
-    assert "no Sodan account for this address yet" in mail.outbox[0].body
+    # someone new is written to in the language of their mail
+    assert mail.outbox[0].extra_headers["Content-Language"] == "ja"
     page = client.get(link)
     assert page.status_code == 200
     assert reverse("account_signup") in page.content.decode()
