@@ -156,3 +156,13 @@ def test_the_button_shows_for_editors_only_and_makes_the_draft(client, solved, e
     assert response.status_code == 302
     link = ThreadArticle.objects.get()
     assert response["Location"] == f"/admin/pages/{link.article_id}/edit/"
+
+
+def test_publishing_the_draft_in_wagtail_drops_the_threads_page(solved, editor):
+    from community import page_cache
+
+    link = services.article_from_thread(actor=editor, thread=solved)
+    key = page_cache._thread_version_key(solved.pk)
+    before = page_cache.lookup(key)[0]
+    link.article.specific.get_latest_revision().publish(skip_permission_checks=True)
+    assert page_cache.lookup(key)[0] != before
