@@ -81,15 +81,17 @@ def _reply(inbound: InboundMessage, message: Message, token: str) -> None:
                 Reason.EMPTY,
                 _("We found no new text above the quoted mail, so nothing was posted."),
             )
+        if inbound.thread is None and inbound.case is None:
+            return _refuse(
+                inbound, Reason.NOT_ALLOWED, _("What you replied to is no longer there.")
+            )
         images = image_parts(message)
         try:
             with transaction.atomic():
-                if read.kind == "thread":
-                    _answer(inbound, user=user, thread_id=read.target_id, text=text, images=images)
+                if inbound.thread is not None:
+                    _answer(inbound, user=user, text=text, images=images)
                 else:
-                    _case_message(
-                        inbound, user=user, case_id=read.target_id, text=text, images=images
-                    )
+                    _case_message(inbound, user=user, text=text, images=images)
         except PermissionDenied as refusal:
             return _refuse(inbound, Reason.NOT_ALLOWED, str(refusal))
         except RateLimited as limited:
@@ -108,20 +110,16 @@ def _point_at(inbound: InboundMessage, kind: str, target_id: int) -> None:
     from qa.models import Thread
 
     if kind == "thread":
-        inbound.thread = Thread.objects.filter(pk=target_id).first()
+        inbound.thread = Thread.objects.select_related("brand").filter(pk=target_id).first()
     else:
         inbound.case = Case.objects.filter(pk=target_id).first()
 
 
-def _answer(inbound: InboundMessage, *, user: Any, thread_id: int, text: str, images) -> None:
-    from qa.models import Answer, Thread
+def _answer(inbound: InboundMessage, *, user: Any, text: str, images: list) -> None:
+    from qa.models import Answer
     from qa.services import answer_create
 
-    thread = Thread.objects.select_related("brand").filter(pk=thread_id).first()
-    if thread is None:
-        raise PermissionDenied(_("This thread is no longer there."))
-    post = answer_create(author=user, thread=thread, body=text)
-    inbound.thread = thread
+    post = answer_create(author=user, thread=inbound.thread, body=text)
     if isinstance(post, Answer):
         inbound.answer = post
         _attach(user=user, images=images, target=post)
@@ -129,13 +127,8 @@ def _answer(inbound: InboundMessage, *, user: Any, thread_id: int, text: str, im
         inbound.detail = _("Your answer waits for your brand's approval.")
 
 
-def _case_message(inbound: InboundMessage, *, user: Any, case_id: int, text: str, images) -> None:
-    from cases.models import Case
+def _case_message(inbound: InboundMessage, *, user: Any, text: str, images: list) -> None:
     from cases.services import case_message_post
 
-    case = Case.objects.filter(pk=case_id).first()
-    if case is None:
-        raise PermissionDenied(_("This case is no longer there."))
-    inbound.case = case
-    inbound.case_message = case_message_post(actor=user, case=case, body=text)
+    inbound.case_message = case_message_post(actor=user, case=inbound.case, body=text)
     _attach(user=user, images=images, target=inbound.case_message)
