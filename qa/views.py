@@ -93,8 +93,10 @@ def _visible_thread(request: HttpRequest, pk: int, *, for_edit: bool = False) ->
         pk,
         for_edit=for_edit,
         threads=brand_selectors.threads_with_ownership(
-            Thread.objects.select_related(
-                "brand", "product", "version", "author", "feedback_link__item"
+            attachment_selectors.with_has_attachments(
+                Thread.objects.select_related(
+                    "brand", "product", "version", "author", "feedback_link__item"
+                )
             ),
             viewer=request.user,
         ),

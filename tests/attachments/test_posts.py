@@ -210,3 +210,15 @@ def test_thread_page_queries_stay_flat_with_images_on_every_answer(client, setti
         page = client.get(thread.get_absolute_url()).content.decode()
         assert page.count('class="attachment"') == size + 1
     assert counts[0] == counts[1]
+
+
+def test_a_thread_without_images_asks_nothing_about_them(client, settings):
+    settings.SODAN_PAGE_CACHE = False
+    thread = ThreadFactory()
+    AnswerFactory.create_batch(3, thread=thread)
+    client.get(thread.get_absolute_url())
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(thread.get_absolute_url())
+    asked = [q["sql"] for q in ctx.captured_queries]
+    assert not [sql for sql in asked if sql.startswith('SELECT "attachments_attachment"')]
+    assert any('FROM "attachments_attachment"' in sql for sql in asked)  # in the thread's own
