@@ -8,6 +8,7 @@ from email.message import EmailMessage
 import pytest
 from django.core import mail
 
+from brands.models import Membership
 from cases.models import CaseMessage
 from community.models import Notification
 from mailin.addresses import reply_address
@@ -298,3 +299,51 @@ def test_a_reply_to_a_private_case_is_a_case_message(receive, thread, customer, 
     [message_row] = CaseMessage.objects.filter(case=case, author=customer)
     assert message_row.body == "My order number is 4417."
     assert Answer.objects.filter(thread=thread).count() == 0  # nothing public
+
+
+def test_a_brand_holding_first_posts_holds_a_reply_by_mail_too(
+    receive, eml, brand, thread, other_customer, ken_address
+):
+    from moderation.models import FirstPostHold
+
+    FirstPostHold.objects.create(brand=brand, posts=1)
+
+    inbound = receive(eml("reply_webmail.eml", to=ken_address, sender=other_customer.email))
+
+    [answer] = _answers(thread)
+    assert inbound.answer == answer
+    assert answer.visibility != "published"  # waits for a moderator, as on the site
+    thread.refresh_from_db()
+    assert thread.answer_count == 0
+
+
+def test_a_crisis_keyword_in_a_reply_by_mail_raises_the_alert(
+    receive, brand, thread, other_customer, ken_address
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from brands.models import Brand
+    from moderation import services as moderation
+    from moderation.models import CrisisAlert, Flag
+    from tests.brands.factories import MembershipFactory
+
+    Brand.objects.filter(pk=brand.pk).update(
+        status=Brand.Status.OFFICIAL, official_since=timezone.now() - timedelta(days=30)
+    )
+    brand.refresh_from_db()
+    admin = UserFactory()
+    MembershipFactory(user=admin, brand=brand, role=Membership.Role.ADMIN)
+    moderation.crisis_keyword_add(actor=admin, brand=brand, phrase="発火")
+    message = EmailMessage()
+    message["From"] = other_customer.email
+    message["To"] = ken_address
+    message["Message-ID"] = "<crisis-1@customers.example>"
+    message.set_content("充電中に発火しました。")
+
+    receive(message.as_bytes())
+
+    [answer] = _answers(thread)
+    assert Flag.objects.get(answer=answer, reason="crisis").note == "発火"
+    assert CrisisAlert.objects.exists()
