@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from attachments.models import Attachment
-from attachments.services import attachments_store, orphans_sweep
+from attachments.services import attachments_erase, attachments_store, orphans_sweep
 from cases import services as case_services
 from privacy.services import account_erase
 from qa.models import Answer, Thread, Visibility
@@ -175,6 +175,17 @@ def test_erasure_removes_the_files(customer, thread, stored, committed):
         account_erase(user=customer)
     assert not Attachment.objects.exists()
     assert stored_files(stored) == []
+
+
+def test_attachments_erase_takes_only_that_persons_images(
+    customer, thread, answer, stored, committed
+):
+    _attach(thread, customer)
+    others = _attach(answer, answer.author)
+    with committed():
+        assert attachments_erase(user=customer) == 1
+    assert list(Attachment.objects.all()) == [others]
+    assert sorted(path.name for path in stored_files(stored)) == sorted(others.file_names)
 
 
 def test_the_sweep_removes_files_no_row_names(customer, thread, stored):
