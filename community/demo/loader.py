@@ -13,7 +13,6 @@ produce the same community (apart from the dates, which follow today's date).
 from __future__ import annotations
 
 import random
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -21,7 +20,7 @@ from datetime import datetime, timedelta
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.hashers import make_password
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from brands.models import Brand, Membership, Product
@@ -37,6 +36,7 @@ from qa.models import (
     ThreadSubscription,
     Visibility,
 )
+from reputation import services as reputation
 
 from . import content
 from .content import AnswerSpec, Person, ThreadSpec
@@ -123,8 +123,9 @@ def delete_demo_content() -> dict[str, int]:
     touched_brands = set(
         doomed.exclude(brand__in=brands).values_list("brand_id", flat=True).distinct()
     )
-    lost_reputation = Counter(
-        stray_votes.exclude(answer__author__in=users).values_list("answer__author_id", flat=True)
+    # Their votes on others' answers earned reputation there: taken back with the votes.
+    lost_votes = list(
+        stray_votes.exclude(answer__author__in=users).values_list("answer_id", "user_id")
     )
 
     removed = {
@@ -141,9 +142,9 @@ def delete_demo_content() -> dict[str, int]:
     users.delete()
     brands.delete()
 
-    for author_id, votes in lost_reputation.items():
-        User.objects.filter(pk=author_id).update(
-            reputation=F("reputation") - votes * services.REPUTATION_HELPFUL_VOTE
+    for answer_id, voter_id in lost_votes:
+        reputation.reputation_event_reverse(
+            source_key=reputation.vote_key(answer_id=answer_id, voter_id=voter_id)
         )
     for answer in Answer.objects.filter(pk__in=touched_answers):
         Answer.objects.filter(pk=answer.pk).update(helpful_count=answer.helpful_votes.count())
