@@ -1,7 +1,8 @@
 """The ledger starts from what was already earned: every helpful vote, accepted answer and
 standing verification before it existed becomes its event, each member's total per brand
 and their site-wide reputation are set to the ledger's sums, so a vote taken back later
-takes back points the ledger knows."""
+takes back points the ledger knows. (Events made here are dated the day this runs: the
+"this month" ranking of that month counts them.)"""
 
 from django.conf import settings
 from django.db import migrations
@@ -24,9 +25,9 @@ def backfill(apps, schema_editor):
 
     events = []
     votes = HelpfulVote.objects.values_list(
-        "answer_id", "user_id", "answer__author_id", "answer__thread__brand_id", "created_at"
+        "answer_id", "user_id", "answer__author_id", "answer__thread__brand_id"
     )
-    for answer_id, voter_id, author_id, brand_id, created_at in votes.iterator():
+    for answer_id, voter_id, author_id, brand_id in votes.iterator():
         if author_id == voter_id:
             continue
         events.append(
