@@ -20,7 +20,10 @@ Two older switches are read through rather than copied:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
@@ -190,3 +193,53 @@ def _feedback_opted_out(user: User) -> bool:
     from feedback.models import FeedbackEmailOptOut
 
     return FeedbackEmailOptOut.objects.filter(user=user).exists()
+
+
+# --- One-click unsubscribe (RFC 8058) -----------------------------------------------------
+# The link in an e-mail's List-Unsubscribe header names one person and one topic, signed;
+# the signature is the only authority (no log-in, no CSRF token: mail providers post to it).
+
+UNSUBSCRIBE_SALT = "community.consent.unsubscribe"
+
+
+@dataclass(frozen=True)
+class Unsubscribe:
+    """What a genuine unsubscribe link says; `user` is None for a bad or expired link."""
+
+    user: User | None
+    topic: Topic | None = None
+    channel: str = EMAIL
+    expired: bool = False
+
+
+def unsubscribe_token(user: User, topic: Topic | str, channel: str = EMAIL) -> str:
+    return signing.dumps([user.pk, str(Topic(topic)), channel], salt=UNSUBSCRIBE_SALT)
+
+
+def unsubscribe_read(token: str) -> Unsubscribe:
+    """Check a link's token: who and which topic, or why not (never raises)."""
+    max_age = timedelta(days=getattr(settings, "SODAN_UNSUBSCRIBE_LINK_DAYS", 365))
+    try:
+        user_id, topic, channel = signing.loads(token, salt=UNSUBSCRIBE_SALT, max_age=max_age)
+        topic = Topic(topic)
+    except signing.SignatureExpired:
+        return Unsubscribe(user=None, expired=True)
+    except (signing.BadSignature, ValueError, TypeError):
+        return Unsubscribe(user=None)
+    if channel not in CHANNELS or topic in LOCKED:
+        return Unsubscribe(user=None)
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    return Unsubscribe(user=user, topic=topic if user else None, channel=channel)
+
+
+@transaction.atomic
+def consents_save(*, user: User, choices: dict[tuple[str, str], bool], source: str) -> int:
+    """Save the preferences page: only the topics whose state changed get a row, so a
+    default the person never touched stays a default. Returns how many changed."""
+    table = consents_of(user)
+    changed = 0
+    for (topic, channel), allowed in choices.items():
+        if table.get((topic, channel)) != allowed:
+            consent_set(user=user, topic=topic, channel=channel, allowed=allowed, source=source)
+            changed += 1
+    return changed

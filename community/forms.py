@@ -24,3 +24,33 @@ class ProfileForm(forms.Form):
     email_notifications = forms.BooleanField(
         label=_("Also send my notifications by e-mail"), required=False
     )
+
+
+class NotificationSettingsForm(forms.Form):
+    """One box per topic and channel the person may switch (built from consent.Topic),
+    and the digest's frequency."""
+
+    digest = forms.ChoiceField(label=_("Digest"), required=True)
+
+    def __init__(self, *args, topics, channels, **kwargs) -> None:
+        from .models import DigestPreference
+
+        super().__init__(*args, **kwargs)
+        self.fields["digest"].choices = DigestPreference.Frequency.choices
+        self.fields["digest"].help_text = _(
+            "Solved threads in the brands and products you follow; for a brand's team, the "
+            "threads waiting for an official response."
+        )
+        self.rows = []
+        for topic in topics:
+            cells = []
+            for channel, channel_label in channels:
+                name = f"{topic.value}__{channel}"
+                self.fields[name] = forms.BooleanField(
+                    label=f"{topic.label}: {channel_label}", required=False
+                )
+                cells.append(name)
+            self.rows.append((topic, cells))
+
+    def row_fields(self) -> list:
+        return [(topic, [self[name] for name in cells]) for topic, cells in self.rows]

@@ -207,3 +207,54 @@ class NotificationConsent(models.Model):
     def __str__(self) -> str:
         state = "on" if self.allowed else "off"
         return f"{self.user_id} {self.topic}/{self.channel} {state}"
+
+
+class DigestPreference(models.Model):
+    """How often a person wants their digest (community/digests.py); no row means never."""
+
+    class Frequency(models.TextChoices):
+        OFF = "off", _("Off")
+        DAILY = "daily", _("Daily")
+        WEEKLY = "weekly", _("Weekly")
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="digest_preference", help_text=_("Whose.")
+    )
+    frequency = models.CharField(
+        max_length=10,
+        choices=Frequency.choices,
+        default=Frequency.OFF,
+        help_text=_("Off, daily or weekly."),
+    )
+    changed_at = models.DateTimeField(help_text=_("When the person last chose."))
+
+    class Meta:
+        verbose_name = _("digest preference")
+        verbose_name_plural = _("digest preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.frequency}"
+
+
+class DigestSent(models.Model):
+    """One digest of one kind for one person and period: a retried or repeated run sends
+    nothing twice."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="+", help_text=_("Who got it.")
+    )
+    kind = models.CharField(max_length=20, help_text=_("followed or rep."))
+    period = models.CharField(
+        max_length=20, help_text=_("The day (2026-12-03) or ISO week (2026-W49) it covers.")
+    )
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("digest sent")
+        verbose_name_plural = _("digests sent")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind", "period"], name="digest_once_per_period")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} digest {self.period} → {self.user_id}"

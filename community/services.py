@@ -12,7 +12,6 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -54,7 +53,10 @@ def _absolute(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def _send_email(notification: Notification, context: dict) -> None:
+def _send_email(notification: Notification, context: dict, topic: str = "") -> None:
+    from .consent import topic_of
+    from .mail import compose
+
     recipient = notification.recipient
     # Whether they want it was asked already (consent_allows, which reads the master switch).
     if not recipient.email:
@@ -67,12 +69,18 @@ def _send_email(notification: Notification, context: dict) -> None:
         template = f"community/email/{notification.kind}"
         subject = render_to_string(f"{template}_subject.txt", context).strip()
         body = render_to_string(f"{template}.txt", context)
-        send_mail(
-            settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
-            body,
-            settings.DEFAULT_FROM_EMAIL,
-            [recipient.email],
-        )
+        thread = context.get("thread")
+        compose(
+            recipient=recipient,
+            topic=topic or topic_of(notification.kind),
+            subject=subject,
+            text=body,
+            url=context.get("url", ""),
+            brand=context.get("brand") or (thread.brand if thread is not None else None),
+            thread=thread,
+            case=context.get("case"),
+            why=context.get("why", ""),
+        ).send()
     Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
 
 
@@ -136,7 +144,7 @@ def notification_deliver(
                 **(context or {}),
             }
             try:
-                _send_email(notification, ctx)
+                _send_email(notification, ctx, topic)
             except OSError:
                 # The in-app notice stands; the task retries the e-mail.
                 logger.warning("E-mail to %s failed", recipient.pk, exc_info=True)

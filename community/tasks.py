@@ -64,3 +64,18 @@ def notify_answer_accepted(answer_id: int) -> int:
             answer=answer,
         )
     )
+
+
+@shared_task
+def digests_send() -> int:
+    """Periodic: queue the digests that are due (community/digests.py)."""
+    from .digests import digests_send as send
+
+    return send()
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def digest_deliver(user_id: int, kind: str, period: str) -> bool:
+    from .digests import digest_deliver as deliver
+
+    return deliver(user_id, kind, period)

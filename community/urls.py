@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import account_views, views
+from . import account_views, consent_views, views
 
 app_name = "community"
 
@@ -9,6 +9,12 @@ urlpatterns = [
     path("u/<str:username>/", views.profile, name="profile"),
     path("settings/profile/", views.profile_edit, name="profile_edit"),
     path("notifications/", views.notifications, name="notifications"),
+    path(
+        "settings/notifications/",
+        consent_views.notification_settings,
+        name="notification_settings",
+    ),
+    path("unsubscribe/<str:token>/", consent_views.unsubscribe, name="unsubscribe"),
     path("notifications/read/", views.notifications_mark_read, name="notifications_read"),
     path("notifications/<int:pk>/", views.notification_open, name="notification_open"),
     path(

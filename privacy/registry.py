@@ -49,6 +49,8 @@ USER_FIELDS: dict[str, Handling] = {
     "community.Notification.recipient": Handling(DELETE),
     "community.Notification.actor": Handling(NULL),
     "community.NotificationConsent.user": Handling(DELETE),
+    "community.DigestPreference.user": Handling(DELETE),
+    "community.DigestSent.user": Handling(DELETE),
     # brands
     "brands.Brand.created_by": _keep(_BRAND_SETUP),
     "brands.Membership.user": Handling(DELETE),
