@@ -81,6 +81,7 @@ def follow_up(request: HttpRequest, token: str) -> HttpResponse:
     if found is None:
         return render(request, "follows/follow_up_refused.html", {"expired": True}, status=400)
     context = {"follow_up": found, "choice": choice, "thread": found.thread}
+    context["brand"] = found.thread.brand  # the brand's look
     context |= _choice_objects(found, choice)
     if found.responded_at is not None:
         return render(request, "follows/follow_up_refused.html", {**context, "used": True})
