@@ -60,18 +60,24 @@ def line_user_id(user: Any, brand: Brand | None = None) -> str | None:
     LINE user id of the sign-in channel's provider). None when they never linked LINE."""
     if not getattr(user, "is_authenticated", False):
         return None
-    links = dict(LineLink.objects.filter(user=user).values_list("brand_id", "line_user_id"))
-    if brand is not None and brand.pk in links:
-        return links[brand.pk]
-    if links:
-        return next(iter(links.values()))
     from allauth.socialaccount.models import SocialAccount
+    from django.db.models import F, IntegerField, Value
 
-    return (
+    # One query for everyone a notification reaches, linked or not.
+    chats = LineLink.objects.filter(user=user).values_list("brand_id", "line_user_id")
+    sign_in = (
         SocialAccount.objects.filter(user=user, provider="line")
-        .values_list("uid", flat=True)
-        .first()
+        .annotate(no_brand=Value(None, output_field=IntegerField()), line_id=F("uid"))
+        .values_list("no_brand", "line_id")
     )
+    rows = list(chats.union(sign_in, all=True))
+    linked = [(brand_id, uid) for brand_id, uid in rows if brand_id is not None]
+    for brand_id, uid in linked:
+        if brand is not None and brand_id == brand.pk:
+            return uid
+    if linked:
+        return linked[0][1]
+    return rows[0][1] if rows else None
 
 
 def product_named_in(brand: Brand, text: str) -> Product | None:

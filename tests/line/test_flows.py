@@ -121,6 +121,15 @@ def test_the_line_sign_in_links_line_too(customer):
     assert line_user_id(customer) == "Ufromlinelogin"
 
 
+def test_the_chats_link_comes_before_the_sign_in(official, rival, customer):
+    from allauth.socialaccount.models import SocialAccount
+
+    SocialAccount.objects.create(user=customer, provider="line", uid="Ufromlinelogin")
+    LineLink.objects.create(brand=official, user=customer, line_user_id="Ufromchat")
+    assert line_user_id(customer, official) == "Ufromchat"
+    assert line_user_id(customer, rival) == "Ufromchat"
+
+
 def test_flow_urls_name_the_event_not_the_line_user(official, channel, solved, send_webhook):
     send_webhook(official, text_event("Z5 battery"))
     event = LineEvent.objects.get()
