@@ -92,3 +92,13 @@ class SearchForm(forms.Form):
         slug = self.data.get("brand") if hasattr(self.data, "get") else None
         if slug:
             self.fields["product"].queryset = Product.objects.filter(brand__slug=slug)
+
+
+class BrandSynonymForm(forms.Form):
+    words = forms.CharField(
+        label=_("Words that mean the same"),
+        max_length=300,
+        help_text=_(
+            "Separated by commas, e.g. a product's nickname and its name: X5, エックスファイブ."
+        ),
+    )

@@ -75,3 +75,30 @@ class ReindexCheckpoint(models.Model):
 
     def __str__(self) -> str:
         return f"Reindex of {self.backend} at thread {self.last_thread_id}"
+
+
+class BrandSynonym(models.Model):
+    """Words a brand's customers use for the same thing (product nicknames, the brand's own
+    terms): one set per row, applied at query time to searches of the brand, so a change
+    needs no reindex (search.brand_synonyms)."""
+
+    brand = models.ForeignKey("brands.Brand", on_delete=models.CASCADE, related_name="+")
+    words = models.CharField(
+        max_length=300,
+        help_text=_("Words that mean the same, separated by commas: X5, エックスファイブ."),
+    )
+    created_by = models.ForeignKey(
+        "community.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("brand synonym set")
+
+    def __str__(self) -> str:
+        return self.words
+
+    @property
+    def word_list(self) -> list[str]:
+        return [w.strip() for w in self.words.split(",") if w.strip()]

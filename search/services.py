@@ -30,6 +30,7 @@ from qa.models import Answer, Thread, Visibility
 from .analysis import analyze_query, plain_words, query_groups, query_text
 from .backends import SearchQuery, get_backend
 from .backends.base import ANSWERS, BODY, TITLE, SearchBackendError, SearchHit
+from .brand_synonyms import brand_synonym_map
 from .documents import build_documents
 from .highlight import Snippet, highlight, leading
 from .models import IndexOutbox
@@ -307,7 +308,9 @@ def threads_search(
     if not terms:
         return result_page
     backend = get_backend()
-    groups = tuple(expand(query_groups(text)))
+    groups = tuple(
+        expand(query_groups(text), extra=brand_synonym_map(brand_id) if brand_id else None)
+    )
 
     def fetch(number: int):
         return backend.search(

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from brands import permissions as brand_permissions
+from brands.forms import add_service_errors
 from brands.models import Brand
 from moderation.ratelimit import RateLimited, address_rate_limit_hit
 from qa import permissions as qa_permissions
 from qa.models import Thread
 
-from . import services
-from .forms import SearchForm
+from . import brand_synonyms, services
+from . import permissions as search_permissions
+from .forms import BrandSynonymForm, SearchForm
+from .models import BrandSynonym
 
 
 def search(request: HttpRequest) -> HttpResponse:
@@ -120,3 +128,36 @@ def related(request: HttpRequest, pk: int) -> HttpResponse:
         brand_id=thread.brand_id, text=f"{thread.title}\n{thread.excerpt}", exclude=thread
     )
     return render(request, "search/_related.html", {"threads": threads})
+
+
+@login_required
+def synonyms(request: HttpRequest, brand_slug: str) -> HttpResponse:
+    """The brand's synonyms and product nicknames, on its settings: list, add."""
+    brand = search_permissions.access_synonyms(request.user, brand_slug)
+    form = BrandSynonymForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            brand_synonyms.brand_synonym_add(
+                actor=request.user, brand=brand, words=form.cleaned_data["words"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Searches of the community now treat these as one."))
+            return redirect("search:synonyms", brand.slug)
+    sets = BrandSynonym.objects.filter(brand=brand)
+    return render(
+        request,
+        "search/synonyms.html",
+        {"brand": brand, "form": form, "sets": sets, "section": "synonyms"},
+    )
+
+
+@login_required
+@require_POST
+def synonym_remove(request: HttpRequest, brand_slug: str, pk: int) -> HttpResponse:
+    brand = search_permissions.access_synonyms(request.user, brand_slug)
+    synonym = get_object_or_404(BrandSynonym, brand=brand, pk=pk)
+    brand_synonyms.brand_synonym_remove(actor=request.user, synonym=synonym)
+    messages.success(request, _("The synonyms are removed."))
+    return redirect("search:synonyms", brand.slug)
