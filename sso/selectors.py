@@ -28,4 +28,4 @@ def sign_on_for_email(email: str) -> BrandSignOn | None:
 
 
 def sign_on_of_brand(brand) -> BrandSignOn | None:
-    return BrandSignOn.objects.select_related("app").filter(brand=brand).first()
+    return BrandSignOn.objects.select_related("app", "brand").filter(brand=brand).first()

@@ -124,3 +124,19 @@ def test_signed_in_the_company_sign_in_connects_the_account(client, brand, admin
     client.force_login(admin)
     response = client.post(reverse("sso:company_sign_in"), {"email": "boss@acme.example"})
     assert response["Location"] == f"/accounts/oidc/sso-{brand.slug}/login/?process=connect"
+
+
+def test_the_settings_page_costs_the_same_queries_once_set_up(
+    client, brand, admin, django_assert_num_queries
+):
+    client.force_login(admin)
+    url = reverse("sso:settings", args=[brand.slug])
+    client.get(url)  # the session and the site's pages warm
+    with django_assert_num_queries(QUERIES):
+        assert client.get(url).status_code == 200
+    services.sign_on_configure(actor=admin, brand=brand, **OIDC)
+    with django_assert_num_queries(QUERIES):
+        assert client.get(url).status_code == 200
+
+
+QUERIES = 6
