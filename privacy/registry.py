@@ -85,6 +85,9 @@ USER_FIELDS: dict[str, Handling] = {
     "qa.HelpfulVote.user": _keep("the answer's count stays; who voted reads 'a former member'"),
     "qa.MeToo.user": _keep("the thread's count and cohort stay; nothing in it names anyone"),
     "qa.ThreadSubscription.user": Handling(DELETE),
+    # follows: what they follow and the follow-ups they were sent (the thread's count stays)
+    "follows.Follow.user": Handling(DELETE),
+    "follows.FollowUp.user": Handling(DELETE),
     "qa.Revision.editor": _keep("the post's history, under 'a former member'"),
     "qa.PostSubmission.author": Handling(DELETE),
     # feedback and integrations
