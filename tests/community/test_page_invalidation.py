@@ -39,6 +39,7 @@ SERVICE_PACKAGES = (
     "cases.services",
     "legal.services",
     "privacy.services",
+    "follows.services",
     "sso.services",
     "line.services",
     "reputation.services",
@@ -85,6 +86,10 @@ NOT_ON_CACHED_PAGES = {
     "fixed_for_me_key": "a read: a name",
     # qa
     "thread_subscribe": "the follow button is the reader's own slot, filled per request",
+    # follows
+    "follow": "the follow buttons are the reader's own slot, filled per request",
+    "unfollow": "the follow buttons are the reader's own slot, filled per request",
+    "mute": "the follow buttons are the reader's own slot, filled per request",
     # privacy: a person's own pages and the brands' disclosure pages; no cached page
     "social_account_clean": "a check; writes nothing",
     "social_accounts_update": "shown on the profile and the team's pages, never cached",
