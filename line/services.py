@@ -287,9 +287,11 @@ def line_question_publish(
     from qa.models import Thread
     from qa.services import thread_create
 
-    event = LineEvent.objects.select_for_update().select_related("thread").get(pk=event.pk)
-    if event.thread is not None:
-        return event.thread
+    event = (
+        LineEvent.objects.select_for_update(of=("self",)).select_related("brand").get(pk=event.pk)
+    )
+    if event.thread_id is not None:
+        return Thread.objects.get(pk=event.thread_id)
     if not consent:
         raise ValidationError(
             {"consent": [_("Tick the box to agree that your question is published.")]}
