@@ -117,6 +117,7 @@ class Notification(models.Model):
         DISCLOSURE_ANSWERED = "disclosure_answered", _("A brand answered your disclosure request")
         OFFICIAL_DRAFT = "official_draft", _("A draft official answer")
         DEPARTMENT_REQUEST = "department_request", _("Request to a department")
+        LINE_CASE_REQUEST = "line_case_request", _("A private request from LINE")
         FOLLOW_UP = "follow_up", _("Is it solved?")
         FOLLOWED_THREADS = "followed_threads", _("New threads in what you follow")
 
@@ -253,7 +254,9 @@ class DigestSent(models.Model):
         verbose_name = _("digest sent")
         verbose_name_plural = _("digests sent")
         constraints = [
-            models.UniqueConstraint(fields=["user", "kind", "period"], name="digest_once_per_period")
+            models.UniqueConstraint(
+                fields=["user", "kind", "period"], name="digest_once_per_period"
+            )
         ]
 
     def __str__(self) -> str:

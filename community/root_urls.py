@@ -17,7 +17,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("brands.urls")),  # brands/, b/<slug>/claim/, staff/claims/, …
     path("", include("feedback.urls")),  # b/<slug>/feedback/, integrations, feedback e-mails
+    path("", include("line.urls")),  # line/webhook/<slug>/, the chat's links, b/<slug>/line/…
     path("", include("cases.urls")),  # cases/, t/<pk>/-/private-case/, the helpdesk's inbound
+    path("", include("mailin.urls")),  # mail/…: replies by e-mail, b/<slug>/integrations/mail/
     path("", include("community.urls")),
     path("", include("privacy.urls")),  # settings/privacy/…, b/<slug>/disclosure/
     path("", include("legal.urls")),  # removal requests, transparency (before moderation's)
@@ -25,9 +27,11 @@ urlpatterns = [
     path("", include("search.urls")),
     path("", include("themes.urls")),  # theme, domains, widget, sitemaps
     path("", include("api.urls")),  # /api/v1/, settings/tokens/, b/<slug>/api-keys/
-    path("", include("follows.urls")),  # follow/…, following/, solved/<token>/: follow-ups
+    path("", include("sso.urls")),  # b/<slug>/sso/, accounts/company/: company sign-on
+    path("", include("attachments.urls")),  # files/<pk>/: images in posts, by their rule
     path("", include("reputation.urls")),  # b/<slug>/contributors/: top contributors
     path("", include("knowledge.urls")),  # t/<pk>/-/article/: a solved thread's article
+    path("", include("follows.urls")),  # follow/…, following/, solved/<token>/: follow-ups
 ]
 
 if settings.DEBUG:

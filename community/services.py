@@ -128,6 +128,18 @@ def notification_deliver(
                     "message": message[:500],
                 },
             )
+        # LINE: pushed (through the outbox, once per notification) to a recipient who linked
+        # LINE and consents to the topic there (line/README.md).
+        from line.services import notification_push
+
+        notification_push(
+            notification=notification,
+            recipient=recipient,
+            thread=thread,
+            url=_absolute(url or (thread.get_absolute_url() if thread else "/notifications/")),
+            topic=topic,
+            context=context,
+        )
         if email and notification.emailed_at is None and consent_allows(recipient, topic):
             ctx = {
                 "recipient": recipient,

@@ -63,6 +63,13 @@ INSTALLED_APPS = [
     "cases",  # private cases opened from a thread (cases/README.md)
     "privacy",  # exports, erasure, social accounts, brands' disclosure (privacy/README.md)
     "legal",  # removal requests under the 2025 platform law, transparency (legal/README.md)
+    "line",  # a brand's LINE official account: webhook, answers, pushes, relay (line/README.md)
+    "follows",  # follow and mute; "is it solved?" follow-ups (follows/README.md)
+    "attachments",  # images in posts and cases, by their post's rule (attachments/README.md)
+    "mailin",  # replies and new threads by e-mail (mailin/README.md)
+    "reputation",  # per-brand reputation, levels and badges (reputation/README.md)
+    "knowledge",  # solved threads become brand knowledge articles (knowledge/README.md)
+    "sso",  # brands' company single sign-on, SAML 2.0 or OpenID Connect (sso/README.md)
     # Wagtail: community home, guidelines and brand pages; the staff admin
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -89,6 +96,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.google",
     "allauth.socialaccount.providers.apple",
     "allauth.socialaccount.providers.openid_connect",  # Yahoo! JAPAN ID, company OIDC
+    "allauth.socialaccount.providers.saml",  # company SAML 2.0 (sso/)
     # Django
     "django.contrib.admin",
     "django.contrib.auth",
@@ -126,6 +134,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "community.mfa.TwoFactorMiddleware",  # powers wait for two-factor (community/mfa.py)
+    "sso.middleware.SignOnMiddleware",  # company sign-in: its provider in CSP, refusals
     "community.middleware.NulCharacterMiddleware",  # NUL in an address or query: 404/400
     "moderation.middleware.RateLimitMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -285,16 +294,24 @@ CELERY_TASK_ROUTES = {
     "moderation.tasks.crisis_check": {"queue": "default"},
     "moderation.tasks.*": {"queue": "email"},
     "cases.tasks.*": {"queue": "email"},
+    "line.tasks.relay_deliver": {"queue": "webhooks"},  # a brand's own LINE tool
+    "line.tasks.*": {"queue": "email"},  # LINE answers and pushes, like e-mails
     "legal.tasks.*": {"queue": "email"},
+    "mailin.tasks.*": {"queue": "email"},
     "privacy.tasks.exports_expire": {"queue": "default"},
     "privacy.tasks.*": {"queue": "email"},
     "brands.feedback.tasks.deliver_webhook": {"queue": "webhooks"},
     "brands.feedback.tasks.*": {"queue": "email"},
     "integrations.tasks.*": {"queue": "webhooks"},
+    "sso.tasks.*": {"queue": "default"},
     "brands.tasks.notify_*": {"queue": "email"},
     "brands.tasks.send_*": {"queue": "email"},
     "brands.tasks.*": {"queue": "default"},
     "themes.tasks.*": {"queue": "default"},
+    "attachments.tasks.*": {"queue": "default"},
+    "follows.tasks.follow_up_deliver": {"queue": "email"},
+    "follows.tasks.followed_news_deliver": {"queue": "email"},
+    "follows.tasks.*": {"queue": "default"},
 }
 # https://docs.celeryq.dev/en/stable/userguide/periodic-tasks.html
 CELERY_BEAT_SCHEDULE: dict = {
@@ -310,6 +327,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     # died; forget delivered ones after a week.
     "outbox-sweep": {"task": "outbox.tasks.sweep", "schedule": float(SODAN_OUTBOX_SWEEP_SECONDS)},
     "outbox-prune": {"task": "outbox.tasks.prune", "schedule": 86400.0},
+    # Brand powers end for whom a company's identity provider dropped (sso/README.md).
+    "sso-links-check": {
+        "task": "sso.tasks.sign_on_links_check",
+        "schedule": env.float("SODAN_SSO_CHECK_SECONDS", default=3600.0),
+    },
     # Crisis surges of the last hour; alerts nobody acknowledged go to the brand's admins.
     "moderation-crisis-check": {
         "task": "moderation.tasks.crisis_check",
@@ -319,6 +341,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "themes-domains-recheck": {"task": "themes.tasks.domains_recheck", "schedule": 3600.0},
     # Remove members' data exports once they expire (privacy/tasks.py).
     "privacy-exports-expire": {"task": "privacy.tasks.exports_expire", "schedule": 3600.0},
+    # Remove stored attachment files no row names (a post whose transaction rolled back).
+    "attachments-orphans-sweep": {"task": "attachments.tasks.orphans_sweep", "schedule": 3600.0},
     # Brands' scheduled report e-mails: each schedule sends once per finished period
     # (week, month, fiscal quarter or fiscal year, April to March; brands/tasks.py).
     "brands-report-emails": {
@@ -326,16 +350,73 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": env.int("SODAN_REPORT_EMAILS_CHECK_SECONDS", default=3600),
     },
 }
+# "Is it solved?" follow-ups and silent threads for the inbox; news of new threads in
+# followed products and brands, one message per person per pass (follows/README.md).
+CELERY_BEAT_SCHEDULE["follows-follow-ups"] = {
+    "task": "follows.tasks.follow_ups_send",
+    "schedule": env.int("SODAN_FOLLOW_UP_CHECK_SECONDS", default=3600),
+}
+CELERY_BEAT_SCHEDULE["follows-followed-news"] = {
+    "task": "follows.tasks.followed_news_send",
+    "schedule": env.int("SODAN_FOLLOWED_NEWS_SECONDS", default=3600),
+}
+# Ask the asker (and the me-too people) this many days after a thread's first answer when
+# none is accepted; mark it for the brand's inbox this many days after an unanswered
+# question; one-click links work this many days.
+SODAN_FOLLOW_UP_AFTER_DAYS: int = env.int("SODAN_FOLLOW_UP_AFTER_DAYS", default=3)
+SODAN_FOLLOW_UP_SILENT_AFTER_DAYS: int = env.int("SODAN_FOLLOW_UP_SILENT_AFTER_DAYS", default=4)
+SODAN_FOLLOW_UP_LINK_DAYS: int = env.int("SODAN_FOLLOW_UP_LINK_DAYS", default=30)
+# Daily and weekly digests for those who chose one; each person, kind and period once
+# (community/digests.py).
+CELERY_BEAT_SCHEDULE["community-digests"] = {
+    "task": "community.tasks.digests_send",
+    "schedule": env.int("SODAN_DIGESTS_CHECK_SECONDS", default=3600),
+}
+# One-click unsubscribe links in e-mails (RFC 8058) work this many days; a mailbox that
+# takes "unsubscribe <token>" requests, if any, is named in the List-Unsubscribe header too.
+SODAN_UNSUBSCRIBE_LINK_DAYS: int = env.int("SODAN_UNSUBSCRIBE_LINK_DAYS", default=365)
+SODAN_UNSUBSCRIBE_MAILTO: str = env.str("SODAN_UNSUBSCRIBE_MAILTO", default="")
 CELERY_TIMEZONE = "UTC"
 # Thread page views are tallied per process and added to the threads this often, for the
 # brands' deflection report (qa/view_counts.py); 0 never adds them on its own.
 SODAN_VIEW_COUNT_FLUSH_SECONDS: int = env.int("SODAN_VIEW_COUNT_FLUSH_SECONDS", default=60)
+
+# --- LINE (line/README.md) ---------------------------------------------------------------
+# https://developers.line.biz/en/reference/messaging-api/ . Each brand's channel secret and
+# access token come from SODAN_LINE_<SLUG>_SECRET / _TOKEN (or its integrations page).
+SODAN_LINE_API_BASE: str = env.str("SODAN_LINE_API_BASE", default="https://api.line.me")
+SODAN_LINE_TIMEOUT_SECONDS: float = env.float("SODAN_LINE_TIMEOUT_SECONDS", default=5.0)
+# A push LINE keeps refusing as busy (429) or failing (5xx) is given up after this many tries.
+SODAN_LINE_PUSH_MAX_ATTEMPTS: int = env.int("SODAN_LINE_PUSH_MAX_ATTEMPTS", default=8)
+# How long the chat's links (finish a question on the web, ask privately, link LINE) work.
+SODAN_LINE_LINK_MAX_AGE_SECONDS: int = env.int(
+    "SODAN_LINE_LINK_MAX_AGE_SECONDS", default=3 * 24 * 3600
+)
+# The chat's language for someone who has not linked an account (LINE does not say).
+SODAN_LINE_LANGUAGE: str = env.str("SODAN_LINE_LANGUAGE", default="ja")
 
 # --- E-mail -----------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL: str = env.str("DEFAULT_FROM_EMAIL", default="Sodan <noreply@sodan.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Mail in (mailin/README.md): replies to notifications and threads started by e-mail.
+# Reply addresses are reply+<signed token>@SODAN_MAILIN_DOMAIN (empty: SITE_URL's host),
+# signed with SODAN_MAILIN_SECRET (empty: derived from SECRET_KEY), valid this many days.
+SODAN_MAILIN_DOMAIN: str = env.str("SODAN_MAILIN_DOMAIN", default="")
+SODAN_MAILIN_SECRET: str = env.str("SODAN_MAILIN_SECRET", default="")
+SODAN_MAILIN_TOKEN_MAX_AGE_DAYS: int = env.int("SODAN_MAILIN_TOKEN_MAX_AGE_DAYS", default=90)
+# A thread started by e-mail waits this many days for its sender to open the confirmation
+# link. Mail providers' inbound webhooks (django-anymail, mailin/README.md): Mailgun's
+# webhook signing key switches its endpoint on; Postmark's needs the basic-auth
+# "user:password" in SODAN_MAILIN_WEBHOOK_SECRET (also checked on Mailgun's when set).
+SODAN_MAILIN_CONFIRM_DAYS: int = env.int("SODAN_MAILIN_CONFIRM_DAYS", default=7)
+# The largest message the SMTP receiver (manage.py mailin_smtpd) takes, in bytes.
+SODAN_MAILIN_MAX_BYTES: int = env.int("SODAN_MAILIN_MAX_BYTES", default=25 * 1024 * 1024)
+ANYMAIL: dict = {
+    "MAILGUN_WEBHOOK_SIGNING_KEY": env.str("SODAN_MAILIN_MAILGUN_SIGNING_KEY", default=""),
+    "WEBHOOK_SECRET": env.str("SODAN_MAILIN_WEBHOOK_SECRET", default=""),
+}
 
 # --- Accounts (django-allauth) ----------------------------------------------------------
 # https://docs.allauth.org/en/latest/account/configuration.html
@@ -367,6 +448,15 @@ MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER: str = env.str("SODAN_MFA_TOTP_ISSUER", default="Sodan")
 # Security keys on http://localhost while developing (browsers allow WebAuthn there only).
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN: bool = env.bool("SODAN_WEBAUTHN_INSECURE_ORIGIN", default=DEBUG)
+# Company single sign-on per brand (sso/README.md). Powers of someone the company's provider
+# has not vouched for (SAML, or OIDC without a refresh token) for this many hours end; the
+# next sign-in through it gives them back. OIDC with a refresh token is asked each check.
+SODAN_SSO_UNSEEN_HOURS: int = env.int("SODAN_SSO_UNSEEN_HOURS", default=24)
+SODAN_SSO_HTTP_TIMEOUT: float = env.float("SODAN_SSO_HTTP_TIMEOUT", default=10.0)
+# SAML addresses such as http://idp:8080 (no dot in the host), for private networks.
+SODAN_SSO_ALLOW_SINGLE_LABEL_DOMAINS: bool = env.bool(
+    "SODAN_SSO_ALLOW_SINGLE_LABEL_DOMAINS", default=False
+)
 # Social sign-in (https://docs.allauth.org/en/latest/socialaccount/configuration.html): each
 # provider is on only when its keys are in the environment. An address that already has an
 # account is never merged silently: the person logs in to that account and connects the
@@ -461,8 +551,20 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+ATTACHMENTS_STORAGE: str = env.str("ATTACHMENTS_STORAGE", default="")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Images people attach (attachments/README.md): under MEDIA_ROOT/attachments by default;
+    # an S3-compatible bucket with ATTACHMENTS_STORAGE=storages.backends.s3.S3Storage and
+    # django-storages' AWS_* variables (the "s3" extra). Served only by attachments.views.
+    "attachments": (
+        {"BACKEND": ATTACHMENTS_STORAGE}
+        if ATTACHMENTS_STORAGE
+        else {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(MEDIA_ROOT / "attachments")},
+        }
+    ),
     "staticfiles": {
         "BACKEND": env.str(
             "STATICFILES_STORAGE",
@@ -636,7 +738,17 @@ SODAN_RATE_LIMITS: dict[str, tuple[int, int]] = {
     "search": (env.int("SODAN_SEARCHES_PER_MINUTE", default=60), 60),
     # Removal requests per person (per client address for visitors) a day (legal/).
     "removal_request": (env.int("SODAN_REMOVAL_REQUESTS_PER_DAY", default=5), 86400),
+    # Markdown previews per person (per address for visitors) a minute (qa preview).
+    "preview": (env.int("SODAN_PREVIEWS_PER_MINUTE", default=30), 60),
+    # Threads started by e-mail per sender address an hour (mailin/).
+    "mail_thread": (env.int("SODAN_MAIL_THREADS_PER_HOUR", default=5), 3600),
 }
+# Attachments (attachments/README.md): per image, before re-encoding; images per post;
+# pixels an image may decode to (decompression bombs stop here); the longest side kept.
+SODAN_ATTACHMENT_MAX_BYTES: int = env.int("SODAN_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+SODAN_ATTACHMENT_MAX_COUNT: int = env.int("SODAN_ATTACHMENT_MAX_COUNT", default=4)
+SODAN_ATTACHMENT_MAX_PIXELS: int = env.int("SODAN_ATTACHMENT_MAX_PIXELS", default=40_000_000)
+SODAN_ATTACHMENT_MAX_SIDE: int = env.int("SODAN_ATTACHMENT_MAX_SIDE", default=2560)
 # Removal requests: the law's clock, in days from filing to the decision (legal/).
 SODAN_REMOVAL_REQUEST_DAYS: int = env.int("SODAN_REMOVAL_REQUEST_DAYS", default=7)
 # Crisis alerts (moderation/README.md): minutes before an alert nobody acknowledged goes
@@ -652,6 +764,25 @@ SODAN_NEW_MEMBER: dict[str, int] = {
     "max_reputation": env.int("SODAN_NEW_MEMBER_REPUTATION", default=10),
     "posts_per_hour": env.int("SODAN_NEW_MEMBER_POSTS_PER_HOUR", default=5),
     "links_per_post": env.int("SODAN_NEW_MEMBER_LINKS_PER_POST", default=2),
+}
+# Reputation per brand (reputation/README.md): points per event, the points each level
+# starts at (level 1 lifts new-member limits in that brand, 2 weighs flags, 3 edits tags,
+# 4 suggests edits), how much a level-2 flag counts, and the badges' milestones.
+SODAN_REPUTATION_POINTS: dict[str, int] = {
+    "helpful_vote": env.int("SODAN_REPUTATION_HELPFUL_VOTE", default=10),
+    "accepted": env.int("SODAN_REPUTATION_ACCEPTED", default=15),
+    "fixed_for_me": env.int("SODAN_REPUTATION_FIXED_FOR_ME", default=5),
+    "verified": env.int("SODAN_REPUTATION_VERIFIED", default=25),
+}
+SODAN_REPUTATION_LEVELS: list[int] = [
+    int(n) for n in env.list("SODAN_REPUTATION_LEVELS", default=["25", "100", "250", "500"])
+]
+SODAN_REPUTATION_FLAG_WEIGHT: int = env.int("SODAN_REPUTATION_FLAG_WEIGHT", default=2)
+SODAN_REPUTATION_BADGES: dict[str, int] = {
+    "first_accepted": 1,
+    "ten_accepted": 10,
+    "fifty_fixed": 50,
+    "verified_expert": env.int("SODAN_REPUTATION_VERIFIED_EXPERT", default=5),
 }
 
 LOGGING = {

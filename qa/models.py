@@ -137,14 +137,14 @@ class Thread(models.Model):
         default=0,
         help_text=_(
             "People who pressed me too and then confirmed an answer fixed it for them "
-            "(follows' follow-ups): shown as \"fixed for n of m\", m being me_too_count."
+            '(follows\' follow-ups): shown as "fixed for n of m", m being me_too_count.'
         ),
     )
     follow_up_silent_at = models.DateTimeField(
         null=True,
         blank=True,
         help_text=_(
-            "When the asker left the \"is it solved?\" follow-up unanswered: the brand's "
+            'When the asker left the "is it solved?" follow-up unanswered: the brand\'s '
             "inbox can list these. Never accepts anything by itself."
         ),
     )
