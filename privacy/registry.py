@@ -60,6 +60,8 @@ USER_FIELDS: dict[str, Handling] = {
     "brands.Invitation.accepted_by": _keep(_RECORD),
     "brands.ThreadOwnership.owner": _keep("the thread's official owner, shown on the thread"),
     "brands.OwnershipEvent.actor": _keep(_RECORD),
+    # sso
+    "sso.SignOnLink.user": Handling(DELETE),
     "brands.OwnershipEvent.owner": _keep(_RECORD),
     "brands.OwnershipEvent.previous_owner": _keep(_RECORD),
     "brands.Endorsement.rep": _keep(_RECORD),
@@ -136,6 +138,23 @@ USER_FIELDS: dict[str, Handling] = {
     "cases.Case.resolved_by": _keep(_RECORD),
     "cases.Case.summary_by": _keep(_RECORD),
     "cases.CaseMessage.author": _keep("a rep's message in another customer's case"),
+    # mail in: the person's own mails as they came (their address, their words)
+    "mailin.InboundMessage.user": Handling(DELETE),
+    # line
+    "line_channel.LineLink.user": Handling(DELETE),
+    "line_channel.LinePush.user": Handling(DELETE),
+    "line_channel.LineCaseRequest.requester": Handling(DELETE),
+    # attachments: the files first (account_erase calls attachments_erase)
+    "attachments.Attachment.uploader": Handling(DELETE),
+    # reputation: the person's own standing, points and badges
+    "reputation.ReputationEvent.member": Handling(DELETE),
+    "reputation.BrandReputation.member": Handling(DELETE),
+    "reputation.Badge.member": Handling(DELETE),
+    # knowledge: the credit goes (the article's text is scrubbed of the name below)
+    "knowledge.ThreadArticle_contributors.user": Handling(DELETE),
+    "knowledge.ThreadArticle.created_by": Handling(NULL),
+    # search
+    "search.BrandSynonym.created_by": Handling(NULL),
     # privacy
     "privacy.SocialAccount.user": Handling(DELETE),
     "privacy.DataExport.user": Handling(DELETE),  # the files first (account_erase)
@@ -216,6 +235,11 @@ SCRUBBED_TEXT: tuple[str, ...] = (
     "cases.CaseMessage.body_html",
     "cases.CaseMessage.helpdesk_author",
     "cases.HelpdeskUpdate.reason",
+    "attachments.Attachment.alt_text",
+    # a knowledge article credits its contributors by name, and its revisions keep the text
+    "themes.KnowledgeArticlePage.body",
+    "themes.KnowledgeArticlePage.body_ja",
+    "wagtailcore.Revision.content",
     "privacy.DisclosureRequest.message",
     "privacy.DisclosureRequest.answer",
     "admin.LogEntry.object_repr",
