@@ -68,7 +68,8 @@ bench: $(STAMP)
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench --tier $(TIER) $(BENCH_ARGS)
 
 ## Search benchmark (not a test): 100,000 threads on SQLite, and on PostgreSQL when
-## BENCH_POSTGRES_URL names an empty database, e.g. postgres://postgres@127.0.0.1/search_bench
+## BENCH_POSTGRES_URL names an empty database, e.g. postgres://postgres@127.0.0.1/search_bench;
+## then relevance on search/relevance/'s collection (in a throwaway database), next to a bigram baseline.
 BENCH_SQLITE := sqlite:///$(CURDIR)/bench-results/search.sqlite3
 BENCH_THREADS ?= 100000
 bench-search: $(STAMP)
@@ -78,6 +79,10 @@ bench-search: $(STAMP)
 	@if [ -n "$(BENCH_POSTGRES_URL)" ]; then \
 		DATABASE_URL=$(BENCH_POSTGRES_URL) $(PY) manage.py migrate --no-input -v 0 && \
 		DATABASE_URL=$(BENCH_POSTGRES_URL) $(PY) manage.py search_bench --threads $(BENCH_THREADS) --out bench-results/search-postgresql.json; \
+	fi
+	$(PY) manage.py search_relevance --out bench-results/relevance-sqlite.json
+	@if [ -n "$(BENCH_POSTGRES_URL)" ]; then \
+		DATABASE_URL=$(BENCH_POSTGRES_URL) $(PY) manage.py search_relevance --out bench-results/relevance-postgresql.json; \
 	fi
 
 worker: $(STAMP)
