@@ -75,6 +75,7 @@ LOCKED = frozenset({Topic.ACCOUNT})
 KIND_TOPICS: dict[str, Topic] = {
     Notification.Kind.ANSWER_POSTED: Topic.ANSWERS,
     Notification.Kind.ANSWER_ACCEPTED: Topic.ANSWERS,
+    Notification.Kind.EDIT_SUGGESTED: Topic.ANSWERS,
     Notification.Kind.PRIVATE_CASE: Topic.ANSWERS,
     Notification.Kind.FEEDBACK_SHIPPED: Topic.LOOP_CLOSING,
     Notification.Kind.FEEDBACK_MENTION: Topic.MENTIONS,

@@ -120,6 +120,7 @@ class Notification(models.Model):
         LINE_CASE_REQUEST = "line_case_request", _("A private request from LINE")
         FOLLOW_UP = "follow_up", _("Is it solved?")
         FOLLOWED_THREADS = "followed_threads", _("New threads in what you follow")
+        EDIT_SUGGESTED = "edit_suggested", _("An edit was suggested to your answer")
 
     recipient = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="notifications", help_text=_("Who is told.")

@@ -66,6 +66,35 @@ def notify_answer_accepted(answer_id: int) -> int:
     )
 
 
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def notify_edit_suggested(suggestion_id: int) -> int:
+    """Tell the answer's author that someone suggested an edit to it."""
+    from django.urls import reverse
+
+    from qa.models import SuggestedEdit
+
+    suggestion = (
+        SuggestedEdit.objects.select_related("answer__thread", "answer__author", "suggested_by")
+        .filter(pk=suggestion_id, status=SuggestedEdit.Status.PENDING)
+        .first()
+    )
+    if suggestion is None:
+        return 0
+    answer = suggestion.answer
+    return len(
+        notification_deliver(
+            recipients=[answer.author],
+            kind=Notification.Kind.EDIT_SUGGESTED,
+            dedupe_key=f"edit_suggested:{suggestion.pk}",
+            actor=suggestion.suggested_by,
+            thread=answer.thread,
+            answer=answer,
+            message=suggestion.reason,
+            url=reverse("qa:suggested_edits", args=[answer.pk]),
+        )
+    )
+
+
 @shared_task
 def digests_send() -> int:
     """Periodic: queue the digests that are due (community/digests.py)."""

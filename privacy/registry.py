@@ -91,6 +91,9 @@ USER_FIELDS: dict[str, Handling] = {
     "follows.Follow.user": Handling(DELETE),
     "follows.FollowUp.user": Handling(DELETE),
     "qa.Revision.editor": _keep("the post's history, under 'a former member'"),
+    "qa.Revision.suggested_by": _keep("the post's history, under 'a former member'"),
+    "qa.SuggestedEdit.suggested_by": Handling(DELETE),
+    "qa.SuggestedEdit.decided_by": Handling(NULL),
     "qa.PostSubmission.author": Handling(DELETE),
     # feedback and integrations
     "feedback.BrandSigningSecret.created_by": _keep(_BRAND_SETUP),
@@ -208,6 +211,8 @@ SCRUBBED_TEXT: tuple[str, ...] = (
     "qa.Revision.title",
     "qa.Revision.body",
     "qa.Revision.body_html",
+    "qa.SuggestedEdit.body",
+    "qa.SuggestedEdit.reason",
     "feedback.WebhookDelivery.payload",
     "feedback.WebhookDelivery.error",
     "feedback.InboundWebhook.reason",

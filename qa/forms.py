@@ -181,6 +181,15 @@ class AnswerEditForm(_BaseRevisionMixin, _EditReasonMixin, forms.Form):
     body = _body_field(_("Your answer"))
 
 
+class SuggestedEditForm(forms.Form):
+    body = _body_field(_("The answer as you would have it"))
+    reason = forms.CharField(
+        label=_("What your edit improves"),
+        max_length=200,
+        help_text=_("A few words for the answer's author, such as “fixed the menu path”."),
+    )
+
+
 class MeTooForm(forms.Form):
     version = forms.CharField(label=_("Version"), max_length=50, required=False)
     platform = forms.CharField(label=_("Platform"), max_length=50, required=False)

@@ -402,6 +402,14 @@ class Revision(models.Model):
     body = models.TextField()
     body_html = models.TextField()
     editor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    suggested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Whose suggested edit this version is, when its editor accepted one."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -475,3 +483,52 @@ class PostSubmission(models.Model):
     @property
     def post(self) -> Thread | Answer | None:
         return self.thread if self.thread_id else self.answer
+
+
+class SuggestedEdit(models.Model):
+    """A better text for someone else's answer, offered by a member with standing in the
+    thread's brand (reputation level 4), which the answer's author or a neutral moderator
+    accepts (a new revision, crediting the suggester) or declines."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for a decision")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+
+    answer = models.ForeignKey(
+        Answer, on_delete=models.CASCADE, related_name="suggested_edits", help_text=_("The answer.")
+    )
+    suggested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_("Who suggested the edit."),
+    )
+    body = models.TextField(help_text=_("The whole suggested text, in Markdown."))
+    reason = models.CharField(max_length=200, help_text=_("What the edit improves, in short."))
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Who accepted or declined it."),
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["answer", "suggested_by"],
+                condition=models.Q(status="pending"),
+                name="one_pending_suggested_edit_per_person",
+            )
+        ]
+        verbose_name = _("suggested edit")
+        verbose_name_plural = _("suggested edits")
+
+    def __str__(self) -> str:
+        return f"Suggested edit of answer {self.answer_id} by {self.suggested_by_id}"

@@ -16,8 +16,9 @@ from django.utils.translation import gettext_lazy as _  # `can_*` never needs th
 from community.permissions import allowed as _allowed
 from community.permissions import participation_refusal, require_participation
 from moderation.permissions import check_can_flag, edit_refusal, moderates
+from reputation.permissions import SUGGESTS_EDITS, level_in
 
-from .models import Answer, Thread
+from .models import Answer, SuggestedEdit, Thread
 
 
 def check_can_ask(user: Any) -> None:
@@ -83,6 +84,48 @@ def check_can_accept(user: Any, answer: Answer) -> None:
     if thread.author_id == user.pk or moderates(user, thread.brand):
         return
     raise PermissionDenied(_("Only the person who asked can accept an answer."))
+
+
+def check_can_suggest_edit(user: Any, answer: Answer) -> None:
+    """Standing in this brand lets a member offer a better text for someone else's answer;
+    the author (or a neutral moderator) decides. Levels are per brand: expertise is."""
+    require_participation(user)
+    if answer.author_id == user.pk:
+        raise PermissionDenied(_("This is your own answer: edit it instead."))
+    thread = answer.thread
+    if answer.visibility != "published" or thread.visibility != "published":
+        raise PermissionDenied(_("This answer is not open for suggestions while it is hidden."))
+    if thread.locked_at or thread.duplicate_of_id:
+        raise PermissionDenied(_("This thread is closed: it takes no suggested edits."))
+    level = level_in(user, thread.brand)
+    if level < SUGGESTS_EDITS:
+        raise PermissionDenied(
+            _(
+                "Suggesting edits opens at level %(needed)s in %(brand)s; you are at level "
+                "%(level)s."
+            )
+            % {"needed": SUGGESTS_EDITS, "brand": thread.brand.name, "level": level}
+        )
+
+
+def check_can_decide_suggestion(user: Any, suggestion: SuggestedEdit) -> None:
+    """The answer's author decides what their answer says; a neutral moderator of the brand
+    may too. Brand reps never do by being reps (neutrality: moderation.permissions)."""
+    require_participation(user)
+    answer = suggestion.answer
+    if answer.author_id == user.pk or moderates(user, answer.thread.brand):
+        return
+    raise PermissionDenied(
+        _("Only the answer's author or a neutral moderator can decide on suggested edits.")
+    )
+
+
+def can_suggest_edit(user: Any, answer: Answer) -> bool:
+    return _allowed(check_can_suggest_edit, user, answer)
+
+
+def can_decide_suggestion(user: Any, suggestion: SuggestedEdit) -> bool:
+    return _allowed(check_can_decide_suggestion, user, suggestion)
 
 
 def can_ask(user: Any) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -43,6 +43,7 @@ from .models import (
     MeToo,
     PostSubmission,
     Revision,
+    SuggestedEdit,
     Thread,
     ThreadSubscription,
 )
@@ -389,8 +390,10 @@ def answer_edit(
     reason: str = "",
     base_revision: int | None = None,
     hold_for_approval: bool = True,
+    suggested_by: User | None = None,
 ) -> Answer:
-    """Save a new revision of the answer; `base_revision` as for thread_edit.
+    """Save a new revision of the answer; `base_revision` as for thread_edit; `suggested_by`
+    credits an accepted suggested edit's writer in the revision.
 
     An official answer its author changes where approval is asked for keeps its approved
     text: the change waits as a draft (`answer.held_for_approval`) until an approver
@@ -451,6 +454,7 @@ def answer_edit(
         body=body,
         body_html=answer.body_html,
         editor=actor,
+        suggested_by=suggested_by,
     )
     _thread_changed(answer.thread_id)
     if was_verified:
@@ -571,3 +575,79 @@ def answer_unaccept(*, actor: User, answer: Answer) -> Answer:
     reputation.reputation_event_reverse(source_key=reputation.accepted_key(answer_id=answer.pk))
     answer.accepted_at, answer.accepted_by = None, None
     return answer
+
+
+# --- Suggested edits: a level-4 member's better text for someone else's answer -------------
+
+
+@transaction.atomic
+def suggested_edit_create(*, author: User, answer: Answer, body: str, reason: str) -> SuggestedEdit:
+    """Offer a new text for the answer; its author is told. One waiting suggestion per
+    person per answer (a database constraint): a second one says so."""
+    permissions.check_can_suggest_edit(author, answer)
+    body = _validate_text(body=body)[1]
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Say in a few words what your edit improves.")]})
+    if body == answer.body:
+        raise ValidationError({"body": [_("The text is the same as the answer's.")]})
+    _check_posting_limits(author, body, answer.thread.brand_id)
+    try:
+        with transaction.atomic():
+            suggestion = SuggestedEdit.objects.create(
+                answer=answer, suggested_by=author, body=body, reason=reason[:200]
+            )
+    except IntegrityError:
+        raise ValidationError(
+            {
+                NON_FIELD_ERRORS: [
+                    _("You already suggested an edit to this answer; wait until it is decided.")
+                ]
+            }
+        ) from None
+    _on_commit(community_tasks.notify_edit_suggested, suggestion.pk)
+    return suggestion
+
+
+def _pending(suggestion: SuggestedEdit) -> SuggestedEdit:
+    locked = (
+        SuggestedEdit.objects.select_for_update()
+        .select_related("answer__thread__brand", "suggested_by")
+        .get(pk=suggestion.pk)
+    )
+    if locked.status != SuggestedEdit.Status.PENDING:
+        raise ValidationError({NON_FIELD_ERRORS: [_("This suggestion was already decided.")]})
+    return locked
+
+
+@transaction.atomic
+def suggested_edit_accept(*, actor: User, suggestion: SuggestedEdit) -> SuggestedEdit:
+    """Apply the suggested text through answer_edit, so it is a revision like any other
+    (sanitized, the page dropped, verification and endorsement withdrawn), crediting the
+    suggester."""
+    permissions.check_can_decide_suggestion(actor, suggestion)
+    suggestion = _pending(suggestion)
+    answer_edit(
+        actor=actor,
+        answer=suggestion.answer,
+        body=suggestion.body,
+        reason=_("Accepted a suggested edit by %(name)s: %(reason)s")
+        % {"name": suggestion.suggested_by.public_name, "reason": suggestion.reason},
+        suggested_by=suggestion.suggested_by,
+    )
+    return _decide(suggestion, actor, SuggestedEdit.Status.ACCEPTED)
+
+
+@transaction.atomic
+def suggested_edit_decline(*, actor: User, suggestion: SuggestedEdit) -> SuggestedEdit:
+    """Leave the answer as it is; the suggestion is kept, marked declined."""
+    permissions.check_can_decide_suggestion(actor, suggestion)
+    return _decide(_pending(suggestion), actor, SuggestedEdit.Status.DECLINED)
+
+
+def _decide(suggestion: SuggestedEdit, actor: User, status: str) -> SuggestedEdit:
+    suggestion.status = status
+    suggestion.decided_by = actor
+    suggestion.decided_at = timezone.now()
+    suggestion.save(update_fields=["status", "decided_by", "decided_at"])
+    return suggestion

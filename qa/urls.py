@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import suggested_edit_views, views
 
 app_name = "qa"
 
@@ -17,6 +17,13 @@ urlpatterns = [
     path("a/<int:pk>/", views.answer_short, name="answer_short"),
     path("a/<int:pk>/edit/", views.answer_edit, name="answer_edit"),
     path("a/<int:pk>/revisions/", views.answer_revisions, name="answer_revisions"),
+    path("a/<int:pk>/suggest/", suggested_edit_views.suggested_edit_create, name="suggest_edit"),
+    path("a/<int:pk>/suggestions/", suggested_edit_views.suggested_edits, name="suggested_edits"),
+    path(
+        "suggestions/<int:pk>/<str:decision>/",
+        suggested_edit_views.suggested_edit_decide,
+        name="suggested_edit_decide",
+    ),
     path("a/<int:pk>/vote/", views.answer_vote, name="vote"),
     path("a/<int:pk>/accept/", views.answer_accept, name="accept"),
     path("preview/", views.markdown_preview, name="preview"),

@@ -424,11 +424,14 @@ def thread_revisions(request: HttpRequest, pk: int) -> HttpResponse:
 
 def answer_revisions(request: HttpRequest, pk: int) -> HttpResponse:
     answer = permissions.access_answer(request.user, pk)
-    revisions = answer.revisions.select_related("editor")
-    return _revisions_page(request, answer.thread, answer, revisions)
+    revisions = answer.revisions.select_related("editor", "suggested_by")
+    may_suggest = permissions.can_suggest_edit(request.user, answer)
+    return _revisions_page(request, answer.thread, answer, revisions, may_suggest_edit=may_suggest)
 
 
-def _revisions_page(request: HttpRequest, thread: Thread, subject, revisions) -> HttpResponse:
+def _revisions_page(
+    request: HttpRequest, thread: Thread, subject, revisions, *, may_suggest_edit: bool = False
+) -> HttpResponse:
     """Every version, newest first, each with what changed since the one before; and, with
     ?from=<n>&to=<m>, the change between any two."""
     revisions = list(revisions)
@@ -463,6 +466,7 @@ def _revisions_page(request: HttpRequest, thread: Thread, subject, revisions) ->
             "revisions": revisions,
             "comparison": comparison,
             "chosen": chosen,
+            "may_suggest_edit": may_suggest_edit,
         },
     )
 

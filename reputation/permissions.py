@@ -19,6 +19,7 @@ from .models import BrandReputation
 
 LIFTS_NEW_MEMBER_LIMITS = 1
 WEIGHS_FLAGS = 2
+SUGGESTS_EDITS = 4  # others' answers in the brand (qa.permissions.check_can_suggest_edit)
 
 
 def level_in(user: Any, brand: Any) -> int:

@@ -23,6 +23,7 @@ from django.utils import timezone
 from brands.models import Brand, BrandClaim, Membership, ProductVersion
 from community import page_cache
 from moderation.models import ModeratorAppointment
+from qa.models import SuggestedEdit
 from tests.brands.factories import BrandFactory, MembershipFactory, ProductFactory
 from tests.community.factories import UserFactory
 from tests.qa.factories import AnswerFactory, ThreadFactory
@@ -86,6 +87,8 @@ NOT_ON_CACHED_PAGES = {
     "fixed_for_me_key": "a read: a name",
     # qa
     "thread_subscribe": "the follow button is the reader's own slot, filled per request",
+    "suggested_edit_create": "a suggestion shows only on the answer's suggestions page",
+    "suggested_edit_decline": "a declined suggestion leaves the answer as it was",
     # follows
     "follow": "the follow buttons are the reader's own slot, filled per request",
     "unfollow": "the follow buttons are the reader's own slot, filled per request",
@@ -414,6 +417,15 @@ PAGE_CHANGES: dict[str, Callable[[World], Change]] = {
     "answer_edit": lambda w: (
         [w.thread],
         lambda: _q("answer_edit")(actor=w.helper, answer=w.answer, body="Better advice."),
+    ),
+    "suggested_edit_accept": lambda w: (
+        [w.thread],
+        lambda: _q("suggested_edit_accept")(
+            actor=w.helper,
+            suggestion=SuggestedEdit.objects.create(
+                answer=w.answer, suggested_by=w.customer, body="Better advice.", reason="steps"
+            ),
+        ),
     ),
     "answer_vote_toggle": lambda w: (
         [w.thread],
