@@ -116,7 +116,8 @@ def followers_by_reason(thread: Thread) -> dict[str, list[Any]]:
 
 def follow_box(user: Any, brand: Any, product: Any = None) -> dict[str, Any]:
     """The brand page's Follow buttons: the brand's and, on a product's list, the product's
-    state for this person ("", "following", "muted"), in one query; none for anonymous."""
+    state for this person ("", "following", "muted"), from the facts the page loads with
+    the viewer (no query of its own); none for anonymous."""
     box: dict[str, Any] = {
         "brand": brand,
         "product": product,
@@ -125,11 +126,14 @@ def follow_box(user: Any, brand: Any, product: Any = None) -> dict[str, Any]:
     }
     if not getattr(user, "is_authenticated", False):
         return {"follow_box": box}
-    where = Q(brand=brand, product__isnull=True)
+    from community import viewer_facts
+
+    from .facts import BRAND_FOLLOWS
+
+    if not viewer_facts.loaded(user):
+        viewer_facts.load(user)  # every fact the page asks about the person, in one query
+    follows = viewer_facts.SOURCES[BRAND_FOLLOWS].recall(user)
+    box["brand_state"] = follows.get((brand.pk, None), "")
     if product is not None:
-        where |= Q(product=product)
-    for product_id, muted in Follow.objects.filter(where, user=user).values_list(
-        "product_id", "muted"
-    ):
-        box["product_state" if product_id else "brand_state"] = "muted" if muted else "following"
+        box["product_state"] = follows.get((brand.pk, product.pk), "")
     return {"follow_box": box}
