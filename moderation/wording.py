@@ -139,6 +139,23 @@ ACTION_WORDING = {
     "case.summary_decline": _("declined the case's public summary"),
     "case.read": _("read a private case"),
     "case.helpdesk_update": _("the helpdesk updated a private case"),
+    # Channels: a brand's e-mail addresses (mailin/) and LINE account (line/)
+    "mail_alias.add": _("added an e-mail address for threads by e-mail"),
+    "mail_alias.remove": _("removed an e-mail address for threads by e-mail"),
+    "line.channel_save": _("changed the brand's LINE official account settings"),
+    # Company sign-on (sso/)
+    "sso.configure": _("set up the company's single sign-on"),
+    "sso.remove": _("turned the company's single sign-on off"),
+    "sso.connect": _("connected a company account"),
+    "sso.powers_end": _("ended brand powers the company's identity provider no longer vouches for"),
+    "membership.end_by_identity_provider": _(
+        "ended a team membership: the company's identity provider removed the person"
+    ),
+    "membership.restore_by_identity_provider": _(
+        "restored a team membership on a sign-in through the company's identity provider"
+    ),
+    # Knowledge articles (knowledge/)
+    "thread.knowledge_article": _("made the thread into a knowledge article"),
 }
 
 
