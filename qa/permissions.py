@@ -120,6 +120,13 @@ def check_can_decide_suggestion(user: Any, suggestion: SuggestedEdit) -> None:
     )
 
 
+def check_can_see_suggestions(user: Any) -> None:
+    """An answer's waiting suggestions are shown to those who decide and, each their own,
+    to those who suggested them: nobody anonymous."""
+    if not getattr(user, "is_authenticated", False):
+        raise PermissionDenied(_("Log in to see the edits you suggested."))
+
+
 def can_suggest_edit(user: Any, answer: Answer) -> bool:
     return _allowed(check_can_suggest_edit, user, answer)
 

@@ -9,7 +9,7 @@ whether someone may suggest depends on their level in the brand, so the rule is 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -47,8 +47,7 @@ def suggested_edits(request: HttpRequest, pk: int) -> HttpResponse:
     probe = SuggestedEdit(answer=answer)
     may_decide = permissions.can_decide_suggestion(request.user, probe)
     if not may_decide:
-        if not request.user.is_authenticated:
-            raise PermissionDenied(_("Log in to see the edits you suggested."))
+        permissions.check_can_see_suggestions(request.user)
         pending = pending.filter(suggested_by=request.user)
     suggestions = list(pending)
     for suggestion in suggestions:

@@ -469,7 +469,7 @@ class Sodan:
         """Publish a task to the broker as the app does, from the test itself."""
         from celery import Celery
 
-        app = Celery("faults", broker=self.broker.url(0))
+        app = Celery("faults", broker=self.broker.url(0), set_as_current=False)
         try:
             app.send_task(name, task_id=task_id, queue=queue)
         finally:

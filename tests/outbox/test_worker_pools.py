@@ -95,7 +95,7 @@ def test_two_search_workers_share_one_outbox_without_duplicates(redis_server, tm
             assert all(w.poll() is None for w in workers), "a worker exited at start"
             assert time.monotonic() < deadline, "the workers did not start"
             time.sleep(0.2)
-        publisher = Celery(broker=redis_server.url(0))
+        publisher = Celery(broker=redis_server.url(0), set_as_current=False)
         for _ in range(12):  # what twelve commits' kicks publish, all at once
             publisher.send_task("search.tasks.process_outbox", queue="search")
         deadline = time.monotonic() + 90
