@@ -79,10 +79,11 @@ THREAD_LOCK_SPACE = 0x5EA7C4
 def outbox_process(*, limit: int = 500) -> tuple[int, int]:
     """Apply due outbox rows. Returns (threads refreshed, threads failed).
 
-    On PostgreSQL, search workers running at once share the rows: each takes those no other
-    holds (SELECT … FOR UPDATE SKIP LOCKED) and holds each thread it refreshes (an advisory
-    lock, taken in thread order, so two workers never index one thread at once, nor wait
-    on each other in a circle). SQLite has one writer at a time and keeps the plain path."""
+    On PostgreSQL, search workers running at once share the threads: each takes the threads
+    no other holds (a non-blocking advisory lock per thread, in thread order, so two
+    workers never index one thread at once nor wait on each other), then those threads'
+    pending rows (SELECT … FOR UPDATE SKIP LOCKED). SQLite has one writer at a time and
+    keeps the plain path."""
     if not connection.features.has_select_for_update_skip_locked:
         return _outbox_apply(limit=limit, locking=False)
     with transaction.atomic():
@@ -95,18 +96,32 @@ def _outbox_apply(*, limit: int, locking: bool) -> tuple[int, int]:
         Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
     )
     if locking:
-        due = due.select_for_update(skip_locked=True)
-    rows = list(due.order_by("id")[:limit])
+        # Threads first, rows second: a worker takes the threads no other holds (a
+        # non-blocking advisory lock each, in thread order), then every pending row of
+        # those threads. Taking rows first let two workers split one thread's rows between
+        # them while the rows were being locked, and both indexed it.
+        candidates = sorted(set(due.order_by("id").values_list("thread_id", flat=True)[:limit]))
+        held = []
+        with connection.cursor() as cursor:
+            for thread_id in candidates:
+                cursor.execute(
+                    "SELECT pg_try_advisory_xact_lock(%s, %s)",
+                    [THREAD_LOCK_SPACE, thread_id % 2**31],
+                )
+                if cursor.fetchone()[0]:
+                    held.append(thread_id)
+        if not held:
+            return 0, 0
+        # Rows another worker finished meanwhile are no longer pending; rows written after
+        # a worker read its threads wait for the next run.
+        rows = list(
+            due.filter(thread_id__in=held).select_for_update(skip_locked=True).order_by("id")
+        )
+    else:
+        rows = list(due.order_by("id")[:limit])
     if not rows:
         return 0, 0
     thread_ids = sorted({row.thread_id for row in rows})
-    if locking:
-        with connection.cursor() as cursor:
-            for thread_id in thread_ids:
-                cursor.execute(
-                    "SELECT pg_advisory_xact_lock(%s, %s)",
-                    [THREAD_LOCK_SPACE, thread_id % 2**31],
-                )
     threads = list(Thread.objects.filter(pk__in=thread_ids))
     docs = build_documents(threads)
     indexed = {d.thread_id for d in docs}
