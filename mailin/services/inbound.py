@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from attachments.services import attachments_store
 from outbox.services import message_send
 
 from .. import tasks
@@ -43,7 +44,6 @@ TOLD_REASONS = {
     Reason.RATE_LIMITED,
     Reason.INVALID,
 }
-_CONFIRM_SALT = "sodan.mailin.thread-draft"
 
 
 # --- In ----------------------------------------------------------------------------------
@@ -177,25 +177,9 @@ def _already_received(inbound: InboundMessage) -> bool:
     )
 
 
-def _attachment_refused() -> type[Exception]:
-    try:
-        from attachments.services import AttachmentRefused
-    except ImportError:  # the attachments app is optional: mail images are then left out
-        return _NeverRaised
-    return AttachmentRefused
-
-
-class _NeverRaised(Exception):
-    pass
-
-
 def _attach(*, user: Any, images: Sequence, target: Any) -> None:
     """Images in the mail follow the attachment rules (count, size, kind, re-encoding)."""
     if not images:
-        return
-    try:
-        from attachments.services import attachments_store
-    except ImportError:
         return
     files = [
         SimpleUploadedFile(image.filename or "image", image.data, content_type=image.content_type)

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from attachments.services import AttachmentRefused
 from community.models import User
 from moderation.ratelimit import RateLimited
 
@@ -26,7 +27,6 @@ from ..parsing import (
 from .inbound import (
     _already_received,
     _attach,
-    _attachment_refused,
     _auth_failed,
     _refuse,
     member_addresses,
@@ -98,7 +98,7 @@ def _reply(inbound: InboundMessage, message: Message, token: str) -> None:
             return _refuse(inbound, Reason.RATE_LIMITED, limited.message)
         except ValidationError as invalid:
             return _refuse(inbound, Reason.INVALID, " ".join(invalid.messages))
-        except _attachment_refused() as refused:
+        except AttachmentRefused as refused:
             return _refuse(inbound, Reason.INVALID, str(refused))
     inbound.status = Status.POSTED
     inbound.reason = Reason.NONE
