@@ -142,10 +142,8 @@ def follow_up_choices(follow_up: FollowUp) -> list[dict[str, Any]]:
 
 def _wants_follow_ups(user: Any) -> bool:
     """Opted out on every channel means never asked."""
-    try:
-        from community.consent import Topic, consent_allows
-    except ImportError:  # consent preferences not installed: the master switch decides
-        return bool(user.email_notifications)
+    from community.consent import Topic, consent_allows
+
     return consent_allows(user, Topic.FOLLOW_UPS, "email") or consent_allows(
         user, Topic.FOLLOW_UPS, "line"
     )
@@ -234,13 +232,6 @@ def follow_up_deliver(follow_up_id: int) -> int:
     )
     if follow_up is None:
         return 0
-    kwargs: dict[str, Any] = {}
-    try:
-        from community.consent import Topic
-
-        kwargs["topic"] = Topic.FOLLOW_UPS
-    except ImportError:
-        pass
     first = follow_up_choices(follow_up)
     return len(
         notification_deliver(
@@ -256,7 +247,6 @@ def follow_up_deliver(follow_up_id: int) -> int:
                 "site_url": settings.SITE_URL.rstrip("/"),
             },
             url=first[0]["url"] if follow_up.kind == FollowUp.Kind.ME_TOO else "",
-            **kwargs,
         )
     )
 
@@ -333,10 +323,8 @@ def follow_up_respond(*, choice: Choice) -> Outcome:
 
 
 def _fixed_for_me_reputation(follow_up: FollowUp) -> None:
-    try:
-        from reputation import services as reputation
-    except ImportError:  # per-brand reputation not installed
-        return
+    from reputation import services as reputation
+
     reputation.reputation_event(
         member=follow_up.answer.author_id,
         brand=follow_up.thread.brand_id,

@@ -4,7 +4,6 @@ listing every new thread, rather than one message per thread."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -75,13 +74,6 @@ def followed_news_deliver(user_id: int, thread_ids: list[int], until: str) -> in
     )[:MAX_LISTED]
     if not threads:
         return 0
-    kwargs: dict[str, Any] = {}
-    try:
-        from community.consent import Topic
-
-        kwargs["topic"] = Topic.FOLLOWED
-    except ImportError:
-        pass
     return len(
         notification_deliver(
             recipients=[user],
@@ -95,6 +87,5 @@ def followed_news_deliver(user_id: int, thread_ids: list[int], until: str) -> in
                 "count": len(thread_ids),
                 "site_url": settings.SITE_URL.rstrip("/"),
             },
-            **kwargs,
         )
     )

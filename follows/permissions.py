@@ -12,8 +12,6 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
-from community.permissions import allowed
-
 
 def check_can_follow(user: Any, target: Any) -> None:
     """May this person follow, unfollow or mute `target` (a thread, product or brand)?"""
@@ -31,10 +29,6 @@ def check_can_follow(user: Any, target: Any) -> None:
         )
         if not visible:
             raise PermissionDenied(_("This thread is not there to follow."))
-
-
-def can_follow(user: Any, target: Any) -> bool:
-    return allowed(check_can_follow, user, target)
 
 
 def check_can_answer_follow_up(user: Any, follow_up: Any) -> None:

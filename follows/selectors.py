@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from qa.models import Thread, ThreadSubscription
 
@@ -78,16 +78,6 @@ def brand_and_product_follows(user: Any) -> QuerySet[Follow]:
         .select_related("brand", "product__brand")
         .order_by("brand__name", "product__name", "id")
     )
-
-
-def new_thread_followers(thread: Thread) -> QuerySet[Follow]:
-    """Follows that make the thread news: of its brand or its product, not muted, by someone
-    who has not muted the brand or the product either."""
-    where = Q(brand_id=thread.brand_id, product__isnull=True)
-    if thread.product_id:
-        where |= Q(product_id=thread.product_id)
-    muted_users = Follow.objects.filter(where, muted=True).values("user_id")
-    return Follow.objects.listening().filter(where).exclude(user_id__in=muted_users)
 
 
 def follow_state(user: Any, thread: Thread) -> str:
