@@ -13,9 +13,7 @@ from .models import Attachment
 
 def access_attachment(viewer: Any, pk: int) -> Attachment:
     """The attachment, or 404 for anyone who may not see its post."""
-    attachment = (
-        Attachment.objects.select_related("thread", "answer", "case_message").filter(pk=pk).first()
-    )
+    attachment = Attachment.objects.select_related("case_message").filter(pk=pk).first()
     if attachment is None:
         raise Http404
     if attachment.thread_id:
