@@ -7,15 +7,10 @@ from typing import Any
 
 from brands.models import Brand
 from brands.permissions import access_brand, check_can_manage_team
-from community.permissions import allowed
 
 
 def check_can_configure_sign_on(user: Any, brand: Brand) -> None:
     check_can_manage_team(user, brand)
-
-
-def can_configure_sign_on(user: Any, brand: Brand) -> bool:
-    return allowed(check_can_configure_sign_on, user, brand)
 
 
 def access_sign_on_settings(viewer: Any, slug: str) -> Brand:
