@@ -299,18 +299,20 @@ class ProviderUnreachable(Exception):
     """The provider did not answer: nothing is concluded about the person."""
 
 
-def _oidc_still_vouches(link: SignOnLink) -> bool:
+def _oidc_still_vouches(link: SignOnLink, token_endpoints: dict[str, str]) -> bool:
     """Ask the provider for a new token with the person's refresh token: refused means the
-    company removed them (or revoked their sessions)."""
+    company removed them (or revoked their sessions). `token_endpoints` keeps each issuer's
+    discovered endpoint for the rest of the run, so a brand's people cost one discovery."""
     sign_on = link.sign_on
+    issuer = sign_on.issuer.rstrip("/")
     timeout = settings.SODAN_SSO_HTTP_TIMEOUT
     try:
-        discovery = requests.get(
-            f"{sign_on.issuer.rstrip('/')}/.well-known/openid-configuration", timeout=timeout
-        )
-        discovery.raise_for_status()
+        if issuer not in token_endpoints:
+            discovery = requests.get(f"{issuer}/.well-known/openid-configuration", timeout=timeout)
+            discovery.raise_for_status()
+            token_endpoints[issuer] = discovery.json()["token_endpoint"]
         answer = requests.post(
-            discovery.json()["token_endpoint"],
+            token_endpoints[issuer],
             data={"grant_type": "refresh_token", "refresh_token": link.refresh_token},
             auth=(sign_on.client_id, sign_on.client_secret),
             timeout=timeout,
@@ -338,11 +340,12 @@ def sign_on_links_check(*, now: Any = None) -> int:
     now = now or timezone.now()
     unseen_since = now - timedelta(hours=settings.SODAN_SSO_UNSEEN_HOURS)
     ended = 0
+    token_endpoints: dict[str, str] = {}
     links = SignOnLink.objects.filter(ended_at__isnull=True).select_related("sign_on", "user")
     for link in links.iterator():
         if link.sign_on.protocol == BrandSignOn.Protocol.OIDC and link.refresh_token:
             try:
-                vouches = _oidc_still_vouches(link)
+                vouches = _oidc_still_vouches(link, token_endpoints)
             except ProviderUnreachable as error:
                 logger.warning("%s did not answer: %s", link.sign_on.provider_id, error)
                 continue
