@@ -3,7 +3,9 @@ moderator) accepts it as a new revision crediting the suggester, or declines it.
 
 import pytest
 from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from community import page_cache
 from community.models import Notification
@@ -172,3 +174,51 @@ def test_the_suggestions_page_reads_in_fixed_queries(
     with django_assert_max_num_queries(12):
         response = client.get(reverse("qa:suggested_edits", args=[answer.pk]))
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("closed", ["locked", "duplicate"])
+def test_a_closed_thread_takes_no_suggestions(expert, answer, closed):
+    thread = answer.thread
+    if closed == "locked":
+        thread.locked_at = timezone.now()
+    else:
+        thread.duplicate_of = services.thread_create(
+            author=UserFactory(), brand=thread.brand, title="Same problem", body="Same."
+        )
+    thread.save()
+    answer = Answer.objects.select_related("thread__brand").get(pk=answer.pk)
+    with pytest.raises(PermissionDenied, match="closed"):
+        services.suggested_edit_create(author=expert, answer=answer, body=BETTER, reason="menu")
+    assert not SuggestedEdit.objects.exists()
+
+
+def test_a_hidden_answer_takes_no_suggestions(expert, answer):
+    Answer.objects.filter(pk=answer.pk).update(visibility="hidden")
+    answer = Answer.objects.select_related("thread__brand").get(pk=answer.pk)
+    with pytest.raises(PermissionDenied, match="hidden"):
+        services.suggested_edit_create(author=expert, answer=answer, body=BETTER, reason="menu")
+    assert not SuggestedEdit.objects.exists()
+
+
+def test_a_suggestion_needs_a_reason_and_a_change(expert, answer):
+    with pytest.raises(ValidationError) as empty_reason:
+        services.suggested_edit_create(author=expert, answer=answer, body=BETTER, reason="  ")
+    assert "reason" in empty_reason.value.message_dict
+    with pytest.raises(ValidationError) as unchanged:
+        services.suggested_edit_create(
+            author=expert, answer=answer, body=answer.body, reason="menu"
+        )
+    assert "body" in unchanged.value.message_dict
+    assert not SuggestedEdit.objects.exists()
+
+
+def test_only_the_author_or_a_moderator_decides_in_the_service(expert, answer):
+    suggestion = services.suggested_edit_create(
+        author=expert, answer=answer, body=BETTER, reason="menu"
+    )
+    for decide in (services.suggested_edit_accept, services.suggested_edit_decline):
+        with pytest.raises(PermissionDenied):
+            decide(actor=expert, suggestion=suggestion)
+    suggestion.refresh_from_db()
+    assert suggestion.status == "pending"
+    assert Answer.objects.get(pk=answer.pk).body != BETTER
