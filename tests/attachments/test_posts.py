@@ -9,6 +9,7 @@ import os
 import time
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -233,3 +234,22 @@ def test_a_thread_without_images_asks_nothing_about_them(client, settings):
     asked = [q["sql"] for q in ctx.captured_queries]
     assert not [sql for sql in asked if sql.startswith('SELECT "attachments_attachment"')]
     assert any('FROM "attachments_attachment"' in sql for sql in asked)  # in the thread's own
+
+
+def test_an_answer_held_for_approval_takes_no_images(official, customer_thread, stored):
+    from attachments.services import attachments_prepare
+    from brands.models import Membership, OfficialDraft
+    from qa import services as qa_services
+    from tests.brands.conftest import _member, fresh
+
+    trainee = _member(official, "mio", Membership.Role.REP)
+    Membership.objects.filter(user=trainee).update(in_training=True)
+    images = attachments_prepare([upload(png_bytes())], ["The error on the screen"])
+    with pytest.raises(ValidationError) as refused:
+        qa_services.answer_create(
+            author=fresh(trainee), thread=customer_thread, body="Update to 2.1.", attachments=images
+        )
+    assert "attachments" in refused.value.message_dict
+    assert not OfficialDraft.objects.exists()
+    assert not Attachment.objects.exists()
+    assert stored_files(stored) == []
