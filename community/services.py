@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from moderation.sanitize import strip_page_marks
 
+from .mail import absolute, compose
 from .models import Notification, User
 
 logger = logging.getLogger(__name__)
@@ -49,13 +50,8 @@ def profile_update(
     return user
 
 
-def _absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
-
-
 def _send_email(notification: Notification, context: dict, topic: str = "") -> None:
     from .consent import topic_of
-    from .mail import compose
 
     recipient = notification.recipient
     # Whether they want it was asked already (consent_allows, which reads the master switch).
@@ -109,6 +105,8 @@ def notification_deliver(
     Safe to run twice: existing notifications are not repeated, and one whose e-mail
     already went out is not e-mailed again.
     """
+    from line.services import notification_push
+
     from .consent import consent_allows, topic_of
 
     topic = topic or topic_of(kind)
@@ -130,13 +128,11 @@ def notification_deliver(
             )
         # LINE: pushed (through the outbox, once per notification) to a recipient who linked
         # LINE and consents to the topic there (line/README.md).
-        from line.services import notification_push
-
         notification_push(
             notification=notification,
             recipient=recipient,
             thread=thread,
-            url=_absolute(url or (thread.get_absolute_url() if thread else "/notifications/")),
+            url=absolute(url or (thread.get_absolute_url() if thread else "/notifications/")),
             topic=topic,
             context=context,
         )
@@ -147,12 +143,12 @@ def notification_deliver(
                 "thread": thread,
                 "answer": answer,
                 "message": message,
-                "url": _absolute(
+                "url": absolute(
                     url
                     or (answer.get_absolute_url() if answer else "")
                     or (thread.get_absolute_url() if thread else "/notifications/")
                 ),
-                "settings_url": _absolute("/settings/profile/"),
+                "settings_url": absolute("/settings/profile/"),
                 **(context or {}),
             }
             try:

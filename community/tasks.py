@@ -7,8 +7,8 @@ can pass (the mail server being away); a vanished row is not an error.
 from __future__ import annotations
 
 from celery import shared_task
-from django.conf import settings
 
+from .mail import absolute
 from .models import Notification
 from .services import notification_deliver
 
@@ -25,7 +25,7 @@ def notify_answer_posted(answer_id: int) -> int:
     if answer is None or answer.visibility != "published":
         return 0
     # Not those who muted it; each e-mail says why the person follows, and where to stop.
-    stop_url = settings.SITE_URL.rstrip("/") + reverse("follows:following")
+    stop_url = absolute(reverse("follows:following"))
     delivered = 0
     for reason, recipients in followers_by_reason(answer.thread).items():
         delivered += len(

@@ -401,14 +401,10 @@ def notification_push(
     line_id = line_user_id(recipient, brand)
     if not line_id:
         return None
-    try:
-        from community.consent import consent_allows, topic_of
-    except ImportError:  # before per-topic consent: the one e-mail switch stands for it
-        if not recipient.email_notifications:
-            return None
-    else:
-        if not consent_allows(recipient, topic or topic_of(notification.kind), "line"):
-            return None
+    from community.consent import LINE, consent_allows, topic_of
+
+    if not consent_allows(recipient, topic or topic_of(notification.kind), LINE):
+        return None
     if brand is None or not channel_for(brand).connected:
         link = LineLink.objects.filter(user=recipient).select_related("brand").first()
         brand = link.brand if link else None

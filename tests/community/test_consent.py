@@ -88,3 +88,13 @@ def test_loop_closing_reads_and_keeps_the_feedback_opt_out(customer):
     assert not FeedbackEmailOptOut.objects.exists()
     consent_set(user=customer, topic=Topic.LOOP_CLOSING, allowed=False, source="settings")
     assert FeedbackEmailOptOut.objects.filter(user=customer).exists()
+
+
+def test_an_unknown_topic_or_channel_is_refused(customer):
+    with pytest.raises(ValidationError) as refused:
+        consent_set(user=customer, topic="weather", allowed=False, source="api")
+    assert "topic" in refused.value.message_dict
+    with pytest.raises(ValidationError) as refused:
+        consent_set(user=customer, topic=Topic.ANSWERS, channel="sms", allowed=False, source="api")
+    assert "channel" in refused.value.message_dict
+    assert not NotificationConsent.objects.exists()

@@ -156,3 +156,17 @@ def test_the_preferences_page_in_japanese(customer, client):
     response = client.get(reverse("community:notification_settings"), HTTP_ACCEPT_LANGUAGE="ja")
     assert response.status_code == 200
     assert 'lang="ja"' in response.text
+
+
+def test_a_link_for_another_channel_or_a_closed_account_is_refused(customer, client):
+    from community.consent import UNSUBSCRIBE_SALT
+
+    other_channel = signing.dumps([customer.pk, "answers", "sms"], salt=UNSUBSCRIBE_SALT)
+    genuine = unsubscribe_token(customer, Topic.ANSWERS)
+    response = client.post(reverse("community:unsubscribe", args=[other_channel]))
+    assert response.status_code == 400
+    customer.is_active = False
+    customer.save(update_fields=["is_active"])
+    response = client.post(reverse("community:unsubscribe", args=[genuine]))
+    assert response.status_code == 400
+    assert not NotificationConsent.objects.exists()

@@ -103,6 +103,28 @@ def test_only_the_brands_reps_read_the_private_requests(official, channel, clien
     assert client.get(f"/b/{official.slug}/line/requests/").status_code == 403
 
 
+def test_only_the_brands_reps_answer_a_private_request(official, channel, customer):
+    from django.core.exceptions import PermissionDenied
+
+    from line.models import LinePush, LineRequest
+    from line.services import line_case_reply
+
+    event = LineEvent.objects.create(
+        brand=official,
+        request=LineRequest.objects.create(brand=official, body="{}"),
+        webhook_event_id="e1",
+        type="message",
+        line_user_id=USER_ID,
+        payload={},
+    )
+    asked = LineCaseRequest.objects.create(
+        brand=official, requester=customer, event=event, text="Where is my order?"
+    )
+    with pytest.raises(PermissionDenied):
+        line_case_reply(actor=customer, request=asked, body="Pretending to be the brand.")
+    assert not LinePush.objects.exists()
+
+
 def test_linking_line_from_the_chat(
     official, channel, solved, send_webhook, line_api, client, customer
 ):
