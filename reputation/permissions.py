@@ -40,14 +40,6 @@ def can_skip_new_member_limits(user: Any, brand: Any) -> bool:
     return level_in(user, brand) >= LIFTS_NEW_MEMBER_LIMITS
 
 
-def flag_weight(user: Any, brand: Any) -> int:
-    """How many people's flags this person's flag counts as, toward hiding a post of `brand`
-    pending review (SODAN_FLAGS_TO_HIDE)."""
-    if level_in(user, brand) >= WEIGHS_FLAGS:
-        return max(1, int(settings.SODAN_REPUTATION_FLAG_WEIGHT))
-    return 1
-
-
 def flags_weight(flagger_ids: list[int], brand: Any) -> int:
     """The weight of these people's flags together: each counts once, a member at the
     flag-weighing level in `brand` counts as SODAN_REPUTATION_FLAG_WEIGHT. One query."""

@@ -23,7 +23,8 @@ def month_start(now: datetime | None = None) -> datetime:
 
 def top_contributors(*, brand: Any, period: str = "all", limit: int = TOP) -> list[Any]:
     """Members by points earned in `brand`, most first (ties: who got there first, then
-    name), each with `.points`, `.level` (all time) and `.brand_badges`. Three queries."""
+    name), each with `.points`, `.level` (all time) and `.brand_badges`. Three queries
+    (four for the month, whose points are not the all-time standing's)."""
     if period == "month":
         earned = (
             ReputationEvent.objects.for_brand(brand)
@@ -34,21 +35,22 @@ def top_contributors(*, brand: Any, period: str = "all", limit: int = TOP) -> li
             .order_by("-total", "member_id")[:limit]
         )
         ranking = [(row["member_id"], row["total"]) for row in earned]
+        levels = dict(
+            BrandReputation.objects.for_brand(brand)
+            .filter(member_id__in=[member_id for member_id, _points in ranking])
+            .values_list("member_id", "level")
+        )
     else:
-        rows = (
+        rows = list(
             BrandReputation.objects.for_brand(brand)
             .filter(points__gt=0)
             .order_by("-points", "member_id")
-            .values_list("member_id", "points")[:limit]
+            .values_list("member_id", "points", "level")[:limit]
         )
-        ranking = list(rows)
+        ranking = [(member_id, points) for member_id, points, _level in rows]
+        levels = {member_id: level for member_id, _points, level in rows}
     ids = [member_id for member_id, _points in ranking]
     members = {member.pk: member for member in User.objects.filter(pk__in=ids)}
-    levels = dict(
-        BrandReputation.objects.for_brand(brand)
-        .filter(member_id__in=ids)
-        .values_list("member_id", "level")
-    )
     badges: dict[int, list[Badge]] = {}
     for badge in Badge.objects.filter(brand=brand, member_id__in=ids).order_by("awarded_at"):
         badges.setdefault(badge.member_id, []).append(badge)
