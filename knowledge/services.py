@@ -124,8 +124,9 @@ def article_from_thread(*, actor: Any, thread: Thread, publish: bool = False) ->
 
 def articles_mark_outdated(*, product: Product, version: ProductVersion) -> list[int]:
     """A release of `product` came out: articles about an older release of it "may be
-    outdated for <release>". Returns the threads whose pages show it. Called inside
-    brands.services.version_publish's transaction."""
+    outdated for <release>". Returns the threads whose pages show it, for the caller to
+    drop with the release's other pages. Called inside brands.services.version_publish's
+    transaction."""
     older = (
         ThreadArticle.objects.filter(version__product=product, outdated_for__isnull=True)
         .exclude(version=version)
@@ -135,6 +136,4 @@ def articles_mark_outdated(*, product: Product, version: ProductVersion) -> list
     )
     thread_ids = list(older.values_list("thread_id", flat=True))
     ThreadArticle.objects.filter(thread_id__in=thread_ids).update(outdated_for=version)
-    for thread_id in thread_ids:
-        page_cache.thread_changed(thread_id)
     return thread_ids

@@ -128,6 +128,19 @@ def test_the_next_release_marks_the_article_may_be_outdated(solved, editor, rep,
     assert link.outdated_for == new
 
 
+def test_the_next_release_drops_the_cached_page_of_the_articles_thread(
+    solved, editor, rep, product
+):
+    """The thread page shows the article's "may be outdated" mark."""
+    from community import page_cache
+
+    services.article_from_thread(actor=editor, thread=solved, publish=True)
+    key = page_cache._thread_version_key(solved.pk)
+    before = page_cache.lookup(key)[0]
+    brand_services.version_publish(actor=rep, product=product, name="2.2")
+    assert page_cache.lookup(key)[0] != before
+
+
 def test_thread_and_article_link_to_each_other(client, solved, editor):
     link = services.article_from_thread(actor=editor, thread=solved, publish=True)
     article_page = client.get(link.article.url)
