@@ -101,15 +101,13 @@ def _outbox_apply(*, limit: int, locking: bool) -> tuple[int, int]:
         # those threads. Taking rows first let two workers split one thread's rows between
         # them while the rows were being locked, and both indexed it.
         candidates = sorted(set(due.order_by("id").values_list("thread_id", flat=True)[:limit]))
-        held = []
-        with connection.cursor() as cursor:
-            for thread_id in candidates:
-                cursor.execute(
-                    "SELECT pg_try_advisory_xact_lock(%s, %s)",
-                    [THREAD_LOCK_SPACE, thread_id % 2**31],
-                )
-                if cursor.fetchone()[0]:
-                    held.append(thread_id)
+        with connection.cursor() as cursor:  # one round trip for every thread's try
+            cursor.execute(
+                "SELECT t.id FROM unnest(%s::bigint[]) WITH ORDINALITY AS t(id, n) "
+                "WHERE pg_try_advisory_xact_lock(%s, (t.id %% 2147483648)::int) ORDER BY t.n",
+                [candidates, THREAD_LOCK_SPACE],
+            )
+            held = [row[0] for row in cursor.fetchall()]
         if not held:
             return 0, 0
         # Rows another worker finished meanwhile are no longer pending; rows written after

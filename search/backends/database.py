@@ -230,20 +230,14 @@ class DatabaseBackend:
         window: int | None,
         count: bool = True,
     ) -> SearchResults:
-        """One page of matches by final score, and how many there are. `mode`: every
-        term ("all"), any term ("any"), or every word as a substring ("ngram").
+        """One page of matches by final score, and how many there are. `mode`: a share of
+        the words ("share": `groups`, the words' alternatives, of which required_words
+        must match), any term ("any"), or every word as a substring ("ngram").
         `window`: how many candidates PostgreSQL ranks; None ranks every match (and does
-        not count them). `groups` ("share"): the words' alternatives, of which a share
-        must match (required_words)."""
+        not count them)."""
         if mode != "ngram" and not groups:
             groups = tuple((w,) for w in words)
-        if mode == "all":
-            groups, mode = groups, "share"
-            need = len(groups)
-        elif mode == "any":
-            need = 1
-        else:
-            need = required_words(len(groups))
+        need = 1 if mode == "any" else required_words(len(groups))
         if self.vendor == "sqlite":
             return self._sqlite_ranked(
                 words,

@@ -95,3 +95,21 @@ def test_settings_page_lists_adds_and_refuses_others(client, login, admin, brand
     assert login(customer).post(f"{url}{synonym.pk}/remove/").status_code == 403
     login(admin).post(f"{url}{synonym.pk}/remove/")
     assert not BrandSynonym.objects.exists()
+
+
+def test_a_brand_keeps_at_most_max_sets(admin, brand, monkeypatch):
+    monkeypatch.setattr(brand_synonyms, "MAX_SETS", 1)
+    brand_synonyms.brand_synonym_add(actor=admin, brand=brand, words="X5, エックスファイブ")
+    with pytest.raises(ValidationError, match="At most 1 sets"):
+        brand_synonyms.brand_synonym_add(actor=admin, brand=brand, words="Z5, ゼットファイブ")
+    assert BrandSynonym.objects.count() == 1
+
+
+def test_an_admin_cannot_remove_another_brands_synonym_through_their_own(
+    client, login, admin, brand
+):
+    elsewhere = BrandFactory()
+    theirs = BrandSynonym.objects.create(brand=elsewhere, words="a, b")
+    response = login(admin).post(f"/b/{brand.slug}/settings/synonyms/{theirs.pk}/remove/")
+    assert response.status_code == 404
+    assert BrandSynonym.objects.filter(pk=theirs.pk).exists()
