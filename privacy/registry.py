@@ -60,8 +60,6 @@ USER_FIELDS: dict[str, Handling] = {
     "brands.Invitation.accepted_by": _keep(_RECORD),
     "brands.ThreadOwnership.owner": _keep("the thread's official owner, shown on the thread"),
     "brands.OwnershipEvent.actor": _keep(_RECORD),
-    # sso
-    "sso.SignOnLink.user": Handling(DELETE),
     "brands.OwnershipEvent.owner": _keep(_RECORD),
     "brands.OwnershipEvent.previous_owner": _keep(_RECORD),
     "brands.Endorsement.rep": _keep(_RECORD),
@@ -141,6 +139,8 @@ USER_FIELDS: dict[str, Handling] = {
     "cases.Case.resolved_by": _keep(_RECORD),
     "cases.Case.summary_by": _keep(_RECORD),
     "cases.CaseMessage.author": _keep("a rep's message in another customer's case"),
+    # sso
+    "sso.SignOnLink.user": Handling(DELETE),
     # mail in: the person's own mails as they came (their address, their words)
     "mailin.InboundMessage.user": Handling(DELETE),
     # line
