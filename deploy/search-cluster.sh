@@ -114,7 +114,10 @@ start_node() {
 stop_node() {
     local n=$1 pid_path pid
     pid_path="$(pid_file "$n")"
-    [ -f "$pid_path" ] || return 0
+    if [ ! -f "$pid_path" ]; then
+        refuses "$n"
+        return
+    fi
     pid="$(cat "$pid_path")"
     if kill -0 "$pid" 2>/dev/null; then
         kill "$pid"
@@ -125,6 +128,16 @@ stop_node() {
         kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
     fi
     rm -f "$pid_path"
+    refuses "$n"
+}
+
+refuses() {
+    # A stopped node's port must refuse: a node still answering there belongs to another
+    # cluster (another checkout's), and a test that stops this one would test nothing.
+    if [ -n "$(health "$1")" ]; then
+        echo "Port $(http_port "$1") still answers after node$1 stopped: another search cluster runs there." >&2
+        return 1
+    fi
 }
 
 health() {

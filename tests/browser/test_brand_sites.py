@@ -260,14 +260,17 @@ def test_a_brand_admin_previews_and_publishes_a_theme(browser, live_server, them
     assert "2.14:1" in error and "Try the darker" in error
     assert _axe_violations(page) == []  # the refused form, errors beside the fields
     page.get_by_label("Accent colour").fill("#1d4ed8")
-    page.get_by_role("button", name="Save draft").click()
-    page.get_by_role("link", name="Preview the draft").click()
-    assert page.locator(".preview-notice").is_visible()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save draft").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Preview the draft").click()
+    page.locator(".preview-notice").wait_for()  # visible, once the page has loaded
     assert (
         page.locator(".brand-header").evaluate("el => getComputedStyle(el).backgroundColor")
         == "rgb(29, 78, 216)"
     )
-    page.get_by_role("button", name="Publish this look").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Publish this look").click()
     page.goto(f"/b/{themed_brand.slug}/")
     assert (
         page.locator(".brand-header").evaluate("el => getComputedStyle(el).backgroundColor")
