@@ -93,7 +93,7 @@ def brand_look(brand: Brand, *, draft: bool = False) -> BrandLook:
         values = _look_values(BrandTheme.objects.filter(brand=brand).first(), brand, draft=True)
     else:
         key = look_cache_key(brand.pk)
-        values = cache.get(key)
+        values = _cached_look_and_host(brand, key)
         if values is None:
             theme = BrandTheme.objects.filter(brand=brand).first()
             values = _look_values(theme, brand, draft=False)
@@ -156,15 +156,33 @@ def primary_host_cache_key(brand_id: int) -> str:
 
 
 PRIMARY_HOSTNAME = "themes.primary_hostname"
+# Kept on the brand when the cache had no primary host for it: load it from the database.
+_NOT_CACHED = object()
+
+
+def _cached_look_and_host(brand: Brand, look_key: str) -> dict[str, Any] | None:
+    """The brand's cached look, and in the same cache round trip its primary host (kept on
+    the brand for the request): a thread page asks both, the look for the header and the
+    host for its canonical address and structured data."""
+    if memo.known(brand, PRIMARY_HOSTNAME):
+        return cache.get(look_key)
+    host_key = primary_host_cache_key(brand.pk)
+    found = cache.get_many([look_key, host_key])
+    memo.remember(brand, PRIMARY_HOSTNAME, found.get(host_key, _NOT_CACHED))
+    return found.get(look_key)
 
 
 def primary_hostname(brand: Brand) -> str:
     """The brand's first verified domain, or "" when it is only served on the main site.
-    Kept on the brand object for the request: a page asks it for its canonical address and
-    for its structured data, one cache round trip."""
-
-    def load() -> str:
-        return (
+    Kept on the brand object for the request, and read with the brand's look when the page
+    shows it: a page asks it for its canonical address and for its structured data, and a
+    page with the look pays no cache round trip of its own for it."""
+    key = primary_host_cache_key(brand.pk)
+    hostname = memo.peek(brand, PRIMARY_HOSTNAME, None)
+    if hostname is None:
+        hostname = cache.get(key, _NOT_CACHED)
+    if hostname is _NOT_CACHED:
+        hostname = (
             BrandDomain.objects.served()
             .filter(brand=brand)
             .order_by("verified_at", "hostname")
@@ -172,11 +190,9 @@ def primary_hostname(brand: Brand) -> str:
             .first()
             or ""
         )
-
-    def cached() -> str:
-        return cache.get_or_set(primary_host_cache_key(brand.pk), load, HOST_CACHE_SECONDS)
-
-    return memo.recall(brand, PRIMARY_HOSTNAME, cached)
+        cache.set(key, hostname, HOST_CACHE_SECONDS)
+    memo.remember(brand, PRIMARY_HOSTNAME, hostname)
+    return hostname
 
 
 # --- Pages --------------------------------------------------------------------------------

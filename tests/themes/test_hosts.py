@@ -156,6 +156,48 @@ def test_thread_pages_name_the_brand_domain_as_canonical(client, brand, served, 
     assert f'<link rel="canonical" href="http://{HOST}{thread.get_absolute_url()}">' in html
 
 
+def _cache_reads(monkeypatch):
+    """The keys of each call that reads Sodan's cache (a real Redis here), one list per call."""
+    from django.core.cache import caches
+
+    backend, calls = caches["default"], []
+    for name in ("get", "get_many", "get_or_set"):
+        original = getattr(backend, name)
+
+        def counted(keys, *args, _original=original, **kwargs):
+            calls.append([keys] if isinstance(keys, str) else list(keys))
+            return _original(keys, *args, **kwargs)
+
+        monkeypatch.setattr(backend, name, counted)
+    return calls
+
+
+def test_a_thread_page_reads_the_brand_host_with_its_look_in_one_round_trip(
+    client, cache_on_redis, monkeypatch, brand, served, thread
+):
+    from themes.selectors import look_cache_key, primary_host_cache_key
+
+    client.get(thread.get_absolute_url())  # the look and the host are cached now
+    page_cache.thread_changed(thread.pk)
+    reads = _cache_reads(monkeypatch)
+    response = client.get(thread.get_absolute_url())
+    assert response["X-Sodan-Cache"] == "miss"
+    host_reads = [keys for keys in reads if primary_host_cache_key(brand.pk) in keys]
+    assert host_reads == [[look_cache_key(brand.pk), primary_host_cache_key(brand.pk)]]
+    html = response.content.decode()
+    assert f'<link rel="canonical" href="http://{HOST}{thread.get_absolute_url()}">' in html
+
+
+def test_a_domain_no_longer_served_leaves_the_canonical_address_at_once(
+    client, cache_on_redis, brand, brand_admin, served, thread
+):
+    client.get(thread.get_absolute_url())
+    services.domain_remove(actor=brand_admin, domain=served)
+    html = client.get(thread.get_absolute_url()).content.decode()
+    assert f'<link rel="canonical" href="http://testserver{thread.get_absolute_url()}">' in html
+    assert HOST not in html
+
+
 # --- Adding and verifying domains -------------------------------------------------------------
 
 
