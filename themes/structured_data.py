@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from html import unescape
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 
+from community.models import profile_url_maker
 from qa.models import Answer, Thread
 
 MAX_TEXT = 5000
@@ -32,18 +34,18 @@ def _plain(html: str) -> str:
     return " ".join(unescape(_TAG.sub(" ", html or "")).split())[:MAX_TEXT]
 
 
-def _person(user: Any, origin: str) -> dict[str, str]:
-    return {"@type": "Person", "name": user.public_name, "url": origin + user.get_absolute_url()}
+def _person(user: Any, profile_url: Callable[[str], str]) -> dict[str, str]:
+    return {"@type": "Person", "name": user.public_name, "url": profile_url(user.username)}
 
 
-def _answer(answer: Answer, thread_url: str, origin: str) -> dict[str, Any]:
+def _answer(answer: Answer, thread_url: str, profile_url: Callable[[str], str]) -> dict[str, Any]:
     return {
         "@type": "Answer",
         "text": _plain(answer.body_html),
         "dateCreated": answer.created_at,
         "upvoteCount": answer.helpful_count,
         "url": f"{thread_url}#answer-{answer.pk}",
-        "author": _person(answer.author, origin),
+        "author": _person(answer.author, profile_url),
     }
 
 
@@ -53,6 +55,12 @@ def qa_page(*, thread: Thread, answers: list[Answer], origin: str) -> dict[str, 
         return None
     published = [answer for answer in answers if answer.visibility == "published"]
     thread_url = origin + thread.get_absolute_url()
+    # Every person's address from one reverse (plain dicts, one json.dumps for the page).
+    relative_profile_url = profile_url_maker()
+
+    def profile_url(username: str) -> str:
+        return origin + relative_profile_url(username)
+
     question: dict[str, Any] = {
         "@type": "Question",
         "name": thread.title,
@@ -60,12 +68,12 @@ def qa_page(*, thread: Thread, answers: list[Answer], origin: str) -> dict[str, 
         "answerCount": len(published),
         "upvoteCount": thread.me_too_count,
         "dateCreated": thread.created_at,
-        "author": _person(thread.author, origin),
+        "author": _person(thread.author, profile_url),
     }
     accepted = [answer for answer in published if answer.is_accepted]
     if accepted:
-        question["acceptedAnswer"] = _answer(accepted[0], thread_url, origin)
-    suggested = [_answer(a, thread_url, origin) for a in published if not a.is_accepted]
+        question["acceptedAnswer"] = _answer(accepted[0], thread_url, profile_url)
+    suggested = [_answer(a, thread_url, profile_url) for a in published if not a.is_accepted]
     if suggested:
         question["suggestedAnswer"] = suggested
     return {"@context": "https://schema.org", "@type": "QAPage", "mainEntity": question}

@@ -98,3 +98,14 @@ def test_login_is_rate_limited_in_a_real_cache(client, customer, settings):
         response = client.post(reverse("account_login"), {"login": "hana", "password": "wrong"})
     assert response.status_code in (200, 429)
     assert b"Too many" in response.content or response.status_code == 429
+
+
+@pytest.mark.parametrize(
+    "username", ["aya", "aya.k+mobile@home", "星野-ひかり_2", "~erased-41", "%20", "a;b"]
+)
+def test_a_pages_profile_addresses_are_the_ones_each_person_links_to(username):
+    """The thread page's answers and structured data make profile addresses from one
+    reverse; each is the address the person's own link gives, quoting included."""
+    from community.models import profile_url_maker
+
+    assert profile_url_maker()(username) == User(username=username).get_absolute_url()
