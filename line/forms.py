@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from brands.models import Product
+from qa.forms import SubmissionTokenMixin
 
 
 class ChannelForm(forms.Form):
@@ -49,7 +50,10 @@ class QuestionForm(forms.Form):
         self.fields["product"].queryset = Product.objects.for_brand(brand)
 
 
-class CaseReplyForm(forms.Form):
+class CaseReplyForm(SubmissionTokenMixin, forms.Form):
+    """A rep's answer to a private request; its token makes a second send of the same form
+    (a double click, a retry) push once."""
+
     body = forms.CharField(
         label=_("Answer in LINE"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import secrets
 from typing import Any
 
 from django.conf import settings
@@ -362,22 +363,29 @@ def case_request_notify(request_id: int) -> int:
 
 
 @transaction.atomic
-def line_case_reply(*, actor: Any, request: LineCaseRequest, body: str) -> LinePush:
-    """A rep's private answer, pushed to the person's LINE."""
+def line_case_reply(
+    *, actor: Any, request: LineCaseRequest, body: str, submission_token: str = ""
+) -> LinePush:
+    """A rep's private answer, pushed to the person's LINE. The same form sent twice (its
+    submission token) pushes once: the second send returns the first push."""
     from .permissions import check_can_answer_line_requests
 
     check_can_answer_line_requests(actor, request.brand)
     body = body.strip()
     if not body:
         raise ValidationError({"body": [_("Write the answer.")]})
-    push = LinePush.objects.create(
-        brand=request.brand,
-        user=request.requester,
-        line_user_id=request.event.line_user_id,
-        dedupe_key=f"line_case_reply:{request.pk}:{timezone.now().timestamp()}",
-        text=f"{request.brand.name}: {body}"[:5000],
+    once = submission_token or secrets.token_urlsafe(16)
+    push, created = LinePush.objects.get_or_create(
+        dedupe_key=f"line_case_reply:{request.pk}:{once}",
+        defaults={
+            "brand": request.brand,
+            "user": request.requester,
+            "line_user_id": request.event.line_user_id,
+            "text": f"{request.brand.name}: {body}"[:5000],
+        },
     )
-    message_send("line.tasks.push", push.pk)
+    if created:
+        message_send("line.tasks.push", push.pk)
     return push
 
 

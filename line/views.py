@@ -137,11 +137,26 @@ def channel_settings(request: HttpRequest, brand_slug: str) -> HttpResponse:
 @login_required
 def requests_page(request: HttpRequest, brand_slug: str) -> HttpResponse:
     brand = permissions.access_line_requests(request.user, brand_slug)
+    return _requests_page(request, brand)
+
+
+def _requests_page(
+    request: HttpRequest, brand, *, refused: LineCaseRequest | None = None, form=None
+) -> HttpResponse:
+    """The brand's private requests; a refused answer comes back filled in beside its own
+    request, with the reason beside the field."""
     asked = LineCaseRequest.objects.filter(brand=brand).select_related("requester")[:50]
     return render(
         request,
         "line/requests.html",
-        {"brand": brand, "requests": list(asked), "form": CaseReplyForm()},
+        {
+            "brand": brand,
+            "requests": list(asked),
+            "form": CaseReplyForm(),
+            "refused_pk": refused.pk if refused is not None else None,
+            "refused_form": form,
+        },
+        status=400 if refused is not None else 200,
     )
 
 
@@ -154,12 +169,14 @@ def request_reply(request: HttpRequest, brand_slug: str, pk: int) -> HttpRespons
     if form.is_valid():
         try:
             services.line_case_reply(
-                actor=request.user, request=asked, body=form.cleaned_data["body"]
+                actor=request.user,
+                request=asked,
+                body=form.cleaned_data["body"],
+                submission_token=form.cleaned_data["submission_token"],
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            form.add_error(None, error)  # beside the field it names
         else:
             messages.success(request, _("Sent to their LINE."))
-    else:
-        messages.error(request, _("Write the answer."))
-    return redirect("line:requests", brand_slug=brand.slug)
+            return redirect("line:requests", brand_slug=brand.slug)
+    return _requests_page(request, brand, refused=asked, form=form)

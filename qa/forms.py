@@ -26,7 +26,7 @@ def new_submission_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-class _SubmissionTokenMixin:
+class SubmissionTokenMixin:
     """A form that creates a post carries a token made when it was shown, so a submission
     sent twice (a retry after a timeout) is saved once (qa.services: PostSubmission)."""
 
@@ -75,7 +75,7 @@ class _VersionField(forms.ModelChoiceField):
         return f"{obj.product.name} {obj.name}"
 
 
-class AskForm(AttachmentsMixin, _SubmissionTokenMixin, forms.Form):
+class AskForm(AttachmentsMixin, SubmissionTokenMixin, forms.Form):
     type = forms.ChoiceField(
         label=_("What kind of post is this?"),
         choices=Thread.Type.choices,
@@ -173,7 +173,7 @@ class ThreadEditForm(_BaseRevisionMixin, _EditReasonMixin, forms.Form):
     body = _body_field(_("Details"))
 
 
-class AnswerForm(AttachmentsMixin, _SubmissionTokenMixin, forms.Form):
+class AnswerForm(AttachmentsMixin, SubmissionTokenMixin, forms.Form):
     body = _body_field(_("Your answer"))
 
 

@@ -2,6 +2,8 @@
 confirms it signed in; a private request reaches the team and their answer goes back to
 LINE; a LINE account is linked by the chat's signed link."""
 
+import re
+
 import pytest
 from django.core import signing
 
@@ -156,3 +158,38 @@ def test_flow_urls_name_the_event_not_the_line_user(official, channel, solved, s
     send_webhook(official, text_event("Z5 battery"))
     event = LineEvent.objects.get()
     assert USER_ID not in flow_url("ask", event)
+
+
+def test_the_same_answer_sent_twice_pushes_once_and_an_empty_one_comes_back_filled_in(
+    official, channel, client, customer, rep, line_api, committed
+):
+    from line.models import LinePush, LineRequest
+
+    event = LineEvent.objects.create(
+        brand=official,
+        request=LineRequest.objects.create(brand=official, body="{}"),
+        webhook_event_id="e-twice",
+        type="message",
+        line_user_id=USER_ID,
+        payload={},
+    )
+    asked = LineCaseRequest.objects.create(
+        brand=official, requester=customer, event=event, text="Where is my order?"
+    )
+    client.force_login(rep)
+    url = f"/b/{official.slug}/line/requests/{asked.pk}/reply/"
+    page = client.get(f"/b/{official.slug}/line/requests/").content.decode()
+    token = re.search(r'name="submission_token" value="([^"]+)"', page).group(1)
+    sent = {"body": "It ships today.", "submission_token": token}
+    with committed():
+        assert client.post(url, sent).status_code == 302
+        assert client.post(url, sent).status_code == 302  # a double click, a retry
+    assert LinePush.objects.count() == 1
+    assert len(line_api.pushes) == 1
+
+    too_long = "Sorry for the wait. " * 201  # over the form's 4,000 characters
+    refused = client.post(url, {"body": too_long, "submission_token": token})
+    assert refused.status_code == 400
+    assert refused.context["refused_form"].errors["body"]
+    assert too_long.strip() in refused.content.decode()  # the rep's text is kept
+    assert LinePush.objects.count() == 1
