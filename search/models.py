@@ -102,3 +102,25 @@ class BrandSynonym(models.Model):
     @property
     def word_list(self) -> list[str]:
         return [w.strip() for w in self.words.split(",") if w.strip()]
+
+
+class ThreadEmbedding(models.Model):
+    """A thread's meaning as a vector (search.semantic): title, question and first answers
+    embedded by the local model, written by the indexing outbox and `reindex` beside the
+    index rows, removed with them. float32 bytes, so both databases hold it as it is."""
+
+    thread = models.OneToOneField(
+        "qa.Thread", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    brand_id = models.BigIntegerField(db_index=True)
+    model = models.CharField(
+        max_length=100, help_text=_("The model that made the vector; others' are ignored.")
+    )
+    vector = models.BinaryField(help_text=_("Unit-length float32 values, little-endian."))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("thread embedding")
+
+    def __str__(self) -> str:
+        return f"Embedding of thread {self.thread_id}"

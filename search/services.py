@@ -27,6 +27,7 @@ from django.utils import timezone
 from outbox.publish import publish
 from qa.models import Answer, Thread, Visibility
 
+from . import semantic
 from .analysis import analyze_query, plain_words, query_groups, query_text
 from .backends import SearchQuery, get_backend
 from .backends.base import ANSWERS, BODY, TITLE, SearchBackendError, SearchHit
@@ -137,6 +138,7 @@ def _outbox_apply(*, limit: int, locking: bool) -> tuple[int, int]:
             row.next_attempt_at = now + _backoff(row.attempts)
         IndexOutbox.objects.bulk_update(rows, ["attempts", "last_error", "next_attempt_at"])
         return 0, len(thread_ids)
+    semantic.embeddings_write(docs, removed)  # beside the index rows (search.semantic)
     IndexOutbox.objects.filter(pk__in=[r.pk for r in rows]).update(done_at=timezone.now())
     # Older rows for the same threads are satisfied by this refresh too (those another
     # worker holds are left to it).
@@ -325,8 +327,16 @@ def threads_search(
         expand(query_groups(text), extra=brand_synonym_map(brand_id) if brand_id else None)
     )
 
+    # The semantic stage (search.semantic), when on: the best lexical results re-ordered
+    # by meaning, and the nearest threads added when words found fewer than a page.
+    vector = semantic.query_vector(text)
+
     def fetch(number: int):
-        return backend.search(
+        offset, limit = (number - 1) * per_page, per_page
+        meaning = vector is not None and offset < semantic.RERANK_TOP
+        if meaning:  # the page is cut from the re-ordered best RERANK_TOP (or more)
+            offset, limit = 0, max(semantic.RERANK_TOP, number * per_page)
+        results = backend.search(
             SearchQuery(
                 terms=terms,
                 groups=groups,
@@ -337,11 +347,27 @@ def threads_search(
                 status=status,
                 has_official=has_official,
                 has_verified=has_verified,
-                offset=(number - 1) * per_page,
-                limit=per_page,
+                offset=offset,
+                limit=limit,
                 max_results=MAX_RESULTS,
             )
         )
+        if meaning:
+            hits = semantic.rerank(results.hits, vector)
+            if results.total < per_page and not (has_official or has_verified):
+                added = semantic.nearest(
+                    vector,
+                    limit=per_page - len(hits),
+                    brand_id=brand_id,
+                    product_id=product_id,
+                    type=type,
+                    status=status,
+                    exclude=[hit.thread_id for hit in hits],
+                )
+                hits += added
+                results.total += len(added)
+            results.hits = hits[(number - 1) * per_page : number * per_page]
+        return results
 
     number = min(max(1, page), MAX_RESULTS // per_page or 1)
     try:
@@ -410,19 +436,37 @@ def threads_similar(
     """Listed threads of the brand most like `text` (a title being typed, or a thread)."""
     text = query_text(text)
     terms = tuple(analyze_query(text[: MAX_QUERY_CHARS * 2], max_terms=16))
-    if not terms:
+    # The semantic stage as in threads_search: a thread is compared by its stored vector.
+    vector = None
+    if semantic.enabled():
+        vector = semantic.stored_vector(exclude.pk) if exclude else None
+        if vector is None:
+            vector = semantic.query_vector(text[: MAX_QUERY_CHARS * 2])
+    if not terms and vector is None:
         return []
     try:
-        hits = get_backend().similar(
-            terms=terms,
-            brand_id=brand_id,
-            exclude_id=exclude.pk if exclude else None,
-            limit=limit,
-            text=text[: MAX_QUERY_CHARS * 2],
+        hits = (
+            get_backend().similar(
+                terms=terms,
+                brand_id=brand_id,
+                exclude_id=exclude.pk if exclude else None,
+                limit=limit if vector is None else max(limit, semantic.RERANK_TOP),
+                text=text[: MAX_QUERY_CHARS * 2],
+            )
+            if terms
+            else []
         )
     except SearchBackendError:  # suggestions are a help, not a condition for asking
         logger.warning("Similar threads are unavailable", exc_info=True)
         return []
+    if vector is not None:
+        hits = semantic.rerank(hits, vector)[:limit]
+        hits += semantic.nearest(
+            vector,
+            limit=limit - len(hits),
+            brand_id=brand_id,
+            exclude=[hit.thread_id for hit in hits] + ([exclude.pk] if exclude else []),
+        )
     by_id = Thread.objects.listed().in_bulk([h.thread_id for h in hits])
     return [by_id[h.thread_id] for h in hits if h.thread_id in by_id]
 
@@ -456,6 +500,7 @@ def reindex(*, batch_size: int = 500, resume: bool = True, progress=None) -> int
         gone = [t.pk for t in threads if t.pk not in indexed]
         if gone:
             backend.remove(gone)
+        semantic.embeddings_write(docs, gone)
         checkpoint.last_thread_id = threads[-1].pk
         checkpoint.save(update_fields=["last_thread_id"])
         done += len(threads)

@@ -31,6 +31,13 @@ def _view_counts_in_memory(settings):
 
 
 @pytest.fixture(autouse=True)
+def _words_alone_in_search(settings):
+    """The semantic stage (search/semantic.py) embeds every indexed thread on the CPU; the
+    suite tests search by its words, and tests/search/test_semantic.py switches it on."""
+    settings.SODAN_SEMANTIC_SEARCH = False
+
+
+@pytest.fixture(autouse=True)
 def _no_rate_limits(settings):
     """Factories post many times a second; rate-limit tests switch limits back on."""
     settings.SODAN_RATE_LIMITS_ENABLED = False

