@@ -119,9 +119,7 @@ def test_erasure_removes_the_vectors_of_the_persons_threads(model, brand, commit
     assert set(vectors()) == {kept.pk}
 
 
-def test_erasure_writes_again_the_vector_of_a_thread_that_named_the_person(
-    model, brand, committed
-):
+def test_erasure_writes_again_the_vector_of_a_thread_that_named_the_person(model, brand, committed):
     person = UserFactory(username="sakurawalk", display_name="Sakura Walker")
     thread = ThreadFactory(brand=brand, title="Washer leaks", body="Ask @sakurawalk, who fixed it.")
     services.outbox_process()
