@@ -121,6 +121,13 @@ def _is_code(lower: str) -> bool:
     )
 
 
+def is_code(term: str) -> bool:
+    """A model number or an error code (e-203, c13, hx5d, wpa3): letters and digits in
+    one Latin word. The most distinctive thing a customer types (search.backends.database
+    lets it match alone); versions (2.1.2) and plain words are not codes."""
+    return bool(HAS_LETTER.search(term) and HAS_DIGIT.search(term) and LATIN_RUN.fullmatch(term))
+
+
 @lru_cache(maxsize=200_000)
 def latin_forms(word: str) -> tuple[str, ...]:
     """Other forms a Latin word is indexed under, besides its term: the joined form of a

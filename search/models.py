@@ -77,6 +77,26 @@ class ReindexCheckpoint(models.Model):
         return f"Reindex of {self.backend} at thread {self.last_thread_id}"
 
 
+class TermStatistic(models.Model):
+    """How many indexed threads hold each term, for ranking by rarity on PostgreSQL
+    (search.backends.database weighs each query word by its idf; ts_rank alone does not).
+    Kept by the backend where it writes index rows, by increments under the thread's lock
+    (search.backends.database._count_terms), and recounted at the end of a
+    rebuild. The empty term counts the documents themselves: the collection's size.
+    SQLite needs none of it: FTS5 keeps its own statistics, which bm25() reads."""
+
+    term = models.TextField(primary_key=True)
+    documents = models.BigIntegerField(
+        default=0, help_text=_("Indexed threads holding the term (all of them for the empty term).")
+    )
+
+    class Meta:
+        verbose_name = _("search term statistic")
+
+    def __str__(self) -> str:
+        return f"{self.term or '(collection)'}: {self.documents}"
+
+
 class BrandSynonym(models.Model):
     """Words a brand's customers use for the same thing (product nicknames, the brand's own
     terms): one set per row, applied at query time to searches of the brand, so a change

@@ -14,14 +14,14 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 
 from django.db import connection, transaction
 
-from ..analysis import ngram_pieces
+from ..analysis import is_code, ngram_pieces
 from ..documents import ThreadDoc
-from ..models import ThreadDocument
+from ..models import TermStatistic, ThreadDocument
 from .base import ANSWERS, BODY, TITLE, SearchHit, SearchQuery, SearchResults
 
 MAX_POSITION = 16383  # PostgreSQL's limit for lexeme positions
@@ -74,14 +74,19 @@ def required_words(count: int) -> int:
 
 
 def match_expression(groups, need: int, *, quote, any_of: str, all_of: str) -> str:
-    """A full-text query: at least `need` of the groups, each any of its alternatives."""
+    """A full-text query: at least `need` of the groups, each any of its alternatives.
+    Short of all of them, a group that is a model number or an error code (E-203, C13,
+    HX5D: search.analysis.is_code) matches alone: a customer who types one means the
+    threads that hold it, whatever other words they chose."""
     parts = ["(" + f" {any_of} ".join(quote(t) for t in group) + ")" for group in groups]
     if need >= len(parts):
         return f" {all_of} ".join(parts)
     if need <= 1:
         return f" {any_of} ".join(parts)
+    codes = [part for part, group in zip(parts, groups, strict=True) if is_code(group[0])]
     return f" {any_of} ".join(
-        "(" + f" {all_of} ".join(combo) + ")" for combo in itertools.combinations(parts, need)
+        ["(" + f" {all_of} ".join(combo) + ")" for combo in itertools.combinations(parts, need)]
+        + codes
     )
 
 
@@ -106,6 +111,112 @@ def tsvector_literal(doc: ThreadDoc) -> str:
     return " ".join(f"{_ts_lexeme(t)}:{','.join(p)}" for t, p in positions.items())
 
 
+# --- term statistics (PostgreSQL) ------------------------------------------------------
+# How many documents hold each term (search.models.TermStatistic), for ranking by rarity.
+# Kept by increments where the documents are written: a batch reads the terms of the
+# documents it replaces as it deletes them, and adds (new − old) per term in one upsert.
+# Increments commute, so two search workers sharing the outbox never lose a count (a
+# recount would have to stop them); each batch first takes its threads' advisory locks
+# (the workers' own, re-entrant for a worker that holds them already), so a reindex and a
+# worker never both replace one thread from the same old document; and the upsert
+# touches its terms in sorted order, so two batches wait on each other's common terms
+# but never deadlock. A rebuild ends with an exact recount.
+COLLECTION = ""  # the empty term, never a lexeme, counts the documents themselves
+THREAD_LOCK_SPACE = 0x5EA7C4  # the advisory lock key space of search.services' workers
+
+
+def _postgres_delete_counting(cursor, thread_ids: list[int]) -> Counter[str]:
+    """Delete the documents of these threads, under their threads' locks; returns how many
+    of them held each term (COLLECTION: how many there were)."""
+    cursor.execute(
+        "SELECT pg_advisory_xact_lock(%s, (t.id %% 2147483648)::int) "
+        "FROM unnest(%s::bigint[]) WITH ORDINALITY AS t(id, n) ORDER BY t.n",
+        [THREAD_LOCK_SPACE, sorted(set(thread_ids))],
+    )
+    cursor.execute(
+        """
+WITH old AS (
+    DELETE FROM search_threaddocument WHERE thread_id = ANY(%s) RETURNING search_vector
+)
+SELECT t.term, COUNT(*) FROM old, unnest(tsvector_to_array(old.search_vector)) AS t(term)
+GROUP BY t.term
+UNION ALL SELECT %s, COUNT(*) FROM old
+""",
+        [list(thread_ids), COLLECTION],
+    )
+    return Counter(dict(cursor.fetchall()))
+
+
+def _count_terms(cursor, changes: Counter[str]) -> None:
+    """Add each term's change to its count, in one statement, terms in sorted order."""
+    changed = sorted((term, n) for term, n in changes.items() if n)
+    if not changed:
+        return
+    cursor.execute(
+        "INSERT INTO search_termstatistic AS s (term, documents) "
+        "SELECT term, n FROM unnest(%s::text[], %s::bigint[]) AS c(term, n) ORDER BY term "
+        "ON CONFLICT (term) DO UPDATE SET documents = s.documents + EXCLUDED.documents",
+        [[t for t, _ in changed], [n for _, n in changed]],
+    )
+
+
+def recount_terms(cursor) -> None:
+    """Count every term again from the index (ts_stat reads every document: seconds at
+    100,000 threads). The table is locked against the workers' increments meanwhile: a
+    worker's batch committed before the count is in it, one that commits after adds its
+    change on top."""
+    cursor.execute("LOCK TABLE search_termstatistic IN SHARE ROW EXCLUSIVE MODE")
+    cursor.execute("DELETE FROM search_termstatistic")
+    cursor.execute(
+        "INSERT INTO search_termstatistic (term, documents) SELECT word, ndoc FROM "
+        "ts_stat('SELECT search_vector FROM search_threaddocument "
+        "WHERE search_vector IS NOT NULL') "
+        "UNION ALL SELECT %s, COUNT(*) FROM search_threaddocument",
+        [COLLECTION],
+    )
+
+
+def idf(documents: int, collection: int) -> float:
+    """BM25's inverse document frequency: a word few threads hold weighs more."""
+    return math.log(1 + (collection - documents + 0.5) / (documents + 0.5))
+
+
+def group_frequencies(groups: tuple[tuple[str, ...], ...]) -> tuple[list[int], int]:
+    """How many documents hold each query word, and how many there are (one indexed
+    lookup). A word with alternatives (its reading, synonyms) counts as often as its most
+    common alternative, as Lucene's synonym query does: a synonym makes no word rarer."""
+    terms = {term for group in groups for term in group}
+    counts = dict(
+        TermStatistic.objects.filter(term__in=[COLLECTION, *terms]).values_list("term", "documents")
+    )
+    collection = max(1, counts.pop(COLLECTION, 0))
+    found = [min(collection, max(0, *(counts.get(term, 0) for term in group))) for group in groups]
+    return found, collection
+
+
+def _rarity_score(
+    groups: tuple[tuple[str, ...], ...],
+) -> tuple[str, dict, tuple[tuple[str, ...], int] | None]:
+    """The text score on PostgreSQL, BM25-like: each query word's ts_rank (its field
+    weights and repeats, saturating) times its idf from the term statistics, summed; the
+    weights go in as parameters, so the page stays one statement. ts_rank divides by the
+    number of alternatives in its query: multiplied back (at most 1, a whole title hit),
+    so a word widened by synonyms weighs what it did alone. Returns the SQL expression,
+    its parameters and the rarest word held by any document, with its count."""
+    found, collection = group_frequencies(groups)
+    parts, params = [], {}
+    for number, (group, documents) in enumerate(zip(groups, found, strict=True)):
+        params[f"word{number}"] = ts_match((group,), 1)
+        params[f"idf{number}"] = idf(documents, collection)
+        parts.append(
+            f"%(idf{number})s * LEAST(1, {len(group)} * ts_rank('{POSTGRES_WEIGHTS}', "
+            f"d.search_vector, %(word{number})s::tsquery))"
+        )
+    held = [(group, documents) for group, documents in zip(groups, found, strict=True) if documents]
+    rarest = min(held, key=lambda pair: pair[1]) if held else None
+    return "(" + " + ".join(parts) + ")", params, rarest
+
+
 class DatabaseBackend:
     """Search in the project's own database; nothing else to install or run."""
 
@@ -120,7 +231,11 @@ class DatabaseBackend:
         if not docs:
             return
         ids = [d.thread_id for d in docs]
-        ThreadDocument.objects.filter(thread_id__in=ids).delete()
+        if self.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                old = _postgres_delete_counting(cursor, ids)
+        else:
+            ThreadDocument.objects.filter(thread_id__in=ids).delete()
         ThreadDocument.objects.bulk_create(
             ThreadDocument(
                 thread_id=doc.thread_id,
@@ -160,13 +275,22 @@ class DatabaseBackend:
                     "SET search_vector = %s::tsvector, ngram_text = %s WHERE thread_id = %s",
                     [(tsvector_literal(doc), doc.ngram_text, doc.thread_id) for doc in docs],
                 )
+                new: Counter[str] = Counter({COLLECTION: len(docs)})
+                for doc in docs:
+                    new.update({*doc.title_terms, *doc.body_terms, *doc.answer_terms})
+                new.subtract(old)
+                _count_terms(cursor, new)
 
     @transaction.atomic
     def remove(self, thread_ids: list[int]) -> None:
-        ThreadDocument.objects.filter(thread_id__in=thread_ids).delete()
-        if self.vendor == "sqlite":
+        if self.vendor == "postgresql":
             with connection.cursor() as cursor:
-                self._sqlite_delete(cursor, thread_ids)
+                old = _postgres_delete_counting(cursor, thread_ids)
+                _count_terms(cursor, Counter({t: -n for t, n in old.items()}))
+            return
+        ThreadDocument.objects.filter(thread_id__in=thread_ids).delete()
+        with connection.cursor() as cursor:
+            self._sqlite_delete(cursor, thread_ids)
 
     @staticmethod
     def _sqlite_delete(cursor, thread_ids: list[int]) -> None:
@@ -189,6 +313,12 @@ class DatabaseBackend:
         return None
 
     def finish_rebuild(self, target: str) -> None:
+        if self.vendor == "postgresql":
+            # Documents of threads deleted outright went by cascade, and their terms' counts
+            # with them unnoticed: a rebuild ends with an exact count.
+            with transaction.atomic(), connection.cursor() as cursor:
+                recount_terms(cursor)
+            return
         if self.vendor == "sqlite":
             # FTS rows of threads deleted outright (their documents went by cascade).
             with connection.cursor() as cursor:
@@ -335,28 +465,41 @@ class DatabaseBackend:
         of a common word costs a tenth of a second at 100,000 threads. Only a bounded set
         of candidates is scored:
 
-        1. `title`: the threads with the terms in their title (a GIN index of the title's
+        1. `rare`: every match of the query's rarest word, when no more than `window`
+           threads hold it (known from the term statistics): a rare word finds its
+           threads however many titles hold a common one.
+        2. `title`: the threads with the terms in their title (a GIN index of the title's
            lexemes: few rows, since titles are short), those with the highest boost first.
-        2. `found`: the first matches anywhere, at most COUNT_LIMIT + 1 of them in table
+        3. `found`: the first matches anywhere, at most COUNT_LIMIT + 1 of them in table
            order, which give the count ("More than 500" past it); skipped when the title
            matches alone pass the limit.
-        3. The candidates: the title matches, then other found matches by boost, `window`
-           in all (as many as a person can page through), scored with ts_rank × boost.
+        4. The candidates: those, then other found matches by boost, `window` in all
+           besides the rare ones, scored by _rarity_score × boost.
 
         The title's weight dominates ts_rank, so the best-scored threads are among the
-        title matches whenever there are enough of them; with few title matches, every
-        match is a candidate as long as there are no more than COUNT_LIMIT.
+        title and rare matches whenever there are enough of them; with few title matches,
+        every match is a candidate as long as there are no more than COUNT_LIMIT.
         """
+        score, weights, rarest = _rarity_score(groups)
         params = {
             **params,
+            **weights,
             "match": ts_match(groups, need),
             "full": ts_match(groups, len(groups)),
             # Which fields hold any term, for the snippets (SearchHit.fields).
             "any": ts_match(groups, 1),
             "window": window,
         }
+        rare = "SELECT NULL::bigint AS thread_id WHERE false"
+        if rarest is not None and rarest[1] <= window:
+            params["rare"] = ts_match((rarest[0],), 1)
+            # Only the filter clauses (columns named here, values as parameters) are added.
+            rare = f"""SELECT d.thread_id FROM search_threaddocument d
+    WHERE d.search_vector @@ %(rare)s::tsquery AND d.search_vector @@ %(match)s::tsquery{where}
+    LIMIT %(window)s"""  # noqa: S608
         sql = f"""
-WITH title AS MATERIALIZED (
+WITH rare AS MATERIALIZED ({rare}
+), title AS MATERIALIZED (
     SELECT d.thread_id, d.boost, COUNT(*) OVER () AS matches
     FROM search_threaddocument d
     WHERE {TITLE_LEXEMES} @@ %(match)s::tsquery{where}
@@ -370,15 +513,16 @@ WITH title AS MATERIALIZED (
     LIMIT %(count_limit)s + 1
 ), candidates AS (
     SELECT thread_id FROM title
-    UNION ALL (
+    UNION
+    SELECT thread_id FROM rare
+    UNION (
         SELECT thread_id FROM found
         WHERE thread_id NOT IN (SELECT thread_id FROM title)
         ORDER BY boost DESC, thread_id DESC
         LIMIT %(window)s - (SELECT COUNT(*) FROM title)
     )
 ), page AS (
-    SELECT d.thread_id,
-        ts_rank('{POSTGRES_WEIGHTS}', d.search_vector, %(any)s::tsquery) * d.boost
+    SELECT d.thread_id, {score} * d.boost
         * (CASE WHEN d.search_vector @@ %(full)s::tsquery THEN {FULL_MATCH_BOOST} ELSE 1 END)
         AS score
     FROM candidates c JOIN search_threaddocument d ON d.thread_id = c.thread_id
@@ -389,7 +533,8 @@ SELECT p.thread_id, p.score,
     ts_filter(d.search_vector, '{{a}}') @@ %(any)s::tsquery,
     ts_filter(d.search_vector, '{{b}}') @@ %(any)s::tsquery,
     ts_filter(d.search_vector, '{{c}}') @@ %(any)s::tsquery,
-    GREATEST((SELECT COUNT(*) FROM found), (SELECT COALESCE(MAX(matches), 0) FROM title)),
+    GREATEST((SELECT COUNT(*) FROM found), (SELECT COALESCE(MAX(matches), 0) FROM title),
+        (SELECT COUNT(*) FROM rare)),
     EXISTS (SELECT 1 FROM search_threaddocument d
         WHERE d.search_vector @@ %(full)s::tsquery{where})
 FROM page p JOIN search_threaddocument d ON d.thread_id = p.thread_id
@@ -416,10 +561,10 @@ ORDER BY p.score DESC, p.thread_id DESC
         """Every match scored: for similar threads, where the query is a title or a whole
         thread (up to 16 terms, any of them), the candidates by title and boost would
         miss the threads sharing the most words; the brand bounds the work."""
-        params = {**params, "match": ts_match(groups, need)}
+        score, weights, _rarest = _rarity_score(groups)
+        params = {**params, **weights, "match": ts_match(groups, need)}
         sql = f"""
-SELECT d.thread_id,
-    ts_rank('{POSTGRES_WEIGHTS}', d.search_vector, %(match)s::tsquery) * d.boost AS score
+SELECT d.thread_id, {score} * d.boost AS score
 FROM search_threaddocument d
 WHERE d.search_vector @@ %(match)s::tsquery{where}
 ORDER BY score DESC, d.thread_id DESC

@@ -44,9 +44,12 @@ def expand(
     groups: list[tuple[str, ...]], *, extra: dict[str, tuple[str, ...]] | None = None
 ) -> list[tuple[str, ...]]:
     """Each group of a query's alternatives, widened by the synonyms of its words (the
-    built-in vocabulary and `extra`, a brand's own)."""
+    built-in vocabulary and `extra`, a brand's own). Words that the vocabulary makes one
+    are one word of the query: the pieces of a compound (洗濯機 → 洗濯, 機), or a word
+    typed with its synonym ("refund 返金"), would otherwise count twice towards the share
+    of words a thread must hold, and weigh twice in its score."""
     maps = [builtin_map(), *([extra] if extra else [])]
-    widened = []
+    widened: list[tuple[str, ...]] = []
     for group in groups:
         alternatives = dict.fromkeys(group)
         for term in group:
@@ -54,5 +57,13 @@ def expand(
                 for other in table.get(term, ()):
                     if len(alternatives) < MAX_ALTERNATIVES:
                         alternatives.setdefault(other, None)
+        same = next((n for n, earlier in enumerate(widened) if group[0] in earlier), None)
+        if same is not None and widened[same][0] in alternatives:
+            merged = dict.fromkeys(widened[same])
+            for other in alternatives:
+                if len(merged) < MAX_ALTERNATIVES:
+                    merged.setdefault(other, None)
+            widened[same] = tuple(merged)
+            continue
         widened.append(tuple(alternatives))
     return widened
