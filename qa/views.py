@@ -265,6 +265,7 @@ def _render_thread(
         if answer.visibility != "published":
             answer.removal_reason = moderation_selectors.removal_reason(answer)
             answer.held = moderation_selectors.is_held(answer)
+    rendering.answer_bylines(answers)
     return render(
         request,
         "qa/thread_detail.html",
