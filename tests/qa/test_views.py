@@ -1,5 +1,5 @@
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection
@@ -125,6 +125,26 @@ def test_thread_page_shows_accepted_answer_first_then_by_votes(client, thread, c
     assert low.pk in [a.pk for a in response.context["answers"]]
     assert b"Solved" in response.content
     assert b"Accepted answer" in response.content
+
+
+def test_an_answers_byline_links_its_author_and_gives_the_local_time(client, thread):
+    """Bylines are made for the whole page at once (qa.rendering.answer_bylines): still each
+    author's own address, quoted as reverse quotes it, and the time in the site's zone."""
+    from django.utils.formats import date_format
+    from django.utils.timezone import localtime
+
+    author = UserFactory(username="aya.k+mobile", display_name="Aya")
+    answer = AnswerFactory(thread=thread, author=author)
+    written = datetime(2026, 3, 1, 15, 30, tzinfo=UTC)
+    Answer.objects.filter(pk=answer.pk).update(created_at=written)
+    html = client.get(thread.get_absolute_url()).content.decode()
+    local = localtime(written)  # Asia/Tokyo: 00:30 on 2 March
+    assert (
+        f'<p class="byline"><a href="{author.get_absolute_url()}">Aya</a> · '
+        f'<time datetime="{local.isoformat()}" data-relative>'
+        f"{date_format(local, 'DATETIME_FORMAT')}</time></p>"
+    ) in html
+    assert local.day == 2 and "/u/aya.k+mobile/" in html
 
 
 def test_hidden_thread_is_404_for_others_but_visible_to_its_author(client, thread, customer):
