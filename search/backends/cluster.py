@@ -25,9 +25,10 @@ from typing import Any
 
 from django.conf import settings
 
-from ..analysis import ngram_pieces
+from ..analysis import is_code, ngram_pieces
 from ..documents import MAX_ANSWER_TERMS, MAX_BODY_TERMS, ThreadDoc
-from .base import SearchBackendError, SearchHit, SearchQuery, SearchResults
+from .base import ANSWERS, BODY, TITLE, SearchBackendError, SearchHit, SearchQuery, SearchResults
+from .database import FULL_MATCH_BOOST, required_words
 
 logger = logging.getLogger(__name__)
 
@@ -168,9 +169,10 @@ def _filters(query: SearchQuery) -> list[dict]:
     return filters
 
 
-def _scored(query: SearchQuery, match: dict) -> dict:
+def _scored(query: SearchQuery, match: dict, *, functions: tuple[dict, ...] = ()) -> dict:
     """Title over question over answers, times the thread's boost (ThreadDoc.rank_boost,
-    the database backend's factor: solved, verified, official and shared threads rise)."""
+    the database backend's factor: solved, verified, official and shared threads rise),
+    times any further factor of `functions` (each applied where its filter holds)."""
     return {
         "from": query.offset,
         "size": query.limit,
@@ -178,7 +180,11 @@ def _scored(query: SearchQuery, match: dict) -> dict:
         "query": {
             "function_score": {
                 "query": {"bool": {"must": [match], "filter": _filters(query)}},
-                "functions": [{"field_value_factor": {"field": "boost", "missing": 1}}],
+                "functions": [
+                    {"field_value_factor": {"field": "boost", "missing": 1}},
+                    *functions,
+                ],
+                "score_mode": "multiply",
                 "boost_mode": "multiply",
             }
         },
@@ -186,17 +192,111 @@ def _scored(query: SearchQuery, match: dict) -> dict:
     }
 
 
-def search_body(query: SearchQuery, *, operator: str = "and") -> dict:
-    """Sodan's terms of the query, all of them (or, failing that, any)."""
-    match = {
-        "multi_match": {
-            "query": " ".join(query.terms),
-            "fields": TERM_FIELDS,
-            "type": "most_fields",
-            "operator": operator,
+# The fields of Sodan's terms, by the name SearchHit.fields gives them, with their weights.
+TERM_FIELD_WEIGHTS = ((TITLE, 3.0), (BODY, 2.0), (ANSWERS, 1.0))
+# A query word's own term weighs fully; its other forms (a reading, a code's joined form)
+# and its synonyms (built-in and the brand's) a little less, so the thread written the
+# customer's way comes first among equals.
+ALTERNATIVE_WEIGHT = 0.8
+# Aggregation telling whether any thread matched holds every word of the query.
+EVERY_WORD = "every_word"
+
+
+def query_groups(query: SearchQuery) -> tuple[tuple[str, ...], ...]:
+    """The query's words as groups of alternatives (SearchQuery.groups: analysis forms
+    and synonyms); without them, each term is a group of its own."""
+    return query.groups or tuple((term,) for term in query.terms)
+
+
+def word_scored(group: tuple[str, ...]) -> dict:
+    """One word of the query, scored: the best of its alternatives, each by BM25 (a rare
+    term weighs more than a common one) in the title, the question and the answers."""
+    return {
+        "dis_max": {
+            "queries": [
+                {
+                    "bool": {
+                        "should": [
+                            {
+                                "term": {
+                                    f"{field}_terms": {
+                                        "value": term,
+                                        "boost": weight * (1.0 if n == 0 else ALTERNATIVE_WEIGHT),
+                                    }
+                                }
+                            }
+                            for field, weight in TERM_FIELD_WEIGHTS
+                        ]
+                    }
+                }
+                for n, term in enumerate(group)
+            ]
         }
     }
-    return _scored(query, match)
+
+
+def word_held(group: tuple[str, ...]) -> dict:
+    """One word of the query held anywhere in the thread, unscored (a filter)."""
+    return {
+        "bool": {
+            "should": [
+                {"terms": {f"{field}_terms": list(group)}} for field, _ in TERM_FIELD_WEIGHTS
+            ],
+            "minimum_should_match": 1,
+        }
+    }
+
+
+def words_required(groups: tuple[tuple[str, ...], ...], need: int) -> dict:
+    """Which threads may match (the database backend's rule, search.backends.database):
+    those holding at least `need` of the words, or any model number or error code alone
+    (search.analysis.is_code: the most distinctive thing a customer types)."""
+    held = [word_held(group) for group in groups]
+    if need >= len(groups):
+        return {"bool": {"filter": held}}
+    codes = [word_held(group) for group in groups if is_code(group[0])]
+    return {
+        "bool": {
+            "should": [{"bool": {"should": held, "minimum_should_match": need}}, *codes],
+            "minimum_should_match": 1,
+        }
+    }
+
+
+def search_body(query: SearchQuery, *, need: int | None = None) -> dict:
+    """One scored query: any word of the query may score, each as the best of its
+    alternatives (BM25 weighs the rare ones more); at least `need` of them must match (by
+    default required_words: a share of them; words_required); threads holding every
+    word rise by FULL_MATCH_BOOST. Named unscored clauses tell which fields hold a term
+    (for the snippets), and an aggregation whether any thread holds every word (for the
+    page's "some of the words")."""
+    groups = query_groups(query)
+    if need is None:
+        need = required_words(len(groups))
+    alternatives = sorted({term for group in groups for term in group})
+    match = {
+        "bool": {
+            "must": [
+                {
+                    "bool": {
+                        "should": [word_scored(group) for group in groups],
+                        "minimum_should_match": 1,
+                    }
+                }
+            ],
+            "filter": [words_required(groups, need)] if need > 1 else [],
+            "should": [
+                {"terms": {f"{field}_terms": alternatives, "_name": field, "boost": 0}}
+                for field, _ in TERM_FIELD_WEIGHTS
+            ],
+        }
+    }
+    body = _scored(query, match)
+    if need < len(groups):
+        every = words_required(groups, len(groups))
+        body = _scored(query, match, functions=({"filter": every, "weight": FULL_MATCH_BOOST},))
+        body["aggs"] = {EVERY_WORD: {"filter": every}}
+    return body
 
 
 def trigram_body(query: SearchQuery, pieces: list[str]) -> dict:
@@ -407,19 +507,28 @@ class ClusterBackend:
     def search(self, query: SearchQuery) -> SearchResults:
         if not query.terms:
             return SearchResults()
-        response = self._run(search_body(query, operator="and"))
-        matched_all = True
-        if not response["hits"]["hits"]:
+        groups = query_groups(query)
+        response = self._run(search_body(query))
+        hits = response["hits"]["hits"]
+        every = response.get("aggregations", {}).get(EVERY_WORD)
+        matched_all = not hits or every is None or every["doc_count"] > 0
+        if not hits:
+            # No thread holds enough of the words: look for them as substrings (a word
+            # cut short while typing), then any one word, then the cluster's own analysis.
             matched_all = False
             pieces = ngram_pieces(query.text or " ".join(query.terms))
             if pieces:
                 response = self._run(trigram_body(query, pieces))
-            if not response["hits"]["hits"] and len(query.terms) > 1:
-                response = self._run(search_body(query, operator="or"))
+            if not response["hits"]["hits"] and required_words(len(groups)) > 1:
+                response = self._run(search_body(query, need=1))
             if not response["hits"]["hits"] and query.text:
                 response = self._run(words_body(query, text=query.text))
         hits = [
-            SearchHit(thread_id=int(h["_id"]), score=float(h["_score"] or 0))
+            SearchHit(
+                thread_id=int(h["_id"]),
+                score=float(h["_score"] or 0),
+                fields=frozenset(h["matched_queries"]) if "matched_queries" in h else None,
+            )
             for h in response["hits"]["hits"]
         ]
         return SearchResults(

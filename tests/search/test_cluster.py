@@ -23,11 +23,14 @@ import pytest
 from django.urls import reverse
 from opensearchpy import OpenSearch
 
+from brands.models import Membership
 from qa import services as qa_services
-from search import services
+from search import brand_synonyms, services
 from search.backends import _load, get_backend
 from search.backends.base import SearchBackendError, SearchQuery
 from search.models import IndexOutbox
+from tests.brands.factories import MembershipFactory
+from tests.community.factories import UserFactory
 from tests.qa.factories import ThreadFactory
 
 URLS = [u for u in os.environ.get("SODAN_TEST_SEARCH_URLS", "").split(",") if u]
@@ -170,6 +173,73 @@ def test_the_japanese_analyser_is_found_by_asking_the_cluster(backend, brand):
     assert [t["token"] for t in analysed["tokens"]] == ["充電", "出来る", "iphone"]
     mapping = backend.client.indices.get_settings(index=index)[index]["settings"]["index"]
     assert mapping["number_of_replicas"] == "1"
+
+
+def found(text: str, brand=None) -> list[int]:
+    """Threads a customer finds, through the public service (analysis, synonyms, ranking)."""
+    page = services.threads_search(text=text, brand_id=brand.pk if brand else None)
+    return [item.thread.pk for item in page.items]
+
+
+@pytest.mark.django_db
+def test_a_brand_admins_synonym_changes_what_the_cluster_finds(backend, brand, committed):
+    """Applied at query time: the next search finds by it, with no reindex."""
+    admin = UserFactory()
+    MembershipFactory(brand=brand, user=admin, role=Membership.Role.ADMIN)
+    thread = ThreadFactory(
+        brand=brand, title="X5の電源が入らない", body="ボタンを押しても反応しません。"
+    )
+    everything_indexed()
+    assert found("エックスファイブ", brand) == []
+    with committed():
+        brand_synonyms.brand_synonym_add(actor=admin, brand=brand, words="X5, エックスファイブ")
+    assert found("エックスファイブ", brand) == [thread.pk]
+
+
+@pytest.mark.django_db
+def test_a_built_in_synonym_finds_the_thread_in_the_other_words(backend, brand):
+    refund = ThreadFactory(
+        brand=brand, title="払い戻しの手続きを知りたい", body="年払いを間違えて買いました。"
+    )
+    ThreadFactory(brand=brand, title="請求書が届かない", body="メールを確認しました。")
+    everything_indexed()
+    # The word alone, without its synonyms, is in no thread.
+    assert backend.search(SearchQuery(terms=("返金",), text="返金")).hits == []
+    assert found("返金してほしい") == [refund.pk]
+    english = ThreadFactory(brand=brand, title="How do I get my money back?", body="refund")
+    everything_indexed()
+    assert set(found("返金してほしい")) == {refund.pk, english.pk}
+
+
+@pytest.mark.django_db
+def test_a_model_number_is_found_however_it_is_written(backend, brand):
+    hyphen = ThreadFactory(brand=brand, title="起動時にE-203が表示される", body="操作できません。")
+    joined = ThreadFactory(brand=brand, title="Error E203 after the update", body="It stops.")
+    ThreadFactory(brand=brand, title="E-204 on startup", body="The lens is not found.")
+    everything_indexed()
+    for text in ("E-203", "E203", "e203 エラー", "Ｅ－２０３"):
+        assert set(found(text)) == {hyphen.pk, joined.pk}, text
+
+
+@pytest.mark.django_db
+def test_a_full_width_query_finds_half_width_text(backend, brand):
+    eos = ThreadFactory(
+        brand=brand, title="EOS 5D のシャッターが切れない", body="電池は満充電です。"
+    )
+    iphone = ThreadFactory(brand=brand, title="iPhoneとペアリングできない", body="設定で出ません。")
+    everything_indexed()
+    assert found("ＥＯＳ５Ｄ シャッター") == [eos.pk]
+    assert found("ｉＰｈｏｎｅ") == [iphone.pk]
+
+
+@pytest.mark.django_db
+def test_kana_and_kanji_spellings_meet_on_the_cluster(backend, brand):
+    wet = ThreadFactory(brand=brand, title="カメラが雨で濡れてしまった", body="電源が入りません。")
+    dust = ThreadFactory(brand=brand, title="洗濯物にほこりがつく", body="毎回です。")
+    ThreadFactory(brand=brand, title="カメラのレンズが外れない", body="固いです。")
+    everything_indexed()
+    assert found("ぬれた カメラ")[0] == wet.pk
+    assert found("洗濯物に埃") == [dust.pk]
 
 
 @pytest.mark.django_db

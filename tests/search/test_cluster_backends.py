@@ -10,7 +10,14 @@ import pytest
 
 from search.backends import get_backend
 from search.backends.base import SearchBackendError, SearchQuery
-from search.backends.cluster import index_body, search_body, similar_body, trigram_body
+from search.backends.cluster import (
+    index_body,
+    search_body,
+    similar_body,
+    trigram_body,
+    word_held,
+)
+from search.backends.database import FULL_MATCH_BOOST, required_words
 from search.backends.elasticsearch import ElasticsearchBackend
 from search.backends.opensearch import OpenSearchBackend
 from search.documents import ThreadDoc
@@ -54,25 +61,66 @@ def test_shards_and_replicas_come_from_settings(settings):
     assert (index_settings["number_of_shards"], index_settings["number_of_replicas"]) == (3, 2)
 
 
-def test_search_body_matches_every_term_with_filters_and_the_threads_boost():
+def _match(body: dict) -> dict:
+    return body["query"]["function_score"]["query"]["bool"]["must"][0]["bool"]
+
+
+def test_search_body_is_one_scored_query_with_filters_and_the_threads_boost():
     query = SearchQuery(
         terms=("充電", "出来る"), text="充電できない", brand_id=3, has_verified=True, offset=20
     )
     body = search_body(query)
     scored = body["query"]["function_score"]
-    match = scored["query"]["bool"]["must"][0]["multi_match"]
-    assert match["query"] == "充電 出来る" and match["operator"] == "and"
-    assert match["fields"] == ["title_terms^3", "body_terms^2", "answers_terms"]
+    words = _match(body)["must"][0]["bool"]
+    assert len(words["should"]) == 2 and words["minimum_should_match"] == 1
+    first = words["should"][0]["dis_max"]["queries"][0]["bool"]["should"]
+    assert first == [
+        {"term": {"title_terms": {"value": "充電", "boost": 3.0}}},
+        {"term": {"body_terms": {"value": "充電", "boost": 2.0}}},
+        {"term": {"answers_terms": {"value": "充電", "boost": 1.0}}},
+    ]
     assert {"term": {"brand_id": 3}} in scored["query"]["bool"]["filter"]
     assert {"term": {"has_verified": True}} in scored["query"]["bool"]["filter"]
-    assert scored["functions"] == [{"field_value_factor": {"field": "boost", "missing": 1}}]
+    assert scored["functions"][0] == {"field_value_factor": {"field": "boost", "missing": 1}}
+    # Threads holding both words rise, and the page learns whether any does.
+    assert scored["functions"][1]["weight"] == FULL_MATCH_BOOST
+    assert body["aggs"]["every_word"]["filter"] == scored["functions"][1]["filter"]
+    # Named clauses tell which fields hold a term, for the snippets.
+    named = _match(body)["should"]
+    assert [next(iter(c["terms"].values())) for c in named] == [["充電", "出来る"]] * 3
+    assert [c["terms"]["_name"] for c in named] == ["title", "body", "answers"]
     assert (body["from"], body["size"]) == (20, 20)
-    assert (
-        search_body(query, operator="or")["query"]["function_score"]["query"]["bool"]["must"][0][
-            "multi_match"
-        ]["operator"]
-        == "or"
-    )
+
+
+def test_a_share_of_the_words_must_match_each_as_any_of_its_alternatives():
+    groups = (("返金", "払い戻し", "refund"), ("年額",), ("間違える",), ("買う",))
+    body = search_body(SearchQuery(terms=("返金",), groups=groups))
+    (required,) = _match(body)["filter"]
+    share = required["bool"]["should"]
+    assert share == [
+        {"bool": {"should": [word_held(g) for g in groups], "minimum_should_match": 2}}
+    ]
+    assert required_words(4) == 2
+    assert word_held(groups[0])["bool"]["should"][0] == {
+        "terms": {"title_terms": ["返金", "払い戻し", "refund"]}
+    }
+    alternatives = _match(body)["must"][0]["bool"]["should"][0]["dis_max"]["queries"]
+    assert [a["bool"]["should"][0]["term"]["title_terms"]["value"] for a in alternatives] == [
+        "返金",
+        "払い戻し",
+        "refund",
+    ]
+    # The word's own term weighs fully, a synonym or second form a little less.
+    assert alternatives[1]["bool"]["should"][0]["term"]["title_terms"]["boost"] < 3.0
+    # Every word required: no full-match factor, no aggregation.
+    body = search_body(SearchQuery(terms=("返金",), groups=groups), need=4)
+    assert len(body["query"]["function_score"]["functions"]) == 1 and "aggs" not in body
+
+
+def test_a_model_number_matches_alone_as_on_the_database():
+    groups = (("e-203", "e203"), ("startup",), ("camera", "カメラ"))
+    (required,) = _match(search_body(SearchQuery(terms=("e-203",), groups=groups)))["filter"]
+    assert required["bool"]["should"][1:] == [word_held(groups[0])]
 
 
 def test_a_word_cut_short_is_looked_up_in_trigrams():
