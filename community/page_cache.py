@@ -243,14 +243,15 @@ on_recovery(replay_unapplied_bumps)
 # --- Who may be served from the cache ------------------------------------------------------
 
 
-def shareable(request: HttpRequest) -> bool:
+def shareable(request: HttpRequest, *, allow_query: bool = False) -> bool:
     """Whether this request's page may be assembled from a shared rendering: a plain GET
     of the page's own address (a query string, a theme preview or an htmx request gets
-    a page rendered for it)."""
+    a page rendered for it; with `allow_query`, the caller has checked the query names
+    a page of its own, such as a thread's `?page=2`)."""
     return (
         settings.SODAN_PAGE_CACHE
         and request.method == "GET"
-        and not request.GET
+        and (allow_query or not request.GET)
         and not request.headers.get("HX-Request")
     )
 
@@ -350,9 +351,11 @@ def respond(request: HttpRequest, page: str | bytes, marks: Marks, state: str) -
 # --- Thread pages ------------------------------------------------------------------------------
 
 
-def thread_keys(thread_id: int, request: HttpRequest) -> tuple[str, str, str]:
-    """(version key, the shared rendering's key, the anonymous page's key)."""
-    variant = f"{thread_id}:{_language_and_host(request)}"
+def thread_keys(thread_id: int, request: HttpRequest, page: int = 1) -> tuple[str, str, str]:
+    """(version key, the shared rendering's key, the anonymous page's key) of one page of
+    the thread's answers: every page is stored under the thread's one version, so any
+    change drops them all at once."""
+    variant = f"{thread_id}:{page}:{_language_and_host(request)}"
     prefix = f"sodan:page:{PAGE_FORMAT}:{release()}"
     return (
         _thread_version_key(thread_id),

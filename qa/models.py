@@ -207,9 +207,11 @@ class AnswerQuerySet(models.QuerySet["Answer"]):
             )
         return self.visible()
 
-    def in_reading_order(self) -> AnswerQuerySet:
-        """The accepted answer first, then verified ones, then by helpful votes."""
+    def in_reading_order(self, *, after: tuple = ()) -> AnswerQuerySet:
+        """The accepted answer first, then verified ones, then by helpful votes (`after`
+        what comes before all of these: qa.selectors.in_page_order's pinned answers)."""
         return self.order_by(
+            *after,
             models.F("accepted_at").desc(nulls_last=True),
             models.F("verified_at").desc(nulls_last=True),
             "-helpful_count",
@@ -296,7 +298,13 @@ class Answer(models.Model):
         return f"Answer {self.pk} to {self.thread_id}"
 
     def get_absolute_url(self) -> str:
-        return f"{self.thread.get_absolute_url()}#answer-{self.pk}"
+        """The answer on the page of its thread that shows it (`?page=n` past the first):
+        no query for a thread of one page, else one (qa.selectors.answer_page_number)."""
+        from .selectors import answer_page_number  # selectors read these models
+
+        page = answer_page_number(self)
+        query = f"?page={page}" if page > 1 else ""
+        return f"{self.thread.get_absolute_url()}{query}#answer-{self.pk}"
 
     @property
     def is_accepted(self) -> bool:

@@ -2,15 +2,31 @@
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    F,
+    Max,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import RowNumber
 
 from brands.models import Brand
 from community.viewer_facts import SOURCES
 
 from .facts import ME_TOO, VOTES
-from .models import Answer, Thread
+from .models import Answer, AnswerQuerySet, Thread, Visibility
 
 
 def brand_threads(
@@ -42,19 +58,22 @@ def thread_answers(*, thread: Thread, user: Any) -> list[Answer]:
     Two queries whatever the number of answers: answers with authors, and the viewer's
     votes (none when the page loaded the viewer's facts already).
     """
-    answers = list(
-        Answer.objects.filter(thread=thread)
-        .visible_to(user)
-        .select_related(
-            "author",
-            "accepted_by",
-            "verified_by",
-            "endorsed_by",
-            "official_for",
-            "approval__approved_by",  # an approved official answer's approver, joined
-        )
-        .in_reading_order()
-    )
+    answers = list(_with_page_relations(Answer.objects.filter(thread=thread).visible_to(user)))
+    return _marked(answers, thread=thread, user=user)
+
+
+def _with_page_relations(answers: AnswerQuerySet) -> AnswerQuerySet:
+    return answers.select_related(
+        "author",
+        "accepted_by",
+        "verified_by",
+        "endorsed_by",
+        "official_for",
+        "approval__approved_by",  # an approved official answer's approver, joined
+    ).in_reading_order()
+
+
+def _marked(answers: list[Answer], *, thread: Thread, user: Any) -> list[Answer]:
     voted: frozenset[int] = frozenset()
     if getattr(user, "is_authenticated", False) and answers:
         voted = SOURCES[VOTES].recall(user, thread.pk)
@@ -62,6 +81,133 @@ def thread_answers(*, thread: Thread, user: Any) -> list[Answer]:
         answer.thread = thread  # permission checks read answer.thread.brand: no extra query
         answer.voted_by_viewer = answer.pk in voted
     return answers
+
+
+# --- Answer pages -----------------------------------------------------------------------------
+
+# How many of the most helpful answers (with at least one vote) page 1 always shows.
+PINNED_MOST_HELPFUL = 3
+
+
+def in_page_order(answers: AnswerQuerySet) -> AnswerQuerySet:
+    """Answers in the order a thread's pages show them: first the pinned ones (accepted,
+    official, verified, and the PINNED_MOST_HELPFUL most helpful with a vote), then the
+    rest, each part in reading order. Page n shows the n-th slice of SODAN_ANSWERS_PER_PAGE,
+    so page 1 leads with the pinned answers and no later page repeats one. The rule is
+    written once, in SQL: the page and every link to an answer (`answer_page_number`) ask
+    the same ordering, so a link lands on the page that shows its answer."""
+    helpful_rank = Window(
+        RowNumber(), order_by=[F("helpful_count").desc(), F("created_at").asc(), F("id").asc()]
+    )
+    pinned = Case(
+        When(
+            Q(accepted_at__isnull=False)
+            | Q(verified_at__isnull=False)
+            | Q(is_official=True)
+            | Q(helpful_count__gt=0, helpful_rank__lte=PINNED_MOST_HELPFUL),
+            then=Value(True),
+        ),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
+    return (
+        answers.annotate(helpful_rank=helpful_rank)
+        .annotate(pinned=pinned)
+        .in_reading_order(after=(F("pinned").desc(),))
+    )
+
+
+@dataclass(frozen=True)
+class AnswerPage:
+    """One page of a thread's answers, with what the page says of the thread's answers as
+    a whole (its count, the most helpful count, whether one is verified)."""
+
+    answers: list[Answer]
+    number: int
+    per_page: int
+    total: int  # every answer the viewer may see on the thread, not only this page's
+    most_helpful: int
+    has_verified: bool
+    path: str  # the thread's address, which is its first page's
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    def url(self, number: int) -> str:
+        """A page's address: the thread's own for the first, `?page=n` for the others."""
+        return self.path if number == 1 else f"{self.path}?page={number}"
+
+    @property
+    def own_url(self) -> str:
+        return self.url(self.number)
+
+    @property
+    def previous_url(self) -> str:
+        return self.url(self.number - 1) if self.number > 1 else ""
+
+    @property
+    def next_url(self) -> str:
+        return self.url(self.number + 1) if self.number < self.num_pages else ""
+
+    @property
+    def links(self) -> list[dict[str, Any]]:
+        """The numbered links, elided as Django's paginator elides them (the first and
+        last two, and two either side of this page): number, url, current; None for a gap."""
+        paginator = Paginator(range(self.total), self.per_page)
+        return [
+            None
+            if number == paginator.ELLIPSIS
+            else {"number": number, "url": self.url(number), "current": number == self.number}
+            for number in paginator.get_elided_page_range(self.number, on_each_side=2)
+        ]
+
+
+def thread_answer_page(*, thread: Thread, user: Any, number: int = 1) -> AnswerPage | None:
+    """Page `number` of the answers the viewer may see (None past the last page): one
+    query whatever the number of answers, the thread-wide figures coming with the page's
+    rows as window aggregates, plus the viewer's votes as `thread_answers`."""
+    per_page = settings.SODAN_ANSWERS_PER_PAGE
+    start = (number - 1) * per_page
+    answers = list(
+        in_page_order(
+            _with_page_relations(Answer.objects.filter(thread=thread).visible_to(user))
+        ).annotate(
+            thread_answer_total=Window(Count("pk")),
+            thread_most_helpful=Window(Max("helpful_count")),
+            thread_verified=Window(Count("verified_at")),
+        )[start : start + per_page]
+    )
+    if not answers and number > 1:
+        return None
+    first = answers[0] if answers else None
+    return AnswerPage(
+        answers=_marked(answers, thread=thread, user=user),
+        number=number,
+        per_page=per_page,
+        total=first.thread_answer_total if first else 0,
+        most_helpful=first.thread_most_helpful if first else 0,
+        has_verified=bool(first and first.thread_verified),
+        path=thread.get_absolute_url(),
+    )
+
+
+def answer_page_number(answer: Answer) -> int:
+    """The page of its thread that shows this answer to readers (and to its author, if it
+    is their hidden one). No query while the thread has fewer answers than a page holds
+    (the count read with the thread, plus this answer should it be new or hidden), else
+    one: the thread's answer ids in page order."""
+    per_page = settings.SODAN_ANSWERS_PER_PAGE
+    if answer.thread.answer_count < per_page:
+        return 1
+    shown = Answer.objects.filter(thread_id=answer.thread_id).filter(
+        Q(visibility=Visibility.PUBLISHED) | Q(pk=answer.pk)
+    )
+    order = list(in_page_order(shown).values_list("pk", flat=True))
+    try:
+        return order.index(answer.pk) // per_page + 1
+    except ValueError:  # deleted meanwhile: its thread's first page
+        return 1
 
 
 def viewer_said_me_too(*, thread: Thread, user: Any) -> bool:

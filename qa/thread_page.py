@@ -159,11 +159,13 @@ class Viewer:
 
 def serve(request: HttpRequest, thread_id: int, slug: str) -> HttpResponse | None:
     """The page from the cache, or None when the view has to load the thread (nothing
-    cached, another address, or a viewer who gets a page of their own)."""
-    if not page_cache.shareable(request):
+    cached, another address, or a viewer who gets a page of their own). Each page of
+    answers (`?page=N`) is a shared rendering of its own, under the thread's one version."""
+    page = requested_page(request)
+    if page is None or not page_cache.shareable(request, allow_query=True):
         return None
-    version_key, shared_key, anonymous_key = page_cache.thread_keys(thread_id, request)
-    whole = page_cache.cacheable(request)
+    version_key, shared_key, anonymous_key = page_cache.thread_keys(thread_id, request, page)
+    whole = page_cache.cacheable(request, allow_query=True)
     if whole:
         stamp, found = page_cache.lookup(version_key, anonymous_key)
         request._sodan_thread_stamp = stamp
@@ -189,13 +191,18 @@ def serve(request: HttpRequest, thread_id: int, slug: str) -> HttpResponse | Non
 
 
 def render(
-    request: HttpRequest, thread: Thread, render_page: Callable[[Any, dict], HttpResponse]
+    request: HttpRequest,
+    thread: Thread,
+    render_page: Callable[[Any, dict], HttpResponse],
+    *,
+    page: int = 1,
 ) -> HttpResponse:
     """Render the page for this request; for a public thread and a viewer without powers
     here, render it shared, store it and fill it in.
 
-    `render_page(viewer, extra_context)` renders the thread page as `viewer` would see it
-    (and hands the thread and answers it shows to `extra_context["shared_page"]`).
+    `render_page(viewer, extra_context)` renders answer page `page` of the thread as
+    `viewer` would see it (and hands the thread and answers it shows to
+    `extra_context["shared_page"]`).
     """
     stamp = getattr(request, "_sodan_thread_stamp", None)  # read by `serve`, before the rows
     if (
@@ -219,13 +226,29 @@ def render(
         slug=thread.slug,
         rows=shared.rows,
     )
-    _version_key, shared_key, anonymous_key = page_cache.thread_keys(thread.pk, request)
+    _version_key, shared_key, anonymous_key = page_cache.thread_keys(thread.pk, request, page)
     page_cache.store(shared_key, stamp, rendering)
     kept_thread, kept_answers = rendering.rows.objects()
-    page = fill(rendering, _viewer(request, user, kept_thread, kept_answers)).encode()
-    if page_cache.cacheable(request):
-        page_cache.store(anonymous_key, stamp, (thread.slug, page, rendering.marks))
-    return page_cache.respond(request, page, rendering.marks, "miss")
+    html = fill(rendering, _viewer(request, user, kept_thread, kept_answers)).encode()
+    if page_cache.cacheable(request, allow_query=True):
+        page_cache.store(anonymous_key, stamp, (thread.slug, html, rendering.marks))
+    return page_cache.respond(request, html, rendering.marks, "miss")
+
+
+def requested_page(request: HttpRequest) -> int | None:
+    """The answer page a plain address names: 1 without a query, n for exactly `?page=n`
+    with n from 2; None for any other query (that request is rendered, not served from
+    the cache, and the view answers a malformed page with 404 and `?page=1` with a
+    redirect to the thread's own address)."""
+    if not request.GET:
+        return 1
+    values = request.GET.getlist("page")
+    if len(request.GET) != 1 or len(values) != 1:
+        return None
+    value = values[0]
+    if value.isascii() and value.isdigit() and value[0] != "0" and len(value) <= 6 and value != "1":
+        return int(value)
+    return None
 
 
 def _reader(request: HttpRequest, thread_id: int) -> Any:

@@ -219,20 +219,38 @@ def thread_detail(
             if cached.status_code == 200:
                 view_counts.record(pk)
             return cached
+    page = _answer_page_number(request) if answer_form is None else 1
     thread = _visible_thread(request, pk)
     if thread.duplicate_of_id and answer_form is None:
         messages.info(request, _("That thread was closed as a duplicate of this one."))
         return redirect(thread.duplicate_of)
-    if slug != thread.slug and answer_form is None:
-        return redirect(thread, permanent=True)
+    if answer_form is None and (slug != thread.slug or request.GET.get("page") == "1"):
+        # One address per page: the first page has none of its own.
+        query = f"?page={page}" if page > 1 else ""
+        return redirect(thread.get_absolute_url() + query, permanent=True)
     if answer_form is None:
         view_counts.record(thread.pk)
         return thread_page.render(
             request,
             thread,
-            lambda viewer, extra: _render_thread(request, thread, None, 200, extra, viewer=viewer),
+            lambda viewer, extra: _render_thread(
+                request, thread, None, 200, extra, viewer=viewer, page=page
+            ),
+            page=page,
         )
     return _render_thread(request, thread, answer_form, status, {})
+
+
+def _answer_page_number(request: HttpRequest) -> int:
+    """The answer page `?page=` asks for: 404 for anything but a whole number from 1 written
+    plainly (as Django's ListView answers a malformed page), and past the last page
+    (`_render_thread`)."""
+    value = request.GET.get("page")
+    if value is None:
+        return 1
+    if not (value.isascii() and value.isdigit()) or value[0] == "0" or len(value) > 6:
+        raise Http404(_("There is no such page of answers."))
+    return int(value)
 
 
 # The two-factor check loads the reader before this view: with their facts on this thread.
@@ -246,15 +264,20 @@ def _render_thread(
     status: int,
     extra: dict,
     viewer: Any = None,
+    page: int = 1,
 ) -> HttpResponse:
-    """The thread page as `viewer` (by default the person asking) sees it."""
+    """The thread page as `viewer` (by default the person asking) sees it: page `page` of
+    its answers (404 past the last)."""
     user = request.user if viewer is None else viewer
-    answers = selectors.thread_answers(thread=thread, user=user)
+    answer_page = selectors.thread_answer_page(thread=thread, user=user, number=page)
+    if answer_page is None:
+        raise Http404(_("There is no such page of answers."))
+    answers = answer_page.answers
     attachment_selectors.attach_to_thread_page(thread, answers)
     rights = thread_viewer_rights(user, thread, answers)
     if "shared_page" in extra:
         extra["shared_page"].keep(thread, answers)
-    most_helpful = max((a.helpful_count for a in answers), default=0)
+    most_helpful = answer_page.most_helpful  # the thread's, not only this page's
     for answer in answers:
         allowed = rights.answer(answer.pk)
         answer.viewer_can_vote = allowed.vote
@@ -273,12 +296,13 @@ def _render_thread(
             "brand": thread.brand,
             "thread": thread,
             "answers": answers,
+            "answer_page": answer_page,
             "answer_form": answer_form or AnswerForm(),
             "can_answer": rights.participate and thread.visibility == "published",
             "answer_refusal": rights.answer_refusal,
             "can_flag": rights.flag,
             "can_moderate": rights.moderate,
-            "has_verified_answer": any(a.is_verified for a in answers),
+            "has_verified_answer": answer_page.has_verified,
             "removal_reason": (
                 moderation_selectors.removal_reason(thread)
                 if thread.visibility != "published"

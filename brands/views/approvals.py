@@ -108,7 +108,7 @@ def draft_approve(request: HttpRequest, brand_slug: str, pk: int) -> HttpRespons
         return _draft_page(request, draft, approve_form=form, status=400)
     messages.success(request, _("Approved: the answer is published with your approval."))
     if draft.answer_id:
-        return redirect(f"{draft.thread.get_absolute_url()}#answer-{draft.answer_id}")
+        return redirect(draft.answer.get_absolute_url())  # on the page of answers that shows it
     return redirect(draft.thread)
 
 

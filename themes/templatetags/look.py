@@ -59,10 +59,18 @@ def thread_structured_data(context) -> str:
     request, thread = _request(context), context.get("thread")
     if request is None or thread is None:
         return ""
+    answer_page = context.get("answer_page")
+    if answer_page is not None and answer_page.number > 1:
+        # The question is marked up once, on its first page, with the accepted answer and
+        # the pinned ones (Google's QAPage guidelines: one question per marked-up page;
+        # its answerCount is the thread's total). Later pages are plain pages of more
+        # answers, each its own canonical address, and carry no QAPage of their own.
+        return ""
     data = structured_data.qa_page(
         thread=thread,
         answers=context.get("answers") or [],
         origin=brand_origin(request, thread.brand),
+        answer_count=answer_page.total if answer_page is not None else None,
     )
     if data is None:
         return ""
