@@ -49,8 +49,12 @@ def _answer(answer: Answer, thread_url: str, profile_url: Callable[[str], str]) 
     }
 
 
-def qa_page(*, thread: Thread, answers: list[Answer], origin: str) -> dict[str, Any] | None:
-    """The QAPage for a public question or problem; None for ideas, praise, hidden threads."""
+def qa_page(
+    *, thread: Thread, answers: list[Answer], origin: str, answer_count: int | None = None
+) -> dict[str, Any] | None:
+    """The QAPage for a public question or problem; None for ideas, praise, hidden threads.
+    `answers` are those its first page shows; `answer_count`, the thread's (by default
+    theirs)."""
     if thread.visibility != "published" or thread.type not in QUESTION_TYPES:
         return None
     published = [answer for answer in answers if answer.visibility == "published"]
@@ -65,7 +69,7 @@ def qa_page(*, thread: Thread, answers: list[Answer], origin: str) -> dict[str, 
         "@type": "Question",
         "name": thread.title,
         "text": _plain(thread.body_html) or thread.title,
-        "answerCount": len(published),
+        "answerCount": len(published) if answer_count is None else answer_count,
         "upvoteCount": thread.me_too_count,
         "dateCreated": thread.created_at,
         "author": _person(thread.author, profile_url),
