@@ -126,18 +126,19 @@ def test_a_rare_word_finds_its_threads_past_a_full_title_window(brand, monkeypat
 
 
 @pytest.mark.parametrize(
-    ("query", "title"),
+    ("query", "title", "other"),
     [
-        ("C13 エラー 洗濯機", "表示窓にC-13と出て止まる"),
-        ("F-05 washer dryer", "F05 on the display"),
-        ("ＨＸ５Ｄ ストラップ 外れる", "HX 5D が重い"),
+        ("C13 エラー 洗濯機", "表示窓にC-13と出て止まる", "洗濯機のドラムが光る"),
+        ("F-05 washer dryer", "F05 on the display", "Dryer drum light"),
+        ("ＨＸ５Ｄ ストラップ 外れる", "HX 5D が重い", "ストラップの色"),
     ],
 )
-def test_a_model_number_or_error_code_matches_alone(brand, query, title):
+def test_a_model_number_or_error_code_matches_alone(brand, query, title, other):
     """A query's code meets the share of words a thread must hold by itself: the thread
-    that holds it is found, however the rest of the query is worded."""
+    that holds it is found, however the rest of the query is worded; a thread with one
+    other word of the three is not."""
     found = ThreadFactory(brand=brand, title=title, body="x")
-    ThreadFactory(brand=brand, title="Drum light", body="x")
+    ThreadFactory(brand=brand, title=other, body="x")
     services.outbox_process()
     page = services.threads_search(text=query)
     assert [item.thread for item in page.items] == [found]
