@@ -75,6 +75,25 @@ def terms_analyzer(dsl: ModuleType) -> Any:
     return dsl.analyzer("sodan_terms", tokenizer="whitespace")
 
 
+def alternatives_analyzer(dsl: ModuleType) -> Any:
+    """What a query of the terms fields is: one word's alternatives (its term, its other
+    forms, its synonyms), separated by spaces, stacked at one position. The cluster then
+    scores them as one word (Lucene's synonym query: the frequencies of all, the rarity
+    of the most common), as the database backend does: a synonym makes no word rarer."""
+    return dsl.analyzer(
+        "sodan_alternatives",
+        tokenizer="keyword",
+        filter=[
+            dsl.token_filter(
+                "sodan_alternatives",
+                "pattern_capture",
+                patterns=[r"(\S+)"],
+                preserve_original=False,
+            )
+        ],
+    )
+
+
 def trigram_analyzer(dsl: ModuleType) -> Any:
     return dsl.analyzer(
         "sodan_trigram",
@@ -90,6 +109,7 @@ def thread_document_class(
     ja = japanese_analyzer(dsl, kuromoji=kuromoji)
     en = english_analyzer(dsl)
     terms = terms_analyzer(dsl)
+    alternatives = alternatives_analyzer(dsl)
 
     def text() -> Any:
         return dsl.Text(analyzer=en, fields={"ja": dsl.Text(analyzer=ja)})
@@ -109,9 +129,9 @@ def thread_document_class(
         body = text()
         answers = text()
         # Sodan's terms of each text (document_source): what search ranks by.
-        title_terms = dsl.Text(analyzer=terms)
-        body_terms = dsl.Text(analyzer=terms)
-        answers_terms = dsl.Text(analyzer=terms)
+        title_terms = dsl.Text(analyzer=terms, search_analyzer=alternatives)
+        body_terms = dsl.Text(analyzer=terms, search_analyzer=alternatives)
+        answers_terms = dsl.Text(analyzer=terms, search_analyzer=alternatives)
         ngram = dsl.Text(analyzer=trigram_analyzer(dsl))
 
         class Index:
@@ -192,12 +212,8 @@ def _scored(query: SearchQuery, match: dict, *, functions: tuple[dict, ...] = ()
     }
 
 
-# The fields of Sodan's terms, by the name SearchHit.fields gives them, with their weights.
-TERM_FIELD_WEIGHTS = ((TITLE, 3.0), (BODY, 2.0), (ANSWERS, 1.0))
-# A query word's own term weighs fully; its other forms (a reading, a code's joined form)
-# and its synonyms (built-in and the brand's) a little less, so the thread written the
-# customer's way comes first among equals.
-ALTERNATIVE_WEIGHT = 0.8
+# The fields of Sodan's terms, by the names SearchHit.fields gives them.
+TERM_FIELD_NAMES = (TITLE, BODY, ANSWERS)
 # Aggregation telling whether any thread matched holds every word of the query.
 EVERY_WORD = "every_word"
 
@@ -209,39 +225,26 @@ def query_groups(query: SearchQuery) -> tuple[tuple[str, ...], ...]:
 
 
 def word_scored(group: tuple[str, ...]) -> dict:
-    """One word of the query, scored: the best of its alternatives, each by BM25 (a rare
-    term weighs more than a common one) in the title, the question and the answers."""
-    return {
-        "dis_max": {
-            "queries": [
-                {
-                    "bool": {
-                        "should": [
-                            {
-                                "term": {
-                                    f"{field}_terms": {
-                                        "value": term,
-                                        "boost": weight * (1.0 if n == 0 else ALTERNATIVE_WEIGHT),
-                                    }
-                                }
-                            }
-                            for field, weight in TERM_FIELD_WEIGHTS
-                        ]
-                    }
-                }
-                for n, term in enumerate(group)
-            ]
-        }
-    }
+    """One word of the query, scored by BM25 (a rare word weighs more than a common one)
+    in the title, the question and the answers: its alternatives as one word
+    (alternatives_analyzer), and the word as typed once more, so a thread in the
+    customer's own words comes before one that only holds a synonym (as on the database,
+    where each alternative a thread holds counts)."""
+    scored = [
+        {"multi_match": {"query": " ".join(group), "fields": TERM_FIELDS, "type": "most_fields"}}
+    ]
+    if len(group) > 1:
+        scored.append(
+            {"multi_match": {"query": group[0], "fields": TERM_FIELDS, "type": "most_fields"}}
+        )
+    return {"bool": {"should": scored}}
 
 
 def word_held(group: tuple[str, ...]) -> dict:
     """One word of the query held anywhere in the thread, unscored (a filter)."""
     return {
         "bool": {
-            "should": [
-                {"terms": {f"{field}_terms": list(group)}} for field, _ in TERM_FIELD_WEIGHTS
-            ],
+            "should": [{"terms": {f"{field}_terms": list(group)}} for field in TERM_FIELD_NAMES],
             "minimum_should_match": 1,
         }
     }
@@ -287,7 +290,7 @@ def search_body(query: SearchQuery, *, need: int | None = None) -> dict:
             "filter": [words_required(groups, need)] if need > 1 else [],
             "should": [
                 {"terms": {f"{field}_terms": alternatives, "_name": field, "boost": 0}}
-                for field, _ in TERM_FIELD_WEIGHTS
+                for field in TERM_FIELD_NAMES
             ],
         }
     }
