@@ -641,6 +641,9 @@ SODAN_MAX_BODY_CHARS: int = env.int("SODAN_MAX_BODY_CHARS", default=20_000)
 SODAN_MAX_REQUEST_BYTES: int = env.int("SODAN_MAX_REQUEST_BYTES", default=512 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = SODAN_MAX_REQUEST_BYTES
 SODAN_THREADS_PER_PAGE: int = env.int("SODAN_THREADS_PER_PAGE", default=20)
+# Answers per page of a thread (qa/selectors.py thread_answer_page): page 1 leads with the
+# accepted, official, verified and most helpful answers; later pages never repeat them.
+SODAN_ANSWERS_PER_PAGE: int = env.int("SODAN_ANSWERS_PER_PAGE", default=30)
 # Cache thread pages and brand thread lists, invalidated exactly by every change they show
 # (community/page_cache.py, qa/thread_page.py); how long an unchanged page may stay.
 SODAN_PAGE_CACHE: bool = env.bool("SODAN_PAGE_CACHE", default=True)
@@ -720,6 +723,15 @@ SEARCH_REPLICAS: int = env.int("SEARCH_REPLICAS", default=0 if DEBUG else 1)
 SEARCH_TIMEOUT: float = env.float("SEARCH_TIMEOUT", default=5.0)
 # Apply index changes right after each commit (a Celery task); off only in bulk loaders.
 SEARCH_INDEX_ON_COMMIT: bool = env.bool("SEARCH_INDEX_ON_COMMIT", default=True)
+# The semantic stage (search/semantic.py): a local embedding model re-ranks the best
+# lexical results and fills in when they are few. Off, or with the model's package absent,
+# search is lexical only. CPU threads per process for the model; the least cosine
+# similarity a thread needs to be added where words found too little; at most this many
+# vectors (a brand's newest threads) are compared for that.
+SODAN_SEMANTIC_SEARCH: bool = env.bool("SODAN_SEMANTIC_SEARCH", default=True)
+SODAN_SEMANTIC_THREADS: int = env.int("SODAN_SEMANTIC_THREADS", default=1)
+SODAN_SEMANTIC_MIN_SIMILARITY: float = env.float("SODAN_SEMANTIC_MIN_SIMILARITY", default=0.8)
+SODAN_SEMANTIC_FILL_MAX: int = env.int("SODAN_SEMANTIC_FILL_MAX", default=5_000)
 
 # --- Moderation -----------------------------------------------------------------------
 # Open flags from distinct people that hide a post pending review (a moderator's flag
