@@ -155,11 +155,22 @@ def query_vector(text: str):
         return None
 
 
-def embeddings_write(docs: Sequence[ThreadDoc], removed: Iterable[int] = ()) -> None:
-    """Store the vectors of freshly indexed threads; drop those of threads that left the
-    index. With the stage off, the indexed threads' vectors are dropped too: none is left
-    describing text that has since changed (an erased name, an edit), and a reindex with
-    the stage on writes them again."""
+def embeddings_compute(docs: Sequence[ThreadDoc]) -> list | None:
+    """The vectors of documents about to be indexed, or None with the stage off. Computed
+    before the index rows are written, so the model's time is not spent holding the rows
+    the index write locks (the term statistics of common words, which other workers need)."""
+    if not enabled() or not docs:
+        return None
+    return list(_encode([passage_text(doc) for doc in docs], query=False))
+
+
+def embeddings_write(
+    docs: Sequence[ThreadDoc], removed: Iterable[int] = (), vectors: list | None = None
+) -> None:
+    """Store the vectors of freshly indexed threads (`vectors` from embeddings_compute, or
+    computed here); drop those of threads that left the index. With the stage off, the
+    indexed threads' vectors are dropped too: none is left describing text that has since
+    changed (an erased name, an edit), and a reindex with the stage on writes them again."""
     removed = list(removed)
     if not enabled():
         gone = removed + [doc.thread_id for doc in docs]
@@ -170,7 +181,8 @@ def embeddings_write(docs: Sequence[ThreadDoc], removed: Iterable[int] = ()) -> 
         ThreadEmbedding.objects.filter(thread_id__in=removed).delete()
     if not docs:
         return
-    vectors = _encode([passage_text(doc) for doc in docs], query=False)
+    if vectors is None:
+        vectors = _encode([passage_text(doc) for doc in docs], query=False)
     ThreadEmbedding.objects.bulk_create(
         [
             ThreadEmbedding(

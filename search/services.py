@@ -125,6 +125,7 @@ def _outbox_apply(*, limit: int, locking: bool) -> tuple[int, int]:
     docs = build_documents(threads)
     indexed = {d.thread_id for d in docs}
     removed = [tid for tid in thread_ids if tid not in indexed]
+    vectors = semantic.embeddings_compute(docs)  # before the index rows are locked
     backend = get_backend()
     try:
         backend.index(docs)
@@ -138,7 +139,7 @@ def _outbox_apply(*, limit: int, locking: bool) -> tuple[int, int]:
             row.next_attempt_at = now + _backoff(row.attempts)
         IndexOutbox.objects.bulk_update(rows, ["attempts", "last_error", "next_attempt_at"])
         return 0, len(thread_ids)
-    semantic.embeddings_write(docs, removed)  # beside the index rows (search.semantic)
+    semantic.embeddings_write(docs, removed, vectors)  # beside the index rows
     IndexOutbox.objects.filter(pk__in=[r.pk for r in rows]).update(done_at=timezone.now())
     # Older rows for the same threads are satisfied by this refresh too (those another
     # worker holds are left to it).

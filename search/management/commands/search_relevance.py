@@ -57,7 +57,13 @@ class Command(BaseCommand):
                 with override_settings(SEARCH_BACKEND=backend, SEARCH_INDEX_ON_COMMIT=False):
                     if backend != "database":
                         self._empty_cluster()
-                    ran = relevance.run(collection, backend_label=label)
+                    try:
+                        ran = relevance.run(collection, backend_label=label)
+                    finally:
+                        if backend != "database":
+                            # No index left behind: a leftover without replicas turns the
+                            # cluster red as soon as a node stops.
+                            self._empty_cluster()
                     self._forget_collection()
                 for ranker, by_group in ran["results"].items():
                     results.setdefault(ranker, by_group)  # the baseline once
