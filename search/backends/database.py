@@ -158,6 +158,13 @@ def _count_terms(cursor, changes: Counter[str]) -> None:
         "ON CONFLICT (term) DO UPDATE SET documents = s.documents + EXCLUDED.documents",
         [[t for t, _ in changed], [n for _, n in changed]],
     )
+    # A term no document holds any more goes: it may be a name erased from every post
+    # (privacy's erasure walk looks for it), and a count of nothing says nothing.
+    fewer = [t for t, n in changed if n < 0 and t != COLLECTION]
+    if fewer:
+        cursor.execute(
+            "DELETE FROM search_termstatistic WHERE term = ANY(%s) AND documents <= 0", [fewer]
+        )
 
 
 def recount_terms(cursor) -> None:
