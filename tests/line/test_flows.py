@@ -105,23 +105,30 @@ def test_only_the_brands_reps_read_the_private_requests(official, channel, clien
     assert client.get(f"/b/{official.slug}/line/requests/").status_code == 403
 
 
-def test_only_the_brands_reps_answer_a_private_request(official, channel, customer):
-    from django.core.exceptions import PermissionDenied
-
-    from line.models import LinePush, LineRequest
-    from line.services import line_case_reply
+def _private_request(brand, requester, event_id: str) -> LineCaseRequest:
+    """A private request from LINE, as the chat's "ask privately" files it."""
+    from line.models import LineRequest
 
     event = LineEvent.objects.create(
-        brand=official,
-        request=LineRequest.objects.create(brand=official, body="{}"),
-        webhook_event_id="e1",
+        brand=brand,
+        request=LineRequest.objects.create(brand=brand, body="{}"),
+        webhook_event_id=event_id,
         type="message",
         line_user_id=USER_ID,
         payload={},
     )
-    asked = LineCaseRequest.objects.create(
-        brand=official, requester=customer, event=event, text="Where is my order?"
+    return LineCaseRequest.objects.create(
+        brand=brand, requester=requester, event=event, text="Where is my order?"
     )
+
+
+def test_only_the_brands_reps_answer_a_private_request(official, channel, customer):
+    from django.core.exceptions import PermissionDenied
+
+    from line.models import LinePush
+    from line.services import line_case_reply
+
+    asked = _private_request(official, customer, "e1")
     with pytest.raises(PermissionDenied):
         line_case_reply(actor=customer, request=asked, body="Pretending to be the brand.")
     assert not LinePush.objects.exists()
@@ -163,19 +170,9 @@ def test_flow_urls_name_the_event_not_the_line_user(official, channel, solved, s
 def test_the_same_answer_sent_twice_pushes_once_and_an_empty_one_comes_back_filled_in(
     official, channel, client, customer, rep, line_api, committed
 ):
-    from line.models import LinePush, LineRequest
+    from line.models import LinePush
 
-    event = LineEvent.objects.create(
-        brand=official,
-        request=LineRequest.objects.create(brand=official, body="{}"),
-        webhook_event_id="e-twice",
-        type="message",
-        line_user_id=USER_ID,
-        payload={},
-    )
-    asked = LineCaseRequest.objects.create(
-        brand=official, requester=customer, event=event, text="Where is my order?"
-    )
+    asked = _private_request(official, customer, "e-twice")
     client.force_login(rep)
     url = f"/b/{official.slug}/line/requests/{asked.pk}/reply/"
     page = client.get(f"/b/{official.slug}/line/requests/").content.decode()
