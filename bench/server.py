@@ -151,6 +151,10 @@ def environment(
         "SODAN_VOTES_PER_HOUR": "100000000",
         "SODAN_ME_TOOS_PER_HOUR": "100000000",
         "SODAN_SEARCHES_PER_MINUTE": "100000000",
+        # Words alone: embedding every generated thread on the CPU would take hours at tier
+        # M. The semantic stage's cost per query is measured by `search_bench --semantic`
+        # and reported separately (search/README.md).
+        "SODAN_SEMANTIC_SEARCH": "0",
     }
     if cache_url:
         env["CACHE_URL"] = cache_url
