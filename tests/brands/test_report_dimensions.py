@@ -278,6 +278,27 @@ def test_a_view_recorded_when_the_flush_is_due_adds_the_tally(client, thread, se
     assert view_counts.pending() == {}
 
 
+def test_a_minute_of_views_over_many_threads_is_added_in_a_few_statements(
+    thread, monkeypatch
+):
+    """A popular site's minute touches thousands of threads: the flush writes them a batch
+    per statement, not one UPDATE per thread (which held a busy worker for seconds)."""
+    others = ThreadFactory.create_batch(4, brand=thread.brand)
+    tally = {thread.pk: 5, **{other.pk: n + 1 for n, other in enumerate(others)}}
+    for thread_id, views in tally.items():
+        for _n in range(views):
+            view_counts.record(thread_id)
+    view_counts.record(10**9)  # a thread deleted since: nothing to add to, nothing fails
+    monkeypatch.setattr(view_counts, "FLUSH_BATCH", 2)
+    with CaptureQueriesContext(connection) as queries:
+        assert view_counts.flush() == sum(tally.values()) + 1
+    updates = [q["sql"] for q in queries.captured_queries if "UPDATE" in q["sql"]]
+    assert len(updates) == 3  # six threads, two per statement
+    counts = dict(Thread.objects.filter(pk__in=tally).values_list("pk", "view_count"))
+    assert counts == tally
+    assert view_counts.pending() == {}
+
+
 def test_a_report_for_a_period_counts_from_its_start(official, history):
     start = timezone.now() - timedelta(hours=55)
     report = reports.brand_report(brand=official, start=start, now=timezone.now())
