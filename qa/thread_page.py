@@ -36,8 +36,10 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages import get_messages
 from django.db import models
 from django.http import HttpRequest, HttpResponse
+from django.template.defaultfilters import urlencode
 from django.template.loader import get_template
 from django.urls import get_urlconf, reverse
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
@@ -66,6 +68,9 @@ _SLOT_CSRF_MARK = page_cache.Marks.new().csrf
 # Where the answer form's submission token goes; not a valid token itself (the colon), so
 # a mark that was somehow not replaced posts unguarded rather than shared.
 SUBMISSION_TOKEN_MARK = "__sodan:submission-token__"  # noqa: S105 (a placeholder)
+# Stands in for the page's path in the sign-in links of a slot kept per process for readers
+# who are not signed in; only characters the links' urlencode and escaping leave as they are.
+PATH_MARK = "/__sodan-page-path__"
 
 
 @dataclass
@@ -75,14 +80,19 @@ class SharedPage:
 
     token: str = field(default_factory=lambda: secrets.token_hex(8))
     rows: KeptRows | None = None
+    # What a reader who is not signed in may do here: the rendering asked the rules as one,
+    # so the request that rendered it fills its own page for such a reader with the same.
+    anonymous_rights: ThreadViewerRights | None = None
 
-    def keep(self, thread: Thread, answers: list[Answer]) -> None:
-        """Keep the rows of the thread and answers the page shows, for the rules."""
+    def keep(self, thread: Thread, answers: list[Answer], rights: ThreadViewerRights) -> None:
+        """Keep the rows of the thread and answers the page shows, for the rules, and the
+        rights the rendering was made with (those of a reader who is not signed in)."""
         self.rows = KeptRows(
             thread=_values(thread),
             brand=_values(thread.brand),
             answers=tuple(_values(answer) for answer in answers),
         )
+        self.anonymous_rights = rights
 
     def marker(self, name: str, args: list[Any]) -> SafeString:
         text = ",".join(str(arg) for arg in args)
@@ -229,7 +239,9 @@ def render(
     _version_key, shared_key, anonymous_key = page_cache.thread_keys(thread.pk, request, page)
     page_cache.store(shared_key, stamp, rendering)
     kept_thread, kept_answers = rendering.rows.objects()
-    html = fill(rendering, _viewer(request, user, kept_thread, kept_answers)).encode()
+    # A reader who is not signed in may do what the rendering was made for: asked once.
+    rights = None if user.is_authenticated else shared.anonymous_rights
+    html = fill(rendering, _viewer(request, user, kept_thread, kept_answers, rights)).encode()
     if page_cache.cacheable(request, allow_query=True):
         page_cache.store(anonymous_key, stamp, (thread.slug, html, rendering.marks))
     return page_cache.respond(request, html, rendering.marks, "miss")
@@ -278,11 +290,19 @@ def _shares_rendering(user: Any, thread: Thread) -> bool:
     )
 
 
-def _viewer(request: HttpRequest, user: Any, thread: Thread, answers: tuple[Answer, ...]) -> Viewer:
+def _viewer(
+    request: HttpRequest,
+    user: Any,
+    thread: Thread,
+    answers: tuple[Answer, ...],
+    rights: ThreadViewerRights | None = None,
+) -> Viewer:
+    """The viewer with their rights on these rows (asked of the rules unless `rights`,
+    asked already for the same reader on the same rows, is given)."""
     viewer = Viewer(
         request=request,
         user=user,
-        rights=thread_viewer_rights(user, thread, answers),
+        rights=rights or thread_viewer_rights(user, thread, answers),
         thread=thread,
         answers={answer.pk: answer for answer in answers},
     )
@@ -391,11 +411,24 @@ def _body(viewer: Viewer, args: tuple[str, ...]) -> str:
     return _variant("body", (viewer.user.is_authenticated,), viewer.language, viewer.urlconf)
 
 
+@lru_cache(maxsize=16)
+def _signed_out(template_name: str, language: str, urlconf: str | None) -> str:
+    """A slot's HTML for a reader who is not signed in (its sign-in and sign-up links), with
+    PATH_MARK for the page's path: the same for every page in one language and address
+    scheme, so rendered once per process."""
+    request = SimpleNamespace(path=PATH_MARK)
+    return _render(template_name, {"user": AnonymousUser(), "request": request})
+
+
+def _signed_out_slot(viewer: Viewer, template_name: str) -> str:
+    html = _signed_out(template_name, viewer.language, viewer.urlconf)
+    return html.replace(PATH_MARK, conditional_escape(urlencode(viewer.request.path)))
+
+
 def _nav(viewer: Viewer, args: tuple[str, ...]) -> str:
     user = viewer.user
     if not user.is_authenticated:
-        context = {"user": user, "request": viewer.request}
-        return _render("includes/_nav_viewer.html", context)
+        return _signed_out_slot(viewer, "includes/_nav_viewer.html")
     teams = tuple((team["slug"], team["name"]) for team in viewer.teams)
     return _signed_in_nav(
         (user.pk, user.username, user.public_name, user.is_staff),
@@ -468,6 +501,8 @@ def _answer_form(viewer: Viewer, args: tuple[str, ...]) -> str:
         # is saved once); the variant kept per process holds only the mark.
         html = _shared_variant(viewer, "answer_form", (), thread.pk)
         return html.replace(SUBMISSION_TOKEN_MARK, new_submission_token())
+    if not user.is_authenticated:
+        return _signed_out_slot(viewer, "qa/_answer_form.html")
     context = {"can_answer": viewer.rights.participate, "answer_refusal": refusal}
     context |= {"user": user, "request": viewer.request, "thread": thread}
     return _render("qa/_answer_form.html", context)

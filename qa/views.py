@@ -276,7 +276,7 @@ def _render_thread(
     attachment_selectors.attach_to_thread_page(thread, answers)
     rights = thread_viewer_rights(user, thread, answers)
     if "shared_page" in extra:
-        extra["shared_page"].keep(thread, answers)
+        extra["shared_page"].keep(thread, answers, rights)
     most_helpful = answer_page.most_helpful  # the thread's, not only this page's
     for answer in answers:
         allowed = rights.answer(answer.pk)

@@ -13,6 +13,7 @@ import colorsys
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 AA_NORMAL_TEXT = 4.5
 WHITE = "#ffffff"
@@ -96,9 +97,11 @@ def suggest(colour: str, against: list[str], minimum: float = AA_NORMAL_TEXT) ->
     return min(found, key=lambda item: item[0])[1]
 
 
+@lru_cache(maxsize=256)
 def muted_for(text: str, background: str) -> str:
     """A secondary text colour between `text` and `background` that still reads at AA on
-    the background and on white cards."""
+    the background and on white cards. Kept per process for each pair: every page with a
+    brand's look asks it."""
     tr, tg, tb = _rgb(text)
     br, bg, bb = _rgb(background)
     for share in (0.45, 0.4, 0.35, 0.3, 0.25, 0.2, 0.15, 0.1, 0.05, 0.0):

@@ -1,14 +1,22 @@
-"""The site's frame: the header search's scope and the avatars drawn from initials."""
+"""The site's frame: the header search's scope, the avatars drawn from initials, and the
+parts of the frame rendered once per process and reused by every page that shows them."""
 
 from __future__ import annotations
 
 import re
 
 from django import template
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.template.base import NodeList, Parser, Token
+from django.urls import get_script_prefix, get_urlconf
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
 from brands.models import Brand
+
+from ..selectors import BrandLook
 
 register = template.Library()
 
@@ -44,3 +52,92 @@ def avatar(person, size: str = "") -> SafeString:
     name = getattr(person, "public_name", "") or ""
     css = "avatar avatar-small" if size == "small" else "avatar"
     return format_html('<span class="{}" aria-hidden="true">{}</span>', css, initials(name))
+
+
+# --- Parts of the frame rendered once per process ---------------------------------------------
+
+# Parts of the frame rendered by this process, by everything they show (`_part_key`). A
+# few hundred at most: a brand's parts in each language on each of its hosts.
+_parts: dict[tuple, SafeString] = {}
+MAX_PARTS = 2048
+# What only a rendering for one viewer or one request holds; a part holding it is not kept.
+_NOT_KEPT = ("<!--sodan-slot:", "csrfmiddlewaretoken", "__sodan_")
+
+
+def _part_key(name: str, context: template.Context) -> tuple | None:
+    """Everything a frame part shows besides the code and templates of this process: the
+    language and address scheme of the request, its host and the brand it serves, the
+    page's brand as loaded for this request, and that brand's look as read for it (the look
+    is read from the cache, which its services empty when it changes, so a new look or a
+    renamed or newly official brand makes a new key on the very next page). None: render
+    the part, keep nothing (a theme being previewed, or a `brand` that is not one)."""
+    request = context.get("request")
+    look = context.get("look")
+    brand = context.get("brand")
+    if not isinstance(look, BrandLook | None) or not isinstance(brand, Brand | None):
+        return None
+    if look is not None and look.is_preview:
+        return None
+    site = getattr(request, "brand_site", None)
+    return (
+        name,
+        get_language(),
+        get_urlconf(),
+        get_script_prefix(),
+        request.get_host() if request is not None else "",
+        site.brand.pk if site is not None else None,
+        _brand_shown(brand),
+        _brand_shown(site.brand) if site is not None else None,
+        _look_shown(look),
+    )
+
+
+def _brand_shown(brand: Brand | None) -> tuple | None:
+    if brand is None:
+        return None
+    return (brand.pk, brand.slug, brand.name, brand.status)
+
+
+def _look_shown(look: BrandLook | None) -> tuple | None:
+    if look is None:
+        return None
+    links = tuple((link.get("label"), link.get("url")) for link in look.header_links)
+    return (_brand_shown(look.brand), look.logo_url, links, look.footer_text)
+
+
+@receiver(setting_changed)
+def _forget_parts(**kwargs: object) -> None:
+    """A setting a part may show changed (tests only: settings are fixed while serving)."""
+    _parts.clear()
+
+
+class FramePartNode(template.Node):
+    def __init__(self, name: str, nodelist: NodeList):
+        self.name = name
+        self.nodelist = nodelist
+
+    def render(self, context: template.Context) -> SafeString:
+        key = _part_key(self.name, context)
+        html = _parts.get(key) if key is not None else None
+        if html is None:
+            html = SafeString(self.nodelist.render(context))
+            if key is not None and not any(mark in html for mark in _NOT_KEPT):
+                if len(_parts) >= MAX_PARTS:
+                    _parts.clear()
+                _parts[key] = html
+        return html
+
+
+@register.tag("frame_part")
+def frame_part(parser: Parser, token: Token) -> FramePartNode:
+    """`{% frame_part "name" %}…{% endframe_part %}`: a part of the site's frame (the header,
+    the brand's band, the footer) that shows only the page's brand, its look, the host and
+    the language, rendered once per process for each of those and reused by every page.
+    What it encloses may show nothing else: no viewer slot, no person, no page address, no
+    nonce or token (a part holding a slot, a token or a mark is rendered, never kept)."""
+    bits = token.split_contents()
+    if len(bits) != 2 or bits[1][0] not in "\"'" or bits[1][-1] != bits[1][0]:
+        raise template.TemplateSyntaxError("frame_part takes one quoted name")
+    nodelist = parser.parse(("endframe_part",))
+    parser.delete_first_token()
+    return FramePartNode(bits[1][1:-1], nodelist)
