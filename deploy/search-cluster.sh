@@ -11,8 +11,9 @@
 #
 # The node is built by Maven from the server's modules and plugins on Maven Central
 # (deploy/search-cluster/pom.xml: the packaged distribution is not published there) with
-# Lucene's Japanese analyser as the `kuromoji` analysis. Everything lives under
-# .cache/search-cluster/ (ignored by git). Security is not loaded: loopback only.
+# Lucene's Japanese analyser as the `kuromoji` analysis, and the k-NN plugin's jars (the
+# `knn_vector` field on Lucene's engine; its native libraries are left out). Everything
+# lives under .cache/search-cluster/ (ignored by git). Security is not loaded: loopback only.
 #
 # Settings (environment): SEARCH_CLUSTER_HTTP_PORT (9250: nodes on 9250-9252),
 # SEARCH_CLUSTER_TRANSPORT_PORT (9350), SEARCH_CLUSTER_HEAP (512m), SEARCH_CLUSTER_DIR,

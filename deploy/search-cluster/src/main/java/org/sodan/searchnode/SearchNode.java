@@ -29,8 +29,22 @@ public final class SearchNode extends Node {
         Netty4Plugin.class,
         CommonAnalysisPlugin.class,
         PainlessPlugin.class,
-        KuromojiAnalysisPlugin.class
+        KuromojiAnalysisPlugin.class,
+        plugin("org.opensearch.knn.plugin.KNNPlugin")
     );
+
+    /**
+     * A plugin published only as a plugin zip (the k-NN plugin: the knn_vector field and
+     * the knn query), whose jars the build unpacks into lib/: named here, not compiled
+     * against.
+     */
+    static Class<? extends Plugin> plugin(String className) {
+        try {
+            return Class.forName(className).asSubclass(Plugin.class);
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException(className + " is not on the class path (lib/)", e);
+        }
+    }
 
     private SearchNode(Environment environment, Collection<Class<? extends Plugin>> plugins) {
         super(environment, plugins, true);
