@@ -37,6 +37,11 @@ from django.db.models.functions import Cast
 
 from . import memo
 
+try:  # PostgreSQL's driver: binds an id with the type named here (`_id_param`)
+    from psycopg.types.numeric import Int8 as _Int8
+except ImportError:  # pragma: no cover - SQLite-only installs
+    _Int8 = None
+
 FACT_COLUMNS = ("fact_kind", "fact_number", "fact_text", "fact_name", "fact_slug")
 DATA_COLUMNS = FACT_COLUMNS[1:]
 
@@ -124,8 +129,22 @@ def _compiled_union(alias: str, with_thread: bool) -> tuple[str, tuple]:
 def _union_sql(alias: str, user_id: Any, thread_id: int | None) -> tuple[str, list]:
     """The union's SQL and its parameters for this person (and thread)."""
     sql, params = _compiled_union(alias, thread_id is not None)
-    ids = {_USER_MARK: user_id, _THREAD_MARK: thread_id}
+    ids = {_USER_MARK: _id_param(alias, user_id), _THREAD_MARK: _id_param(alias, thread_id)}
     return sql, [ids.get(param, param) if type(param) is int else param for param in params]
+
+
+def _id_param(alias: str, value: Any) -> Any:
+    """An id bound as a bigint on PostgreSQL, whatever its size.
+
+    psycopg sends a Python int as the smallest type that holds it (smallint for 101,
+    integer for 40,000), and a prepared statement is kept per text *and* parameter types:
+    readers and threads with ids of different sizes each had a statement of their own,
+    each planned afresh on its first executions in every connection. As a bigint (the
+    columns' type) every reader's page runs the one statement and its one generic plan.
+    """
+    if value is None or _Int8 is None or connections[alias].vendor != "postgresql":
+        return value
+    return _Int8(value)
 
 
 def _remember(user: Any, rows: list[tuple], thread_id: int | None) -> None:
@@ -187,7 +206,7 @@ def user_with_facts(user_id: Any, *, thread_id: int | None) -> Any:
     connection = connections[alias]
     facts_sql, facts_params = _union_sql(alias, user_id, thread_id)
     (before, after), fields = _user_row_sql(alias)
-    user_param = model._meta.pk.get_db_prep_value(user_id, connection)
+    user_param = _id_param(alias, model._meta.pk.get_db_prep_value(user_id, connection))
     with connection.cursor() as cursor:
         cursor.execute(before + facts_sql + after, [*facts_params, user_param])
         rows = cursor.fetchall()

@@ -122,3 +122,26 @@ def test_the_union_compiled_once_serves_each_person_their_own_facts(busy_person,
     assert memo.peek(person, f"{qa_facts.VOTES}:{thread.pk}") == frozenset({answer.pk})
     loaded = viewer_facts.user_with_facts(stranger.pk, thread_id=thread.pk)
     assert memo.peek(loaded, UNREAD) == 0
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(
+    connection.vendor != "postgresql" or not connection.features.uses_server_side_binding,
+    reason="needs PostgreSQL with prepared statements",
+)
+def test_readers_of_every_id_share_one_prepared_facts_query(thread):
+    """PostgreSQL plans the facts query once per connection for every reader: ids small and
+    large are bound with one type, so the statement prepared for one reader serves the
+    next instead of being prepared and planned anew."""
+    readers = [(UserFactory().pk, thread.pk), (UserFactory(pk=70_000).pk, 90_000)]
+    for _ in range(connection.settings_dict["OPTIONS"]["prepare_threshold"] + 1):
+        for user_id, thread_id in readers:
+            assert viewer_facts.user_with_facts(user_id, thread_id=thread_id).pk == user_id
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT parameter_types::text[] FROM pg_prepared_statements WHERE statement LIKE %s",
+            ['SELECT u."id"%fact_kind%'],
+        )
+        prepared = [types for (types,) in cursor.fetchall()]
+    assert len(prepared) == 1
+    assert set(prepared[0]) == {"text", "bigint"}
