@@ -424,6 +424,28 @@ def rerank(hits: list[SearchHit], vector) -> list[SearchHit]:
     return [hit for _place, hit in order] + hits[RERANK_TOP:]
 
 
+def _backend_nearest(vector, *, limit: int, **filters: Any) -> list[SearchHit] | None:
+    """The nearest threads from the search backend when it offers them (a cluster whose
+    index holds the vectors: search.backends.cluster), else None: the table answers. A
+    failing cluster is a help lost, not an error: the table answers then too."""
+    from .backends import get_backend
+    from .backends.base import SearchBackendError
+
+    offer = getattr(get_backend(), "nearest", None)
+    if offer is None:
+        return None
+    try:
+        return offer(
+            vector,
+            limit=limit,
+            min_similarity=settings.SODAN_SEMANTIC_MIN_SIMILARITY,
+            **filters,
+        )
+    except SearchBackendError:
+        logger.warning("The search cluster's nearest threads failed; the table answers")
+        return None
+
+
 def nearest(
     vector,
     *,
@@ -441,6 +463,18 @@ def nearest(
 
     if vector is None or limit <= 0:
         return []
+    # A search cluster that keeps the vectors answers with one k-NN query.
+    offered = _backend_nearest(
+        vector,
+        limit=limit,
+        brand_id=brand_id,
+        product_id=product_id,
+        type=type,
+        status=status,
+        exclude=exclude,
+    )
+    if offered is not None:
+        return offered
     rows = ThreadEmbedding.objects.filter(
         model=MODEL_NAME,
         thread__visibility=Visibility.PUBLISHED,

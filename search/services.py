@@ -128,7 +128,7 @@ def _outbox_apply(*, limit: int, locking: bool) -> tuple[int, int]:
     vectors = semantic.embeddings_compute(docs)  # before the index rows are locked
     backend = get_backend()
     try:
-        backend.index(docs)
+        backend.index(docs, vectors=vectors)  # a cluster keeps them beside the words
         if removed:
             backend.remove(removed)
     except (SearchBackendError, OSError) as error:
@@ -509,12 +509,13 @@ def reindex(*, batch_size: int = 500, resume: bool = True, progress=None) -> int
         if not threads:
             break
         docs = build_documents(threads)
-        backend.index(docs)
+        vectors = semantic.embeddings_compute(docs)
+        backend.index(docs, vectors=vectors)
         indexed = {doc.thread_id for doc in docs}
         gone = [t.pk for t in threads if t.pk not in indexed]
         if gone:
             backend.remove(gone)
-        semantic.embeddings_write(docs, gone)
+        semantic.embeddings_write(docs, gone, vectors)
         checkpoint.last_thread_id = threads[-1].pk
         checkpoint.save(update_fields=["last_thread_id"])
         done += len(threads)

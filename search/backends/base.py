@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -61,7 +61,10 @@ class SearchBackend(Protocol):
     """Index a thread, remove it, search with filters, find similar threads; plus the
     few hooks a full rebuild and the reconciliation need."""
 
-    def index(self, docs: list[ThreadDoc]) -> None: ...
+    def index(self, docs: list[ThreadDoc], vectors: Sequence | None = None) -> None:
+        """Write the documents; `vectors` (search.semantic's, one per document, or None)
+        go with them where the backend keeps vectors (a cluster's vector field)."""
+        ...
 
     def remove(self, thread_ids: list[int]) -> None: ...
 

@@ -11,14 +11,18 @@ the index lifecycle. Each backend only brings its client, its DSL module and its
   a word cut short while typing (「イヤホ」, "firmw").
 - Read and write aliases: a rebuild fills a new index behind the write alias and moves
   the read alias in one atomic alias change when it is complete: no moment without search.
+- The thread's meaning (search.semantic's vector) beside its words, when the cluster can
+  search vectors (OpenSearch's k-NN plugin on every node, or Elasticsearch 8): the
+  semantic stage's nearest threads are then one k-NN query with search's filters.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cached_property
 from types import ModuleType
 from typing import Any
@@ -102,14 +106,41 @@ def trigram_analyzer(dsl: ModuleType) -> Any:
     )
 
 
+# The field of the thread's vector (search.semantic), and the class of the OpenSearch
+# plugin that provides it (as the nodes' info names it, whether installed from the
+# packaged plugin or on the node's class path).
+VECTOR_FIELD = "vector"
+KNN_PLUGIN_CLASS = "org.opensearch.knn.plugin.KNNPlugin"
+
+
+def vector_field(dsl: ModuleType, dimensions: int) -> tuple[Any, dict]:
+    """The vector field and the index settings it needs, in either DSL. OpenSearch: the
+    k-NN plugin's knn_vector, an HNSW graph built by Lucene's own engine (pure Java: none
+    of the plugin's native libraries is loaded for it); Elasticsearch: dense_vector, the
+    same graph in its words. Cosine similarity either way (the vectors are unit length)."""
+    if hasattr(dsl, "KnnVector"):  # opensearch-py
+        method = {"name": "hnsw", "engine": "lucene", "space_type": "cosinesimil"}
+        return dsl.KnnVector(dimension=dimensions, method=method), {"knn": True}
+    return dsl.DenseVector(dims=dimensions, similarity="cosine", index=True), {}
+
+
 def thread_document_class(
-    dsl: ModuleType, *, kuromoji: bool, shards: int = 1, replicas: int = 0
+    dsl: ModuleType,
+    *,
+    kuromoji: bool,
+    shards: int = 1,
+    replicas: int = 0,
+    vector_dimensions: int = 0,
 ) -> type:
-    """The Document class (and so the mapping and index settings) in either DSL."""
+    """The Document class (and so the mapping and index settings) in either DSL; with
+    `vector_dimensions`, the thread's vector too (vector_field)."""
     ja = japanese_analyzer(dsl, kuromoji=kuromoji)
     en = english_analyzer(dsl)
     terms = terms_analyzer(dsl)
     alternatives = alternatives_analyzer(dsl)
+    vector_mapping, vector_settings = (
+        vector_field(dsl, vector_dimensions) if vector_dimensions else (None, {})
+    )
 
     def text() -> Any:
         return dsl.Text(analyzer=en, fields={"ja": dsl.Text(analyzer=ja)})
@@ -133,16 +164,30 @@ def thread_document_class(
         body_terms = dsl.Text(analyzer=terms, search_analyzer=alternatives)
         answers_terms = dsl.Text(analyzer=terms, search_analyzer=alternatives)
         ngram = dsl.Text(analyzer=trigram_analyzer(dsl))
+        if vector_mapping is not None:
+            vector = vector_mapping
 
         class Index:
-            settings = {"number_of_shards": shards, "number_of_replicas": replicas}
+            settings = {
+                "number_of_shards": shards,
+                "number_of_replicas": replicas,
+                **vector_settings,
+            }
 
     return ThreadIndexDocument
 
 
-def index_body(dsl: ModuleType, *, kuromoji: bool, shards: int, replicas: int) -> dict:
+def index_body(
+    dsl: ModuleType, *, kuromoji: bool, shards: int, replicas: int, vector_dimensions: int = 0
+) -> dict:
     """Settings and mappings of a new index, as sent to the cluster."""
-    document = thread_document_class(dsl, kuromoji=kuromoji, shards=shards, replicas=replicas)
+    document = thread_document_class(
+        dsl,
+        kuromoji=kuromoji,
+        shards=shards,
+        replicas=replicas,
+        vector_dimensions=vector_dimensions,
+    )
     return document._index.to_dict()
 
 
@@ -346,6 +391,57 @@ def similar_body(
     }
 
 
+def nearest_filter(
+    *,
+    brand_id: int | None = None,
+    product_id: int | None = None,
+    type: str = "",
+    status: str = "",
+    exclude: Iterable[int] = (),
+) -> dict | None:
+    """Search's filters for the nearest threads (brand, product, type, status; the index
+    holds only published threads that are not merged, as for search), less `exclude`."""
+    filters = _filters(
+        SearchQuery(terms=(), brand_id=brand_id, product_id=product_id, type=type, status=status)
+    )
+    excluded = sorted(set(exclude))
+    if not filters and not excluded:
+        return None
+    clause: dict = {"filter": filters}
+    if excluded:
+        clause["must_not"] = [{"ids": {"values": [str(i) for i in excluded]}}]
+    return {"bool": clause}
+
+
+def knn_body(vector: Sequence[float], *, k: int, filter: dict | None) -> dict:
+    """OpenSearch's k-NN query: the `k` threads nearest `vector` among those the filter
+    lets through (Lucene's engine filters while it walks the graph, so a brand with few
+    threads among many still gets its nearest)."""
+    knn: dict = {"vector": [float(x) for x in vector], "k": k}
+    if filter is not None:
+        knn["filter"] = filter
+    return {"size": k, "query": {"knn": {VECTOR_FIELD: knn}}, "_source": False}
+
+
+def dense_vector_body(vector: Sequence[float], *, k: int, filter: dict | None) -> dict:
+    """Elasticsearch's k-NN search, the same question in its words."""
+    knn: dict = {
+        "field": VECTOR_FIELD,
+        "query_vector": [float(x) for x in vector],
+        "k": k,
+        "num_candidates": max(100, 10 * k),
+    }
+    if filter is not None:
+        knn["filter"] = filter
+    return {"size": k, "knn": knn, "_source": False}
+
+
+# How long a process trusts what it learnt of the serving index's vector field: an index
+# made before the cluster had vectors is swapped by search_reindex (meanwhile the nearest
+# threads come from the database's table, search.semantic).
+VECTOR_MAPPING_SECONDS = 60
+
+
 class ClusterBackend:
     """The index lifecycle and the search interface over any client with the common API
     (indices, search, analyze, bulk and scan helpers). Subclasses set the class fields."""
@@ -354,13 +450,21 @@ class ClusterBackend:
     errors: tuple[type[BaseException], ...] = ()
     bulk: Callable[..., Any]
     scan: Callable[..., Any]
+    # The k-NN question in the cluster's words (knn_body or dense_vector_body).
+    nearest_body: Callable[..., dict]
 
     def __init__(self, client: Any = None) -> None:
         self._client = client
         self.read_alias = settings.SEARCH_INDEX
         self.write_alias = f"{settings.SEARCH_INDEX}-write"
+        self._has_vectors: bool | None = None
+        self._read_index_vectors: tuple[bool, float] | None = None
 
     def make_client(self, urls: list[str]) -> Any:
+        raise NotImplementedError
+
+    def vector_support(self) -> bool:
+        """Whether the cluster can index and search the vector field (asked of it)."""
         raise NotImplementedError
 
     @cached_property
@@ -386,13 +490,60 @@ class ClusterBackend:
             return False
         return {t["token"] for t in response.get("tokens", [])} >= KUROMOJI_PROBE_TOKENS
 
+    @property
+    def has_vectors(self) -> bool:
+        """The cluster can hold the threads' vectors: asked once per process and said in
+        the log (a cluster that does not answer is asked again next time). Without it new
+        indices have no vector field and the nearest threads come from the database."""
+        if self._has_vectors is None:
+            try:
+                answer = bool(self._call(self.vector_support))
+            except SearchBackendError:
+                return False
+            self._has_vectors = answer
+            if answer:
+                logger.info(
+                    "The search cluster holds vectors: new indices keep each thread's "
+                    "vector, and the semantic stage asks the cluster for the nearest threads"
+                )
+            else:
+                logger.info(
+                    "The search cluster cannot search vectors (on OpenSearch, the k-NN "
+                    "plugin is missing): the nearest threads come from the database"
+                )
+        return self._has_vectors
+
     def index_body(self) -> dict:
+        from ..semantic import DIMENSIONS
+
         return index_body(
             self.dsl,
             kuromoji=self.has_kuromoji,
             shards=settings.SEARCH_SHARDS,
             replicas=settings.SEARCH_REPLICAS,
+            vector_dimensions=DIMENSIONS if self.has_vectors else 0,
         )
+
+    def _holds_vectors(self, alias: str) -> bool:
+        """Whether the index behind `alias` maps the vector field (one made before the
+        cluster could hold vectors does not: search_reindex replaces it)."""
+        mappings = self.client.indices.get_field_mapping(index=alias, fields=VECTOR_FIELD)
+        return any(VECTOR_FIELD in (index.get("mappings") or {}) for index in mappings.values())
+
+    def _serves_vectors(self) -> bool:
+        """_holds_vectors for the index searches read, remembered VECTOR_MAPPING_SECONDS."""
+        now = time.monotonic()
+        known = self._read_index_vectors
+        if known is None or now - known[1] > VECTOR_MAPPING_SECONDS:
+
+            def ask() -> bool:
+                if not self.client.indices.exists_alias(name=self.read_alias):
+                    return False
+                return self._holds_vectors(self.read_alias)
+
+            known = (self._call(ask), now)
+            self._read_index_vectors = known
+        return known[0]
 
     # --- index lifecycle -------------------------------------------------------------
 
@@ -440,15 +591,18 @@ class ClusterBackend:
         actions = [{"remove": {"index": i, "alias": self.read_alias}} for i in old if i != target]
         actions.append({"add": {"index": target, "alias": self.read_alias}})
         self._call(lambda: self.client.indices.update_aliases(body={"actions": actions}))
+        self._read_index_vectors = None  # the new index may hold vectors the old did not
         for index in old:
             if index != target:
                 self._call(lambda index=index: self.client.indices.delete(index=index))
 
     # --- the interface ---------------------------------------------------------------
 
-    def index(self, docs: list[ThreadDoc]) -> None:
+    def index(self, docs: list[ThreadDoc], vectors: Sequence | None = None) -> None:
         """Every document or an error: a failed item fails the batch, which the outbox
-        keeps and retries (a node leaving can refuse writes until a replica takes over)."""
+        keeps and retries (a node leaving can refuse writes until a replica takes over).
+        `vectors` (search.semantic's, one per document; None with the semantic stage off)
+        go with their documents when the index maps the vector field."""
         if not docs:
             return
         now = dt.datetime.now(dt.UTC)
@@ -464,6 +618,11 @@ class ClusterBackend:
 
         def write() -> None:
             self.ensure_index()
+            # Asked of the index written to, each batch: an older index would take the
+            # vector as a list of plain numbers, which no k-NN query can read.
+            if vectors is not None and self._holds_vectors(self.write_alias):
+                for action, vector in zip(actions, vectors, strict=True):
+                    action["_source"][VECTOR_FIELD] = [float(x) for x in vector]
             self.bulk(self.client, actions, refresh="wait_for")
 
         self._call(write)
@@ -555,6 +714,40 @@ class ClusterBackend:
             SearchHit(thread_id=int(h["_id"]), score=float(h["_score"] or 0))
             for h in response["hits"]["hits"]
         ]
+
+    def nearest(
+        self,
+        vector: Sequence[float],
+        *,
+        limit: int,
+        min_similarity: float,
+        brand_id: int | None = None,
+        product_id: int | None = None,
+        type: str = "",
+        status: str = "",
+        exclude: Iterable[int] = (),
+    ) -> list[SearchHit] | None:
+        """The threads nearest `vector` by meaning with search's filters, at least
+        `min_similarity` (cosine), best first: one k-NN query. None when the index
+        searches read holds no vectors (the caller asks the database instead). Hits say
+        no field holds a query word (snippets show the start)."""
+        if limit <= 0:
+            return []
+        if not self._serves_vectors():
+            return None
+        where = nearest_filter(
+            brand_id=brand_id, product_id=product_id, type=type, status=status, exclude=exclude
+        )
+        response = self._run(self.nearest_body(vector, k=limit, filter=where))
+        hits = []
+        for h in response["hits"]["hits"]:
+            # Both engines score a cosine c as (1 + c) / 2, so that scores are positive.
+            similarity = 2 * float(h["_score"] or 0) - 1
+            if similarity >= min_similarity:
+                hits.append(
+                    SearchHit(thread_id=int(h["_id"]), score=similarity, fields=frozenset())
+                )
+        return hits
 
     def health(self) -> str:
         """The cluster's colour (green, yellow, red), or "unreachable"."""

@@ -15,7 +15,7 @@ import datetime as dt
 import itertools
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from django.db import connection, transaction
 
@@ -234,7 +234,8 @@ class DatabaseBackend:
     # --- writing --------------------------------------------------------------------
 
     @transaction.atomic
-    def index(self, docs: list[ThreadDoc]) -> None:
+    def index(self, docs: list[ThreadDoc], vectors: Sequence | None = None) -> None:
+        # `vectors` are kept by search.semantic in their own table, not here.
         if not docs:
             return
         ids = [d.thread_id for d in docs]

@@ -13,7 +13,7 @@ from django.conf import settings
 from elasticsearch import ApiError, Elasticsearch, TransportError
 from elasticsearch.helpers import BulkIndexError, bulk, scan
 
-from .cluster import ClusterBackend
+from .cluster import ClusterBackend, dense_vector_body
 
 
 class ElasticsearchBackend(ClusterBackend):
@@ -21,6 +21,12 @@ class ElasticsearchBackend(ClusterBackend):
     errors = (ApiError, TransportError, BulkIndexError)
     bulk = staticmethod(bulk)
     scan = staticmethod(scan)
+    nearest_body = staticmethod(dense_vector_body)
+
+    def vector_support(self) -> bool:
+        """dense_vector fields are searched by k-NN from Elasticsearch 8 on."""
+        major = str(self.client.info()["version"]["number"]).split(".", 1)[0]
+        return major.isdigit() and int(major) >= 8
 
     def make_client(self, urls: list[str]) -> Elasticsearch:
         return Elasticsearch(

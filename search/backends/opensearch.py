@@ -14,7 +14,7 @@ from opensearchpy import OpenSearch
 from opensearchpy.exceptions import OpenSearchException
 from opensearchpy.helpers import BulkIndexError, bulk, scan
 
-from .cluster import ClusterBackend
+from .cluster import KNN_PLUGIN_CLASS, ClusterBackend, knn_body
 
 
 class OpenSearchBackend(ClusterBackend):
@@ -22,6 +22,15 @@ class OpenSearchBackend(ClusterBackend):
     errors = (OpenSearchException, BulkIndexError)
     bulk = staticmethod(bulk)
     scan = staticmethod(scan)
+    nearest_body = staticmethod(knn_body)
+
+    def vector_support(self) -> bool:
+        """Every node has the k-NN plugin (a shard of a vector index can live on any)."""
+        nodes = self.client.nodes.info(metric="plugins")["nodes"].values()
+        return bool(nodes) and all(
+            KNN_PLUGIN_CLASS in {plugin.get("classname") for plugin in node.get("plugins", [])}
+            for node in nodes
+        )
 
     def make_client(self, urls: list[str]) -> OpenSearch:
         return OpenSearch(

