@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -71,6 +72,27 @@ def _with_page_relations(answers: AnswerQuerySet) -> AnswerQuerySet:
         "official_for",
         "approval__approved_by",  # an approved official answer's approver, joined
     ).in_reading_order()
+
+
+# What a thread page shows of the people an answer names (qa/templates/qa/_answer.html, the
+# brand signals, the QAPage data): their name and profile address. Their other columns, a
+# row of them for each of five people on every answer, made the page's query cost more to
+# build and turn into objects than to run.
+_PEOPLE_SHOWN = ("author", "accepted_by", "verified_by", "endorsed_by", "approval__approved_by")
+_PERSON_FIELDS = ("username", "display_name")
+
+
+@lru_cache(maxsize=1)
+def _page_fields() -> tuple[str, ...]:
+    """The fields a thread page loads: every field of the answer, its brand (official
+    answers) and approval, and only the name fields of the people it shows."""
+    approval = Answer._meta.get_field("approval").related_model
+    return (
+        *(field.name for field in Answer._meta.concrete_fields),
+        *(f"official_for__{field.name}" for field in Brand._meta.concrete_fields),
+        *(f"approval__{field.name}" for field in approval._meta.concrete_fields),
+        *(f"{person}__{name}" for person in _PEOPLE_SHOWN for name in _PERSON_FIELDS),
+    )
 
 
 def _marked(answers: list[Answer], *, thread: Thread, user: Any) -> list[Answer]:
@@ -170,9 +192,9 @@ def thread_answer_page(*, thread: Thread, user: Any, number: int = 1) -> AnswerP
     per_page = settings.SODAN_ANSWERS_PER_PAGE
     start = (number - 1) * per_page
     answers = list(
-        in_page_order(
-            _with_page_relations(Answer.objects.filter(thread=thread).visible_to(user))
-        ).annotate(
+        in_page_order(_with_page_relations(Answer.objects.filter(thread=thread).visible_to(user)))
+        .only(*_page_fields())
+        .annotate(
             thread_answer_total=Window(Count("pk")),
             thread_most_helpful=Window(Max("helpful_count")),
             thread_verified=Window(Count("verified_at")),
