@@ -92,29 +92,30 @@ class TwoFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
+        response = self.get_response(request)
+        if getattr(request, _CHECK_AFTER_VIEW, False) and _staff_waits(request):
+            return _to_set_up(request)
+        return response
 
     def process_view(
         self, request: HttpRequest, view_func: Callable, view_args: Any, view_kwargs: Any
     ) -> HttpResponse | None:
         if not required() or request.path.startswith(_OPEN_PREFIXES):
             return None
-        # Loading the signed-in user here, before the view, must not cost a thread page its
-        # one query: a view that reads its reader's facts on a thread says so
-        # (`thread_facts_kwarg`), and the user is loaded together with them.
+        # A view that reads its reader's facts on a thread says so (`thread_facts_kwarg`):
+        # the thread page, which loads a signed-in reader itself, the session in the
+        # page's one cache round trip and the user with their facts in its one query.
+        # Loading the user here first would cost the session a round trip of its own on
+        # every signed-in reader's page. Reading it (GET, HEAD) uses no power, so staff
+        # are checked after the view instead, and still see nothing but the redirect.
         thread_kwarg = getattr(view_func, "thread_facts_kwarg", None)
         thread_id = view_kwargs.get(thread_kwarg) if thread_kwarg else None
+        if thread_id and request.method in ("GET", "HEAD"):
+            setattr(request, _CHECK_AFTER_VIEW, True)
+            return None
         with viewer_facts.preloading(thread_id=thread_id) if thread_id else nullcontext():
-            user = getattr(request, "user", None)
-            staff_waits = (
-                user is not None
-                and getattr(user, "is_staff", False)
-                and user.is_active
-                and powers_wait(user)
-            )
-        if staff_waits:
-            return redirect(f"{reverse('community:two_factor_required')}?next={request.path}")
-        return None
+            staff_waits = _staff_waits(request)
+        return _to_set_up(request) if staff_waits else None
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> Any:
         if not isinstance(exception, PermissionDenied):
@@ -123,6 +124,23 @@ class TwoFactorMiddleware:
         if user is None or not powers_wait(user) or not holds_powers(user):
             return None
         return two_factor_page(request, status=403)
+
+
+_CHECK_AFTER_VIEW = "_sodan_two_factor_after_view"
+
+
+def _staff_waits(request: HttpRequest) -> bool:
+    user = getattr(request, "user", None)
+    return bool(
+        user is not None
+        and getattr(user, "is_staff", False)
+        and user.is_active
+        and powers_wait(user)
+    )
+
+
+def _to_set_up(request: HttpRequest) -> HttpResponse:
+    return redirect(f"{reverse('community:two_factor_required')}?next={request.path}")
 
 
 def two_factor_page(request: HttpRequest, *, status: int = 200) -> HttpResponse:

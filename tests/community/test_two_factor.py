@@ -160,3 +160,40 @@ def test_only_staff_reset_and_never_their_own(customer):
     with pytest.raises(PermissionDenied):
         two_factor_reset(actor=staff, member=staff, identity_check="It is me, honestly.")
     assert Authenticator.objects.filter(user__in=[other, staff]).count() == 2
+
+
+def test_staff_without_two_factor_are_sent_from_a_thread_page_to_set_it_up(client, thread):
+    client.force_login(UserFactory(username="staffer", is_staff=True))
+    for _ in range(2):  # the page rendered, then the page assembled from the cache
+        response = client.get(thread.get_absolute_url())
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("community:two_factor_required"))
+    assert client.head(thread.get_absolute_url()).status_code == 302
+
+
+def _redis_commands(server) -> int:
+    """Commands the server has run, but for this count's own (its connection's HELLO, INFO)."""
+    import redis
+
+    stats = redis.Redis.from_url(server.url()).info("commandstats")
+    own = {"cmdstat_hello", "cmdstat_info"}
+    return sum(stat["calls"] for name, stat in stats.items() if name not in own)
+
+
+def test_a_signed_in_reader_costs_one_cache_round_trip_and_one_query(
+    client, thread, customer, cache_on_redis
+):
+    """With two-factor required, its check does not load the reader before the thread
+    page: their session comes in the page's one cache round trip, as it does without it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(customer)
+    client.get(thread.get_absolute_url())  # stores the shared rendering
+    before = _redis_commands(cache_on_redis)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(thread.get_absolute_url())
+    assert response["X-Sodan-Cache"] == "hit"
+    assert customer.public_name in response.content.decode()
+    assert _redis_commands(cache_on_redis) - before == 1
+    assert len(queries.captured_queries) == 1
