@@ -278,9 +278,7 @@ def test_a_view_recorded_when_the_flush_is_due_adds_the_tally(client, thread, se
     assert view_counts.pending() == {}
 
 
-def test_a_minute_of_views_over_many_threads_is_added_in_a_few_statements(
-    thread, monkeypatch
-):
+def test_a_minute_of_views_over_many_threads_is_added_in_a_few_statements(thread, monkeypatch):
     """A popular site's minute touches thousands of threads: the flush writes them a batch
     per statement, not one UPDATE per thread (which held a busy worker for seconds)."""
     others = ThreadFactory.create_batch(4, brand=thread.brand)
