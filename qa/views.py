@@ -253,7 +253,8 @@ def _answer_page_number(request: HttpRequest) -> int:
     return int(value)
 
 
-# The two-factor check loads the reader before this view: with their facts on this thread.
+# The reader is loaded with their facts on this thread (by the page itself when it only
+# reads: the two-factor check then runs after the view, community/mfa.py).
 thread_detail.thread_facts_kwarg = "pk"
 
 
