@@ -732,6 +732,15 @@ SODAN_SEMANTIC_SEARCH: bool = env.bool("SODAN_SEMANTIC_SEARCH", default=True)
 SODAN_SEMANTIC_THREADS: int = env.int("SODAN_SEMANTIC_THREADS", default=1)
 SODAN_SEMANTIC_MIN_SIMILARITY: float = env.float("SODAN_SEMANTIC_MIN_SIMILARITY", default=0.8)
 SODAN_SEMANTIC_FILL_MAX: int = env.int("SODAN_SEMANTIC_FILL_MAX", default=5_000)
+# A query's vector: computed on a thread of its own while the database runs the lexical
+# query (off: before it, in the request's thread), and waited for at most this long, after
+# which words alone rank; the latest queries' vectors kept per process, and in the cache.
+SODAN_SEMANTIC_OVERLAP: bool = env.bool("SODAN_SEMANTIC_OVERLAP", default=True)
+SODAN_SEMANTIC_QUERY_TIMEOUT_MS: int = env.int("SODAN_SEMANTIC_QUERY_TIMEOUT_MS", default=200)
+SODAN_SEMANTIC_QUERY_CACHE_SIZE: int = env.int("SODAN_SEMANTIC_QUERY_CACHE_SIZE", default=1_000)
+SODAN_SEMANTIC_QUERY_CACHE_SECONDS: int = env.int(
+    "SODAN_SEMANTIC_QUERY_CACHE_SECONDS", default=86_400
+)
 
 # --- Moderation -----------------------------------------------------------------------
 # Open flags from distinct people that hide a post pending review (a moderator's flag
