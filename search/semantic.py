@@ -35,6 +35,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.cache import cache
 
 from qa.models import Visibility
 
@@ -206,41 +207,17 @@ def query_vectors_forget(text: str | None = None) -> None:
     key = _query_key(_query_text(text))
     with _query_lock:
         _recent_queries.pop(key, None)
-    from django.core.cache import cache
-
-    try:
-        cache.delete(key)
-    except Exception:
-        logger.info("The query vector cache is unavailable", exc_info=True)
-
-
-def _shared_vector(key: str) -> bytes | None:
-    from django.core.cache import cache
-
-    try:
-        raw = cache.get(key)
-    except Exception:  # any cache backend's outage: a miss, never a failed search
-        logger.info("The query vector cache is unavailable", exc_info=True)
-        return None
-    return raw if isinstance(raw, bytes) and len(raw) == DIMENSIONS * 4 else None
-
-
-def _share_vector(key: str, raw: bytes) -> None:
-    from django.core.cache import cache
-
-    try:
-        cache.set(key, raw, timeout=settings.SODAN_SEMANTIC_QUERY_CACHE_SECONDS)
-    except Exception:
-        logger.info("The query vector cache is unavailable", exc_info=True)
+    cache.delete(key)
 
 
 def _query_bytes(text: str, key: str) -> bytes:
     """The vector of a normalised query from the shared cache, or from the model (then
-    shared); remembered by this process either way. Raises what the model raises."""
-    raw = _shared_vector(key)
-    if raw is None:
+    shared); remembered by this process either way. Raises what the model raises. (The
+    cache answers a miss when Redis is down: community.cache.)"""
+    raw = cache.get(key)
+    if not (isinstance(raw, bytes) and len(raw) == DIMENSIONS * 4):
         raw = _to_bytes(_encode([text], query=True)[0])
-        _share_vector(key, raw)
+        cache.set(key, raw, timeout=settings.SODAN_SEMANTIC_QUERY_CACHE_SECONDS)
     _remember(key, raw)
     return raw
 
@@ -431,11 +408,8 @@ def _backend_nearest(vector, *, limit: int, **filters: Any) -> list[SearchHit] |
     from .backends import get_backend
     from .backends.base import SearchBackendError
 
-    offer = getattr(get_backend(), "nearest", None)
-    if offer is None:
-        return None
     try:
-        return offer(
+        return get_backend().nearest(
             vector,
             limit=limit,
             min_similarity=settings.SODAN_SEMANTIC_MIN_SIMILARITY,

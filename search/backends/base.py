@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -79,6 +79,23 @@ class SearchBackend(Protocol):
         limit: int,
         text: str = "",
     ) -> list[SearchHit]: ...
+
+    def nearest(
+        self,
+        vector: Sequence[float],
+        *,
+        limit: int,
+        min_similarity: float,
+        brand_id: int | None = None,
+        product_id: int | None = None,
+        type: str = "",
+        status: str = "",
+        exclude: Iterable[int] = (),
+    ) -> list[SearchHit] | None:
+        """The threads nearest `vector` by meaning with search's filters, best first, when
+        this backend keeps the vectors; None when it does not (search.semantic's table
+        answers)."""
+        ...
 
     def indexed(self) -> Iterator[tuple[int, dt.datetime]]:
         """(thread id, when it was last indexed) for every thread in the index."""

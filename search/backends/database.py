@@ -635,6 +635,10 @@ LIMIT %(limit)s OFFSET %(offset)s
         results.matched_all_terms = False
         return results
 
+    def nearest(self, vector, *, limit: int, min_similarity: float, **filters) -> None:
+        """The vectors are search.semantic's table, beside this index: it answers."""
+        return None
+
     def similar(
         self,
         *,
