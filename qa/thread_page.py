@@ -34,7 +34,9 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages import get_messages
+from django.core.signals import setting_changed
 from django.db import models
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.template.defaultfilters import urlencode
 from django.template.loader import get_template
@@ -302,7 +304,7 @@ def _viewer(
     viewer = Viewer(
         request=request,
         user=user,
-        rights=rights or thread_viewer_rights(user, thread, answers),
+        rights=rights if rights is not None else thread_viewer_rights(user, thread, answers),
         thread=thread,
         answers={answer.pk: answer for answer in answers},
     )
@@ -418,6 +420,13 @@ def _signed_out(template_name: str, language: str, urlconf: str | None) -> str:
     scheme, so rendered once per process."""
     request = SimpleNamespace(path=PATH_MARK)
     return _render(template_name, {"user": AnonymousUser(), "request": request})
+
+
+@receiver(setting_changed)
+def _forget_signed_out(**kwargs: object) -> None:
+    """A setting the links may show changed (tests only: settings are fixed while serving),
+    as the frame's parts are forgotten (themes.templatetags.frame)."""
+    _signed_out.cache_clear()
 
 
 def _signed_out_slot(viewer: Viewer, template_name: str) -> str:
