@@ -202,16 +202,11 @@ class Command(BaseCommand):
                 begin = time.perf_counter()
                 services.threads_search(text=text)
                 latencies.append((time.perf_counter() - begin) * 1000)
-        cuts = statistics.quantiles(latencies, n=100)
         result = {
             "database": connection.vendor,
             "threads": len(thread_ids),
             "index_threads_per_second": round(len(thread_ids) / index_seconds, 1),
-            "query_ms": {
-                "p50": round(cuts[49], 1),
-                "p95": round(cuts[94], 1),
-                "p99": round(cuts[98], 1),
-            },
+            "query_ms": _percentiles(latencies),
             "queries": queries,
             "measured_at": timezone.now().isoformat(),
         }
@@ -284,12 +279,6 @@ class Command(BaseCommand):
         load_after = os.getloadavg()
         logging.getLogger(semantic.__name__).removeHandler(fallbacks)
 
-        def cut(values: list[float]) -> dict[str, float]:
-            if len(values) < 2:
-                return {"p50": values[0], "p95": values[0], "p99": values[0]} if values else {}
-            q = statistics.quantiles(values, n=100)
-            return {"p50": round(q[49], 1), "p95": round(q[94], 1), "p99": round(q[98], 1)}
-
         by_kind = {}
         for group in ("all", "words", "few"):
             got = samples[group]
@@ -297,11 +286,11 @@ class Command(BaseCommand):
             warm_cost = [a - b for a, b in zip(got["warm"], got["off"], strict=True)]
             by_kind[group] = {
                 "queries": len(got["off"]),
-                "off_ms": cut(got["off"]),
-                "on_ms": cut(got["on"]),
-                "on_warm_ms": cut(got["warm"]),
-                "cost_ms": {k: v for k, v in cut(cost).items() if k != "p99"},
-                "cost_warm_ms": {k: v for k, v in cut(warm_cost).items() if k != "p99"},
+                "off_ms": _percentiles(got["off"]),
+                "on_ms": _percentiles(got["on"]),
+                "on_warm_ms": _percentiles(got["warm"]),
+                "cost_ms": {k: v for k, v in _percentiles(cost).items() if k != "p99"},
+                "cost_warm_ms": {k: v for k, v in _percentiles(warm_cost).items() if k != "p99"},
             }
         return {
             "model": semantic.MODEL_NAME,
@@ -411,6 +400,14 @@ class Command(BaseCommand):
                 )
         Answer.objects.bulk_create(answers, batch_size=5000)
         return existing + [t.pk for t in made]
+
+
+def _percentiles(values: list[float]) -> dict[str, float]:
+    """p50, p95 and p99 of latencies in ms, rounded to a tenth (none of nothing)."""
+    if len(values) < 2:
+        return {"p50": values[0], "p95": values[0], "p99": values[0]} if values else {}
+    cuts = statistics.quantiles(values, n=100)
+    return {"p50": round(cuts[49], 1), "p95": round(cuts[94], 1), "p99": round(cuts[98], 1)}
 
 
 class _Counted(logging.Handler):
