@@ -210,19 +210,21 @@ def render(
     page: int = 1,
 ) -> HttpResponse:
     """Render the page for this request; for a public thread and a viewer without powers
-    here, render it shared, store it and fill it in.
+    here, render it shared, store it (when `serve` read the stamp to store it under) and
+    fill it in.
 
     `render_page(viewer, extra_context)` renders answer page `page` of the thread as
     `viewer` would see it (and hands the thread and answers it shows to
     `extra_context["shared_page"]`).
     """
     stamp = getattr(request, "_sodan_thread_stamp", None)  # read by `serve`, before the rows
-    if (
-        stamp is None
-        or thread.visibility != Visibility.PUBLISHED
-        or thread.duplicate_of_id is not None
-    ):
+    if thread.visibility != Visibility.PUBLISHED or thread.duplicate_of_id is not None:
         return render_page(request.user, {})
+    if stamp is None and not page_cache.shareable(request, allow_query=True):
+        return render_page(request.user, {})
+    # Without a stamp (an address with another query, such as a campaign's tag) the page
+    # is assembled as a miss is, and stored nowhere: the same HTML, and the slots' parts
+    # kept per process instead of the small templates rendered again for every answer.
     user = _reader(request, thread.pk)
     if not _shares_rendering(user, thread):
         return render_page(request.user, {})
@@ -239,12 +241,13 @@ def render(
         rows=shared.rows,
     )
     _version_key, shared_key, anonymous_key = page_cache.thread_keys(thread.pk, request, page)
-    page_cache.store(shared_key, stamp, rendering)
+    if stamp is not None:
+        page_cache.store(shared_key, stamp, rendering)
     kept_thread, kept_answers = rendering.rows.objects()
     # A reader who is not signed in may do what the rendering was made for: asked once.
     rights = None if user.is_authenticated else shared.anonymous_rights
     html = fill(rendering, _viewer(request, user, kept_thread, kept_answers, rights)).encode()
-    if page_cache.cacheable(request, allow_query=True):
+    if stamp is not None and page_cache.cacheable(request, allow_query=True):
         page_cache.store(anonymous_key, stamp, (thread.slug, html, rendering.marks))
     return page_cache.respond(request, html, rendering.marks, "miss")
 
