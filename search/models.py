@@ -141,6 +141,8 @@ class ThreadEmbedding(models.Model):
 
     class Meta:
         verbose_name = _("thread embedding")
+        # What changed since a process last read its brands' vectors (search.semantic).
+        indexes = [models.Index(fields=["updated_at"], name="searchembed_updated")]
 
     def __str__(self) -> str:
         return f"Embedding of thread {self.thread_id}"

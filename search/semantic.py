@@ -14,7 +14,9 @@ nothing is downloaded and nothing leaves the machine; 384 dimensions). It runs o
   results are re-ordered by a blend of their lexical place and their similarity (`rerank`,
   one query for their vectors); when words found fewer threads than a page holds, the
   nearest threads of the brand (or all) fill in (`nearest`, brute force over at most
-  SODAN_SEMANTIC_FILL_MAX vectors, those above SODAN_SEMANTIC_MIN_SIMILARITY).
+  SODAN_SEMANTIC_FILL_MAX vectors, those above SODAN_SEMANTIC_MIN_SIMILARITY, kept in
+  memory per process and brought up to date from the table on each use; see "The brands'
+  vectors" below).
 
 Optional: with SODAN_SEMANTIC_SEARCH off or the package absent, `enabled()` is false and
 search is exactly the lexical search. The model is loaded lazily, once per process (a web
@@ -32,12 +34,19 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import setting_changed
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Exists, OuterRef
+from django.dispatch import receiver
+from django.utils import timezone
 
-from qa.models import Visibility
+from qa.models import Thread, Visibility
 
 from .backends.base import SearchHit
 from .models import ThreadEmbedding
@@ -61,6 +70,9 @@ PASSAGE_ANSWERS = 2
 
 _lock = threading.Lock()
 _state: dict[str, Any] = {}
+# The brands' vectors held by this process (see "The brands' vectors" below).
+_matrices_lock = threading.Lock()
+_matrices: OrderedDict[tuple[str, int | None], _Matrix] = OrderedDict()
 
 
 def _resident_mb() -> float:
@@ -103,9 +115,11 @@ def _model() -> Any | None:
 
 
 def forget_model() -> None:
-    """Load the model again on next use (tests; a process that installed the package)."""
+    """Load the model again on next use (tests; a process that installed the package), and
+    read the brands' vectors afresh."""
     with _lock:
         _state.clear()
+    matrices_forget()
 
 
 def enabled() -> bool:
@@ -292,10 +306,12 @@ def _query_executor() -> concurrent.futures.ThreadPoolExecutor:
 def _after_fork() -> None:
     """In a forked child (a gunicorn or Celery worker), the parent's query thread does not
     exist, and a lock it held would be held for ever: start afresh."""
-    global _query_lock, _lock
+    global _query_lock, _lock, _matrices_lock
     _query_lock = threading.Lock()
     _lock = threading.Lock()
     _query_state.clear()
+    _matrices_lock = threading.Lock()
+    _matrices.clear()
 
 
 os.register_at_fork(after_in_child=_after_fork)
@@ -420,35 +436,226 @@ def _backend_nearest(vector, *, limit: int, **filters: Any) -> list[SearchHit] |
         return None
 
 
-def nearest(
+# --- The brands' vectors, kept per process -------------------------------------------------
+# Reading a brand's newest 5,000 vectors (7.7 MB) out of the table for every fill-in cost
+# about 140 ms at 100,000 threads on PostgreSQL. Each process keeps them instead: per brand
+# (or for all brands), the newest SODAN_SEMANTIC_FILL_MAX as one float32 matrix, for the
+# SODAN_SEMANTIC_MATRIX_BRANDS brands used last (FILL_MAX x 384 x 4 bytes each: 7.7 MB at
+# 5,000).
+#
+# What changed is read from the table itself, so every web and Celery worker, on any
+# machine, sees every writer's changes: on each use one query for the ids and stamps of
+# the rows written since this process last asked (less REFRESH_MARGIN, for a transaction
+# that commits after it stamped its rows, a replica a moment behind, clocks a little
+# apart), through the index on `updated_at`; then the vectors of the rows new or changed,
+# and only those. A deleted row shows in no such query: the query that keeps the listed
+# candidates also asks that each still has its vector, so none is ever returned, and every
+# RECONCILE_SECONDS the newest ids are read again (ids only) to let go of the deleted rows
+# and take in the older ones that move up into the window. A version number in the cache,
+# bumped on commit, would spare the first query, but a thread's deletion removes its vector
+# by cascade, where no code of ours runs, and a cache that is per process (locmem) or down
+# would leave other workers with old vectors; the table cannot be wrong about itself.
+
+REFRESH_MARGIN = timedelta(minutes=1)
+RECONCILE_SECONDS = 60.0
+# The candidates asked about first (which are listed and match the filters): the threads
+# wanted and half as many again, at least this many more; each further batch four times
+# larger. Most are listed (a thread leaving the lists loses its vector in the outbox), and
+# the query's time grows with the number of ids it is asked about.
+CANDIDATES_SPARE = 8
+
+
+@dataclass(frozen=True)
+class _Matrix:
+    """A brand's (or all brands') newest vectors as this process holds them. Never changed:
+    a refresh builds another, so a search scoring this one meanwhile is not disturbed."""
+
+    ids: Any  # thread ids, int64, ascending
+    vectors: Any  # float32, one row per id
+    stamps: dict[int, datetime]  # each row's updated_at
+    checked_at: datetime  # this process's clock when the table was last asked
+    reconciled_at: float  # time.monotonic() when the newest ids were last read whole
+
+
+def matrices_forget() -> None:
+    """Read the brands' vectors from the table again on next use (tests; settings changed)."""
+    with _matrices_lock:
+        _matrices.clear()
+
+
+@receiver(setting_changed)
+def _forget_matrices(*, setting: str, **kwargs: object) -> None:
+    """A setting that decides what an entry holds changed (tests). Others keep them:
+    search_bench switches the stage off and on around each query, as a server would not."""
+    if setting in {"SODAN_SEMANTIC_FILL_MAX", "DATABASES"}:
+        matrices_forget()
+
+
+def _embedding_rows(brand_id: int | None):
+    rows = ThreadEmbedding.objects.filter(model=MODEL_NAME)
+    return rows if brand_id is None else rows.filter(brand_id=brand_id)
+
+
+def _matrix_built(
+    entry: _Matrix | None,
+    ids: Iterable[int],
+    fetched: dict[int, tuple[datetime, bytes]],
+    *,
+    checked_at: datetime,
+    reconciled_at: float,
+) -> _Matrix:
+    """An entry holding `ids`: the rows of `fetched` as read, the others as `entry` held."""
+    import numpy as np
+
+    ids = np.array(sorted(ids), dtype=np.int64)
+    vectors = np.empty((len(ids), DIMENSIONS), dtype=np.float32)
+    fresh = np.isin(ids, np.fromiter(fetched, dtype=np.int64, count=len(fetched)))
+    if entry is not None and not fresh.all():
+        vectors[~fresh] = entry.vectors[np.searchsorted(entry.ids, ids[~fresh])]
+    for row in np.flatnonzero(fresh):
+        vectors[row] = _from_bytes(fetched[int(ids[row])][1])
+    held = entry.stamps if entry is not None else {}
+    stamps = {tid: fetched[tid][0] if tid in fetched else held[tid] for tid in ids.tolist()}
+    return _Matrix(ids, vectors, stamps, checked_at=checked_at, reconciled_at=reconciled_at)
+
+
+def _matrix_loaded(brand_id: int | None, fill_max: int) -> _Matrix:
+    """The newest `fill_max` vectors, read whole (the first use in this process)."""
+    checked_at, reconciled_at = timezone.now(), time.monotonic()
+    rows = _embedding_rows(brand_id).order_by("-thread_id")
+    fetched = {
+        tid: (stamp, raw)
+        for tid, stamp, raw in rows.values_list("thread_id", "updated_at", "vector")[:fill_max]
+    }
+    return _matrix_built(None, fetched, fetched, checked_at=checked_at, reconciled_at=reconciled_at)
+
+
+def _matrix_refreshed(entry: _Matrix, brand_id: int | None, fill_max: int) -> _Matrix:
+    """`entry` brought up to date: one query for what changed; the vectors of those rows
+    only; every RECONCILE_SECONDS the newest ids (see the section's comment)."""
+    checked_at, now = timezone.now(), time.monotonic()
+    rows = _embedding_rows(brand_id)
+    changed = dict(
+        rows.filter(updated_at__gte=entry.checked_at - REFRESH_MARGIN).values_list(
+            "thread_id", "updated_at"
+        )
+    )
+    held = entry.stamps
+    stale = {tid for tid, stamp in changed.items() if tid in held and held[tid] != stamp}
+    reconcile = now - entry.reconciled_at >= RECONCILE_SECONDS
+    if reconcile:
+        wanted = set(rows.order_by("-thread_id").values_list("thread_id", flat=True)[:fill_max])
+        fetch = {tid for tid in wanted if tid not in held} | (stale & wanted)
+        if not fetch and len(wanted) == len(held):  # the same ids: wanted ⊆ held
+            return replace(entry, checked_at=checked_at, reconciled_at=now)
+    else:
+        # A full entry holds the newest rows: an older one changed stays out of it.
+        floor = int(entry.ids[0]) if len(held) >= fill_max else None
+        added = {tid for tid in changed if tid not in held and (floor is None or tid > floor)}
+        if not added and not stale:
+            return replace(entry, checked_at=checked_at)
+        fetch = added | stale
+        wanted = set(held) | added
+    fetched = {
+        tid: (stamp, raw)
+        for tid, stamp, raw in rows.filter(thread_id__in=fetch).values_list(
+            "thread_id", "updated_at", "vector"
+        )
+    }
+    wanted -= fetch - fetched.keys()  # removed meanwhile
+    return _matrix_built(
+        entry,
+        sorted(wanted)[-fill_max:] if fill_max > 0 else (),
+        fetched,
+        checked_at=checked_at,
+        reconciled_at=now if reconcile else entry.reconciled_at,
+    )
+
+
+def _matrix(brand_id: int | None) -> _Matrix:
+    """The brand's newest vectors, up to date (see the section's comment)."""
+    key = (connections[DEFAULT_DB_ALIAS].settings_dict["NAME"], brand_id)
+    fill_max = max(0, settings.SODAN_SEMANTIC_FILL_MAX)
+    with _matrices_lock:
+        entry = _matrices.get(key)
+    if entry is None:
+        entry = _matrix_loaded(brand_id, fill_max)
+    else:
+        entry = _matrix_refreshed(entry, brand_id, fill_max)
+    with _matrices_lock:
+        _matrices[key] = entry
+        _matrices.move_to_end(key)
+        while len(_matrices) > max(1, settings.SODAN_SEMANTIC_MATRIX_BRANDS):
+            _matrices.popitem(last=False)
+    return entry
+
+
+def _held_nearest(
     vector,
     *,
     limit: int,
-    brand_id: int | None = None,
-    product_id: int | None = None,
-    type: str = "",
-    status: str = "",
-    exclude: Iterable[int] = (),
+    brand_id: int | None,
+    product_id: int | None,
+    type: str,
+    status: str,
+    exclude: Iterable[int],
 ) -> list[SearchHit]:
-    """Listed threads most similar to `vector`, at least SODAN_SEMANTIC_MIN_SIMILARITY,
-    best first: brute force over the newest SODAN_SEMANTIC_FILL_MAX vectors of the brand
-    (or all). One query. Hits say no field holds a query word (snippets show the start)."""
+    """`nearest` from the vectors this process holds: the candidates above the least
+    similarity, best first, then one query (more when filters drop many) for which of them
+    are listed, match the filters and still have their vector."""
     import numpy as np
 
-    if vector is None or limit <= 0:
+    entry = _matrix(brand_id)
+    if not len(entry.ids):
         return []
-    # A search cluster that keeps the vectors answers with one k-NN query.
-    offered = _backend_nearest(
-        vector,
-        limit=limit,
-        brand_id=brand_id,
-        product_id=product_id,
-        type=type,
-        status=status,
-        exclude=exclude,
-    )
-    if offered is not None:
-        return offered
+    scores = entry.vectors @ np.asarray(vector, dtype=np.float32)
+    # Newest first among equal scores, as the table's scan (by descending id) gave them.
+    above = np.flatnonzero(scores >= settings.SODAN_SEMANTIC_MIN_SIMILARITY)[::-1]
+    order = above[np.argsort(-scores[above], kind="stable")]
+    ids, scores = entry.ids[order], scores[order]
+    excluded = list(exclude)
+    if excluded:
+        kept = ~np.isin(ids, np.array(excluded, dtype=np.int64))
+        ids, scores = ids[kept], scores[kept]
+    vectors = ThreadEmbedding.objects.filter(thread_id=OuterRef("pk"), model=MODEL_NAME)
+    listed = Thread.objects.listed().order_by()
+    if brand_id is not None:
+        vectors = vectors.filter(brand_id=brand_id)
+    if product_id is not None:
+        listed = listed.filter(product_id=product_id)
+    if type:
+        listed = listed.filter(type=type)
+    if status:
+        listed = listed.filter(status=status)
+    listed = listed.filter(Exists(vectors))
+    hits: list[SearchHit] = []
+    start, size = 0, limit + max(CANDIDATES_SPARE, limit // 2)
+    while len(hits) < limit and start < len(ids):
+        batch = ids[start : start + size].tolist()
+        shown = set(listed.filter(pk__in=batch).values_list("pk", flat=True))
+        hits += [
+            SearchHit(thread_id=tid, score=score, fields=frozenset())
+            for tid, score in zip(batch, scores[start : start + size].tolist(), strict=True)
+            if tid in shown
+        ]
+        start, size = start + size, size * 4
+    return hits[:limit]
+
+
+def _table_nearest(
+    vector,
+    *,
+    limit: int,
+    brand_id: int | None,
+    product_id: int | None,
+    type: str,
+    status: str,
+    exclude: Iterable[int],
+) -> list[SearchHit]:
+    """`nearest` read from the table: the listed threads' newest vectors, read and scored
+    on every call (with SODAN_SEMANTIC_MATRIX_BRANDS at 0, or when the held ones fail)."""
+    import numpy as np
+
     rows = ThreadEmbedding.objects.filter(
         model=MODEL_NAME,
         thread__visibility=Visibility.PUBLISHED,
@@ -480,3 +687,40 @@ def nearest(
         for i in best
         if scores[i] >= settings.SODAN_SEMANTIC_MIN_SIMILARITY
     ]
+
+
+def nearest(
+    vector,
+    *,
+    limit: int,
+    brand_id: int | None = None,
+    product_id: int | None = None,
+    type: str = "",
+    status: str = "",
+    exclude: Iterable[int] = (),
+) -> list[SearchHit]:
+    """Listed threads most similar to `vector`, at least SODAN_SEMANTIC_MIN_SIMILARITY,
+    best first, among the newest SODAN_SEMANTIC_FILL_MAX vectors of the brand (or all):
+    from the search cluster when it keeps vectors, else from those this process holds (one
+    query for what changed, one for which candidates are listed), else from the table. Hits
+    say no field holds a query word (snippets show the start)."""
+    if vector is None or limit <= 0:
+        return []
+    filters: dict[str, Any] = {
+        "brand_id": brand_id,
+        "product_id": product_id,
+        "type": type,
+        "status": status,
+        "exclude": list(exclude),
+    }
+    # A search cluster that keeps the vectors answers with one k-NN query.
+    offered = _backend_nearest(vector, limit=limit, **filters)
+    if offered is not None:
+        return offered
+    if settings.SODAN_SEMANTIC_MATRIX_BRANDS > 0:
+        try:
+            return _held_nearest(vector, limit=limit, **filters)
+        except Exception:  # a help to search: the table answers, as it did before
+            logger.warning("The vectors held in memory failed; the table answers", exc_info=True)
+            matrices_forget()
+    return _table_nearest(vector, limit=limit, **filters)

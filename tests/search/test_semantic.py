@@ -5,9 +5,11 @@ package is not installed. Those about the stage being off, or the package absent
 search is then exactly the search by words."""
 
 import logging
+import os
 import sys
 import threading
 import time
+import warnings
 from types import SimpleNamespace
 
 import numpy as np
@@ -18,9 +20,10 @@ from django.test.utils import CaptureQueriesContext
 
 from moderation.services import actions as moderation_actions
 from privacy import services as privacy_services
-from qa.models import Thread
+from qa.models import Thread, Visibility
 from search import semantic, services
 from search.models import ThreadEmbedding
+from tests.brands.factories import BrandFactory, ProductFactory
 from tests.community.factories import UserFactory
 from tests.qa.factories import ThreadFactory
 
@@ -343,3 +346,153 @@ def test_search_with_the_cache_server_down_still_uses_the_meaning(
     assert len(query_model.calls) == 2  # computed again: the cache could not answer
     drum = found(threads, services.threads_search(text="drum", brand_id=brand.pk))
     assert drum[:1] == ["washer"]
+
+
+# --- The fill-in's vectors, kept per process -----------------------------------------------
+
+
+def _paraphrase(brand, **filters):
+    return services.threads_search(text=PARAPHRASE, brand_id=brand.pk, **filters)
+
+
+def _vector_reads(queries):
+    """The statements that read vectors out of the table."""
+    column = f'"{ThreadEmbedding._meta.db_table}"."vector"'
+    return [q["sql"] for q in queries.captured_queries if column in q["sql"]]
+
+
+def test_the_fill_in_keeps_the_vectors_and_reads_only_what_changed(model, brand):
+    threads = make_corpus(brand)
+    assert found(threads, _paraphrase(brand))[:1] == ["washer"]  # read once here
+    with CaptureQueriesContext(connection) as again:
+        assert found(threads, _paraphrase(brand))[:1] == ["washer"]
+    assert _vector_reads(again) == []
+
+    # Another worker embeds a new thread after this process read its vectors.
+    tub = ThreadFactory(brand=brand, title="Puddle in the tub after every wash")
+    ThreadEmbedding.objects.create(
+        thread=tub,
+        brand_id=brand.pk,
+        model=semantic.MODEL_NAME,
+        vector=vectors()[threads["washer"].pk],
+    )
+    with CaptureQueriesContext(connection) as after_the_write:
+        page = _paraphrase(brand)
+    assert tub.pk in [item.thread.pk for item in page.items]
+    assert found(threads, page)[:1] in (["washer"], [None])  # the same vector: either first
+    (read,) = _vector_reads(after_the_write)  # that row's vector only, not the newest 5,000
+    assert '"thread_id" IN (' in read
+    assert "ORDER BY" not in read
+
+
+def test_a_thread_unlisted_or_deleted_after_the_load_is_never_filled_in(model, brand):
+    threads = make_corpus(brand)
+    washer = threads["washer"]
+    vector = semantic.query_vector(PARAPHRASE)
+
+    def nearest():
+        return [hit.thread_id for hit in semantic.nearest(vector, limit=20, brand_id=brand.pk)]
+
+    assert nearest()[:1] == [washer.pk]  # the brand's vectors are held from here on
+    # Changes this process's held vectors know nothing of (the outbox has not run yet).
+    for change, undo in (
+        ({"visibility": Visibility.HIDDEN}, {"visibility": Visibility.PUBLISHED}),
+        ({"visibility": Visibility.DELETED}, {"visibility": Visibility.PUBLISHED}),
+        ({"duplicate_of": threads["lens"]}, {"duplicate_of": None}),
+    ):
+        Thread.objects.filter(pk=washer.pk).update(**change)
+        assert washer.pk not in nearest()
+        page = _paraphrase(brand)
+        assert "washer" not in found(threads, page)
+        assert page.total == len(page.items)
+        Thread.objects.filter(pk=washer.pk).update(**undo)
+        assert nearest()[:1] == [washer.pk]
+
+    ThreadEmbedding.objects.filter(thread_id=washer.pk).delete()  # listed, without a vector
+    assert washer.pk not in nearest()
+    ThreadEmbedding.objects.create(
+        thread=washer, brand_id=brand.pk, model=semantic.MODEL_NAME, vector=b"\0" * 4 * 384
+    )  # embedded again, to another meaning
+    assert washer.pk not in nearest()
+    Thread.objects.filter(pk=washer.pk).delete()  # its vector goes with it
+    assert washer.pk not in nearest()
+    assert found(threads, _paraphrase(brand)) == []
+
+
+def test_the_fill_in_respects_the_product_type_and_status_filters(model, brand):
+    threads = make_corpus(brand)
+    product, other = ProductFactory(brand=brand), ProductFactory(brand=brand)
+    assert found(threads, _paraphrase(brand))[:1] == ["washer"]  # the vectors are held
+    Thread.objects.filter(pk=threads["washer"].pk).update(
+        product=product, type=Thread.Type.PROBLEM, status=Thread.Status.SOLVED
+    )
+    for filters, expected in (
+        ({"product_id": product.pk}, ["washer"]),
+        ({"product_id": other.pk}, []),
+        ({"type": Thread.Type.PROBLEM}, ["washer"]),
+        ({"type": Thread.Type.QUESTION}, []),
+        ({"status": Thread.Status.SOLVED}, ["washer"]),
+        ({"status": Thread.Status.OPEN}, []),
+        ({"product_id": product.pk, "status": Thread.Status.OPEN}, []),
+    ):
+        assert found(threads, _paraphrase(brand, **filters)) == expected, filters
+
+
+def test_the_fill_in_looks_at_the_newest_vectors_and_older_ones_take_the_deleted_ones_place(
+    model, brand, settings, monkeypatch
+):
+    threads = make_corpus(brand)  # lens, router, washer, billing, battery: oldest first
+    settings.SODAN_SEMANTIC_FILL_MAX = 2
+    assert found(threads, _paraphrase(brand)) == []  # billing and battery only
+    monkeypatch.setattr(semantic, "RECONCILE_SECONDS", 0)  # the newest ids read every time
+    ThreadEmbedding.objects.filter(thread_id=threads["battery"].pk).delete()
+    assert found(threads, _paraphrase(brand))[:1] == ["washer"]
+
+
+def test_each_process_keeps_the_vectors_of_the_brands_used_last(model, brand, settings):
+    threads = make_corpus(brand)
+    other_brand = BrandFactory()
+    other = ThreadFactory(brand=other_brand, title="Washer will not drain")
+    services.outbox_process()
+
+    def reads_vectors(brand_id):
+        with CaptureQueriesContext(connection) as queries:
+            page = services.threads_search(text=PARAPHRASE, brand_id=brand_id)
+        assert page.items, brand_id
+        return bool(_vector_reads(queries))
+
+    settings.SODAN_SEMANTIC_MATRIX_BRANDS = 2
+    assert [reads_vectors(brand.pk), reads_vectors(other_brand.pk)] == [True, True]
+    assert [reads_vectors(brand.pk), reads_vectors(other_brand.pk)] == [False, False]
+    settings.SODAN_SEMANTIC_MATRIX_BRANDS = 1  # one brand held: the other read again
+    assert [reads_vectors(brand.pk), reads_vectors(other_brand.pk)] == [False, True]
+    assert reads_vectors(brand.pk)
+    settings.SODAN_SEMANTIC_MATRIX_BRANDS = 0  # none held: the table read every time
+    assert [reads_vectors(brand.pk), reads_vectors(brand.pk)] == [True, True]
+    assert found(threads, _paraphrase(brand))[:1] == ["washer"]
+    assert other.pk in [item.thread.pk for item in _paraphrase(other_brand).items]
+
+
+def test_when_the_held_vectors_fail_the_table_answers(model, brand, monkeypatch, caplog):
+    threads = make_corpus(brand)
+
+    def broken(brand_id):
+        raise MemoryError("no room for the matrix")
+
+    monkeypatch.setattr(semantic, "_matrix", broken)
+    with caplog.at_level(logging.WARNING, logger="search.semantic"):
+        assert found(threads, _paraphrase(brand))[:1] == ["washer"]
+    assert any("the table answers" in record.getMessage() for record in caplog.records)
+
+
+def test_a_forked_worker_starts_without_the_parents_vectors(model, brand):
+    make_corpus(brand)
+    _paraphrase(brand)
+    assert semantic._matrices
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # fork() with threads running
+        pid = os.fork()
+    if pid == 0:  # the child: nothing but the check
+        os._exit(0 if not semantic._matrices else 1)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
