@@ -608,7 +608,9 @@ def _held_nearest(
     entry = _matrix(brand_id)
     if not len(entry.ids):
         return []
-    scores = entry.vectors @ np.asarray(vector, dtype=np.float32)
+    # einsum: one core, where OpenBLAS's matrix product splits the work across threads
+    # that wait for each other (16 ms instead of 0.4 on a busy two-core machine).
+    scores = np.einsum("ij,j->i", entry.vectors, np.asarray(vector, dtype=np.float32))
     # Newest first among equal scores, as the table's scan (by descending id) gave them.
     above = np.flatnonzero(scores >= settings.SODAN_SEMANTIC_MIN_SIMILARITY)[::-1]
     order = above[np.argsort(-scores[above], kind="stable")]
