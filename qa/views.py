@@ -298,7 +298,9 @@ def _render_thread(
             "thread": thread,
             "answers": answers,
             "answer_page": answer_page,
-            "answer_form": answer_form or AnswerForm(),
+            # The empty forms are built only if the page shows them (the template calls the
+            # class): a shared rendering has them in viewer slots and never does.
+            "answer_form": answer_form or AnswerForm,
             "can_answer": rights.participate and thread.visibility == "published",
             "answer_refusal": rights.answer_refusal,
             "can_flag": rights.flag,
@@ -314,7 +316,7 @@ def _render_thread(
             "can_me_too": rights.me_too,
             "said_me_too": selectors.viewer_said_me_too(thread=thread, user=user),
             "follow_state": follow_state(user, thread),
-            "me_too_form": MeTooForm(),
+            "me_too_form": MeTooForm,
             **brand_selectors.thread_panel(thread=thread, answers=answers, user=user),
             **feedback_selectors.thread_feedback(thread=thread, user=user),
             **extra,
