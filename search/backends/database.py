@@ -16,6 +16,7 @@ import itertools
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 from django.db import connection, transaction
 
@@ -36,6 +37,12 @@ TITLE_LEXEMES = "ts_filter(d.search_vector, '{a}')"
 FIELDS = (TITLE, BODY, ANSWERS)  # in the order of the weights A, B, C
 # PostgreSQL counts matches exactly up to this many; past it the page says "More than 500".
 COUNT_LIMIT = 500
+# How many threads, best boost first, PostgreSQL walks looking for a common word in their
+# titles before it sorts every title match instead; it walks on past the first
+# TITLE_SAMPLE only when they hold the words often enough to fill the window within the
+# walk (_postgres_ranked). Below about one title in sixteen, sorting is quicker.
+TITLE_WALK = 5000
+TITLE_SAMPLE = 500
 
 
 def _fts5_phrase(term: str) -> str:
@@ -94,7 +101,12 @@ def fts5_match(groups, need: int) -> str:
     return match_expression(groups, need, quote=_fts5_phrase, any_of="OR", all_of="AND")
 
 
-def ts_match(groups, need: int) -> str:
+def ts_match(groups, need: int, *, weight: str = "") -> str:
+    """A tsquery; with `weight`, each lexeme only where it has that weight (A: the title)."""
+    if weight:
+        return match_expression(
+            groups, need, quote=lambda t: f"{_ts_lexeme(t)}:{weight}", any_of="|", all_of="&"
+        )
     return match_expression(groups, need, quote=_ts_lexeme, any_of="|", all_of="&")
 
 
@@ -192,25 +204,44 @@ def group_frequencies(groups: tuple[tuple[str, ...], ...]) -> tuple[list[int], i
     """How many documents hold each query word, and how many there are (one indexed
     lookup). A word with alternatives (its reading, synonyms) counts as often as its most
     common alternative, as Lucene's synonym query does: a synonym makes no word rarer."""
+    found, collection, _held = _group_counts(groups)
+    return found, collection
+
+
+def _group_counts(groups: tuple[tuple[str, ...], ...]) -> tuple[list[int], int, list[int]]:
+    """group_frequencies, and for each word at most how many documents hold any of its
+    alternatives (their counts summed)."""
     terms = {term for group in groups for term in group}
     counts = dict(
         TermStatistic.objects.filter(term__in=[COLLECTION, *terms]).values_list("term", "documents")
     )
     collection = max(1, counts.pop(COLLECTION, 0))
     found = [min(collection, max(0, *(counts.get(term, 0) for term in group))) for group in groups]
-    return found, collection
+    held = [min(collection, sum(max(0, counts.get(term, 0)) for term in group)) for group in groups]
+    return found, collection, held
 
 
-def _rarity_score(
-    groups: tuple[tuple[str, ...], ...],
-) -> tuple[str, dict, tuple[tuple[str, ...], int] | None]:
+@dataclass(frozen=True)
+class Rarity:
+    """What the term statistics say about a query (_rarity_score)."""
+
+    score: str  # the SQL expression of the text score
+    params: dict
+    # The rarest word any document holds, with its count.
+    rarest: tuple[tuple[str, ...], int] | None
+    # At most how many documents hold any word of the query, and how many there are.
+    bound: int
+    collection: int
+
+
+def _rarity_score(groups: tuple[tuple[str, ...], ...], need: int = 1) -> Rarity:
     """The text score on PostgreSQL, BM25-like: each query word's ts_rank (its field
     weights and repeats, saturating) times its idf from the term statistics, summed; the
     weights go in as parameters, so the page stays one statement. ts_rank divides by the
     number of alternatives in its query: multiplied back (at most 1, a whole title hit),
-    so a word widened by synonyms weighs what it did alone. Returns the SQL expression,
-    its parameters and the rarest word held by any document, with its count."""
-    found, collection = group_frequencies(groups)
+    so a word widened by synonyms weighs what it did alone. Also gives the rarest word
+    held by any document, with its count, and a bound of the matches of `need` words."""
+    found, collection, held = _group_counts(groups)
     parts, params = [], {}
     for number, (group, documents) in enumerate(zip(groups, found, strict=True)):
         params[f"word{number}"] = ts_match((group,), 1)
@@ -219,9 +250,12 @@ def _rarity_score(
             f"%(idf{number})s * LEAST(1, {len(group)} * ts_rank('{POSTGRES_WEIGHTS}', "
             f"d.search_vector, %(word{number})s::tsquery))"
         )
-    held = [(group, documents) for group, documents in zip(groups, found, strict=True) if documents]
-    rarest = min(held, key=lambda pair: pair[1]) if held else None
-    return "(" + " + ".join(parts) + ")", params, rarest
+    pairs = [(group, documents) for group, documents in zip(groups, found, strict=True)]
+    present = [pair for pair in pairs if pair[1]]
+    rarest = min(present, key=lambda pair: pair[1]) if present else None
+    # A thread holding every word holds the least held of them; one holding some, any.
+    bound = min(held, default=0) if need >= len(groups) else min(collection, sum(held))
+    return Rarity("(" + " + ".join(parts) + ")", params, rarest, bound=bound, collection=collection)
 
 
 class DatabaseBackend:
@@ -476,11 +510,20 @@ class DatabaseBackend:
         1. `rare`: every match of the query's rarest word, when no more than `window`
            threads hold it (known from the term statistics): a rare word finds its
            threads however many titles hold a common one.
-        2. `title`: the threads with the terms in their title (a GIN index of the title's
-           lexemes: few rows, since titles are short), those with the highest boost first.
+        2. `title`: the threads with the terms in their title, those with the highest
+           boost first, `window` of them. When the words may be common (the term
+           statistics' bound), the threads are walked in that order (an index of boost
+           and id, migration 0009) looking for the terms in their title: the first
+           TITLE_SAMPLE, then on to TITLE_WALK if the sample holds them often enough to
+           fill the window there (a word in every eighth title: a few milliseconds).
+           Otherwise, or when the walk finds fewer, every title match is sorted (a GIN
+           index of the title's lexemes): for such a word that took 15 to 30 ms at
+           100,000 threads, and the planner, estimating many, often chose to read every
+           document instead, on parallel workers (60 to 130 ms on a busy machine).
+           Either way the same threads.
         3. `found`: the first matches anywhere, at most COUNT_LIMIT + 1 of them in table
-           order, which give the count ("More than 500" past it); skipped when the title
-           matches alone pass the limit.
+           order, which give the count ("More than 500" past it): title and rare matches
+           are matches too.
         4. The candidates: those, then other found matches by boost, `window` in all
            besides the rare ones, scored by _rarity_score × boost.
 
@@ -488,10 +531,17 @@ class DatabaseBackend:
         title and rare matches whenever there are enough of them; with few title matches,
         every match is a candidate as long as there are no more than COUNT_LIMIT.
         """
-        score, weights, rarest = _rarity_score(groups)
+        rarity = _rarity_score(groups, need)
+        score, rarest = rarity.score, rarity.rarest
+        # Walk only where enough threads may hold the words to fill the window within
+        # the walk: a walk that finds too few costs its milliseconds for nothing.
+        walk = rarity.bound * TITLE_WALK >= window * rarity.collection
         params = {
             **params,
-            **weights,
+            **rarity.params,
+            "sample": TITLE_SAMPLE if walk else 0,
+            "walk": TITLE_WALK - TITLE_SAMPLE if walk else 0,
+            "title_match": ts_match(groups, need, weight="A"),
             "match": ts_match(groups, need),
             "full": ts_match(groups, len(groups)),
             # Which fields hold any term, for the snippets (SearchHit.fields).
@@ -505,19 +555,52 @@ class DatabaseBackend:
             rare = f"""SELECT d.thread_id FROM search_threaddocument d
     WHERE d.search_vector @@ %(rare)s::tsquery AND d.search_vector @@ %(match)s::tsquery{where}
     LIMIT %(window)s"""  # noqa: S608
+        # The walk's lexemes are those of weight A (the title), read from the documents
+        # it walks. The limits past the sample are computed as the statement runs: a
+        # branch whose limit is 0 is never started (nor parallel workers launched for it).
+        # The sort orders by an expression, so it is never served by walking the boost
+        # index beyond the walk.
+        walked = """(
+        SELECT d.thread_id, d.boost, d.search_vector
+        FROM search_threaddocument d WHERE true{where}
+        ORDER BY d.boost DESC, d.thread_id DESC"""
         sql = f"""
 WITH rare AS MATERIALIZED ({rare}
+), sample AS MATERIALIZED (
+    SELECT d.thread_id, d.boost FROM {walked.format(where=where)}
+        LIMIT %(sample)s
+    ) d
+    WHERE d.search_vector @@ %(title_match)s::tsquery
+), walk AS MATERIALIZED (
+    SELECT thread_id, boost FROM sample
+    UNION ALL (
+        SELECT d.thread_id, d.boost FROM {walked.format(where=where)}
+            OFFSET %(sample)s LIMIT %(walk)s
+        ) d
+        WHERE d.search_vector @@ %(title_match)s::tsquery
+        ORDER BY d.boost DESC, d.thread_id DESC
+        LIMIT CASE WHEN (SELECT COUNT(*) FROM sample) * (%(sample)s::bigint + %(walk)s)
+            >= %(window)s::bigint * %(sample)s THEN %(window)s::bigint ELSE 0 END
+    )
 ), title AS MATERIALIZED (
-    SELECT d.thread_id, d.boost, COUNT(*) OVER () AS matches
-    FROM search_threaddocument d
-    WHERE {TITLE_LEXEMES} @@ %(match)s::tsquery{where}
-    ORDER BY d.boost DESC, d.thread_id DESC
-    LIMIT %(window)s
+    (
+        SELECT thread_id, boost FROM walk
+        ORDER BY boost DESC, thread_id DESC
+        LIMIT CASE WHEN (SELECT COUNT(*) FROM walk) >= %(window)s
+            THEN %(window)s::bigint ELSE 0 END
+    )
+    UNION ALL (
+        SELECT d.thread_id, d.boost
+        FROM search_threaddocument d
+        WHERE {TITLE_LEXEMES} @@ %(match)s::tsquery{where}
+        ORDER BY -d.boost, -d.thread_id
+        LIMIT CASE WHEN (SELECT COUNT(*) FROM walk) < %(window)s
+            THEN %(window)s::bigint ELSE 0 END
+    )
 ), found AS MATERIALIZED (
     SELECT d.thread_id, d.boost
     FROM search_threaddocument d
     WHERE d.search_vector @@ %(match)s::tsquery{where}
-        AND (SELECT COALESCE(MAX(matches), 0) FROM title) <= %(count_limit)s
     LIMIT %(count_limit)s + 1
 ), candidates AS (
     SELECT thread_id FROM title
@@ -541,8 +624,7 @@ SELECT p.thread_id, p.score,
     ts_filter(d.search_vector, '{{a}}') @@ %(any)s::tsquery,
     ts_filter(d.search_vector, '{{b}}') @@ %(any)s::tsquery,
     ts_filter(d.search_vector, '{{c}}') @@ %(any)s::tsquery,
-    GREATEST((SELECT COUNT(*) FROM found), (SELECT COALESCE(MAX(matches), 0) FROM title),
-        (SELECT COUNT(*) FROM rare)),
+    (SELECT COUNT(*) FROM found),
     EXISTS (SELECT 1 FROM search_threaddocument d
         WHERE d.search_vector @@ %(full)s::tsquery{where})
 FROM page p JOIN search_threaddocument d ON d.thread_id = p.thread_id
@@ -569,8 +651,9 @@ ORDER BY p.score DESC, p.thread_id DESC
         """Every match scored: for similar threads, where the query is a title or a whole
         thread (up to 16 terms, any of them), the candidates by title and boost would
         miss the threads sharing the most words; the brand bounds the work."""
-        score, weights, _rarest = _rarity_score(groups)
-        params = {**params, **weights, "match": ts_match(groups, need)}
+        rarity = _rarity_score(groups, need)
+        score = rarity.score
+        params = {**params, **rarity.params, "match": ts_match(groups, need)}
         sql = f"""
 SELECT d.thread_id, {score} * d.boost AS score
 FROM search_threaddocument d

@@ -109,3 +109,59 @@ def test_the_page_says_when_the_count_stopped(client, brand, count_limit):
     services.outbox_process()
     html = client.get(reverse("search:search"), {"q": "tripod"}).content.decode()
     assert "More than 3 threads found" in html
+
+
+# The title candidates are found two ways (search.backends.database._postgres_ranked): by
+# walking the threads best boost first, when the words are common, or by sorting every
+# title match. Lowered here, the walk's sample and length choose the way; the threads
+# shown must not depend on it.
+TITLE_WAYS = {
+    "walked within the sample": {},
+    "walked past the sample": {"TITLE_SAMPLE": 2, "TITLE_WALK": 8},
+    "sorted after the sample": {"TITLE_SAMPLE": 2, "TITLE_WALK": 3},
+    "sorted without a walk": {"TITLE_SAMPLE": 0, "TITLE_WALK": 0},
+}
+
+
+@pytest.fixture(params=TITLE_WAYS.values(), ids=TITLE_WAYS.keys())
+def title_way(request, monkeypatch):
+    for name, value in request.param.items():
+        monkeypatch.setattr(database, name, value)
+    return request.param
+
+
+def test_the_most_shared_title_matches_are_shown_however_they_are_found(
+    brand, count_limit, monkeypatch, title_way
+):
+    monkeypatch.setattr(services, "MAX_RESULTS", 4)
+    in_answer = ThreadFactory(brand=brand, title="Camera wobbles", body="x")
+    AnswerFactory(thread=in_answer, body="Use a tripod.")
+    shared(in_answer, 6)
+    titles = [ThreadFactory(brand=brand, title=f"Tripod leg {n}", body="x") for n in range(6)]
+    for times, thread in enumerate(titles[:4], start=1):
+        shared(thread, times)
+    services.outbox_process()
+    first = services.threads_search(text="tripod", per_page=2)
+    second = services.threads_search(text="tripod", page=2, per_page=2)
+    shown = [i.thread.pk for i in first.items + second.items]
+    # The four most shared title matches, the most shared first; not the thread with the
+    # word in an answer only, however shared.
+    assert shown[0] == titles[3].pk
+    assert set(shown) == {t.pk for t in titles[:4]}
+    assert (first.total, first.total_exact) == (count_limit, False)
+
+
+def test_a_brand_search_walks_only_that_brand(brand, monkeypatch, title_way):
+    from tests.brands.factories import BrandFactory
+
+    monkeypatch.setattr(services, "MAX_RESULTS", 2)
+    other = BrandFactory()
+    for n in range(4):
+        shared(ThreadFactory(brand=other, title=f"Tripod plate {n}", body="x"), 3)
+    ours = [ThreadFactory(brand=brand, title=f"Tripod leg {n}", body="x") for n in range(3)]
+    shared(ours[0], 1)
+    services.outbox_process()
+    page = services.threads_search(text="tripod", brand_id=brand.pk)
+    assert [i.thread.pk for i in page.items][:1] == [ours[0].pk]
+    assert {i.thread.brand_id for i in page.items} == {brand.pk}
+    assert (page.total, page.total_exact) == (3, True)
