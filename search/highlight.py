@@ -8,6 +8,7 @@ of user text is escaped by format_html; only the <mark> tags are markup.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString
@@ -15,6 +16,11 @@ from django.utils.safestring import SafeString
 from .analysis import LATIN_RUN, normalize, tokens_with_terms
 
 ELLIPSIS = "…"
+# Snippets made lately, per process: the same text marked for the same words again (a
+# query asked again, its next page, the suggest box's fragment of the same search) is not
+# analysed again, which is most of a result page's time after its SQL. Keyed by the text
+# itself, so an edited post is a new entry; a few megabytes at most.
+HIGHLIGHT_CACHE_SIZE = 4096
 
 
 @dataclass(frozen=True)
@@ -29,8 +35,13 @@ class Snippet:
         return self.html
 
 
-def highlight(text: str, terms: set[str], *, width: int = 160) -> Snippet:
+def highlight(text: str, terms: set[str] | frozenset[str], *, width: int = 160) -> Snippet:
     """About `width` characters of `text` around its first match (or its start)."""
+    return _highlight(text, frozenset(terms), width)
+
+
+@lru_cache(maxsize=HIGHLIGHT_CACHE_SIZE)
+def _highlight(text: str, terms: frozenset[str], width: int) -> Snippet:
     pairs = tokens_with_terms(text)
     first = next((i for i, (_s, t) in enumerate(pairs) if t in terms), None)
     start = 0

@@ -264,7 +264,9 @@ def _answers_for_snippets(thread_ids: list[int]) -> dict[int, list[str]]:
     return answers
 
 
-def _snippet(text: str, wanted: set[str], field: str, hit: SearchHit, width: int = 160) -> Snippet:
+def _snippet(
+    text: str, wanted: frozenset[str], field: str, hit: SearchHit, width: int = 160
+) -> Snippet:
     """The text around its first match; where the backend knows no term is (SearchHit.fields),
     its start, without analysing it (the Japanese analyser is most of the snippets' time)."""
     if hit.fields is not None and field not in hit.fields:
@@ -277,7 +279,7 @@ MAX_TITLE_WORDS = 5
 
 
 def _title_matches(
-    text: str, *, wanted: set[str], filters: dict, limit: int
+    text: str, *, wanted: frozenset[str], filters: dict, limit: int
 ) -> list[SearchResultItem]:
     """Degraded search, from the database alone: listed threads whose title contains every
     word of the query as typed, newest activity first (one query). Crude on purpose: it
@@ -389,7 +391,7 @@ def threads_search(
         result_page.unavailable = True
         result_page.items = _title_matches(
             text,
-            wanted=set(terms),
+            wanted=frozenset(terms),
             filters={
                 "brand_id": brand_id,
                 "product_id": product_id,
@@ -414,7 +416,7 @@ def threads_search(
     answers = _answers_for_snippets(
         [h.thread_id for h in results.hits if h.fields is None or ANSWERS in h.fields]
     )
-    wanted = set(terms)
+    wanted = frozenset(terms)  # search.highlight remembers snippets by it
     for hit in results.hits:
         thread = by_id.get(hit.thread_id)
         if thread is None:  # hidden since it was indexed: never shown
