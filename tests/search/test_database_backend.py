@@ -165,3 +165,17 @@ def test_a_brand_search_walks_only_that_brand(brand, monkeypatch, title_way):
     assert [i.thread.pk for i in page.items][:1] == [ours[0].pk]
     assert {i.thread.brand_id for i in page.items} == {brand.pk}
     assert (page.total, page.total_exact) == (3, True)
+
+
+def test_a_search_page_runs_four_statements_however_its_candidates_are_found(
+    brand, settings, title_way, django_assert_num_queries
+):
+    """The words' counts, the ranked page, the threads shown and their first answers."""
+    settings.SODAN_SEMANTIC_SEARCH = False
+    for n in range(3):
+        thread = ThreadFactory(brand=brand, title=f"Tripod leg {n}", body="x")
+        AnswerFactory(thread=thread, body="Tighten the tripod's leg lock.")
+    services.outbox_process()
+    with django_assert_num_queries(4):
+        page = services.threads_search(text="tripod")
+    assert len(page.items) == 3
