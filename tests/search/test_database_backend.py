@@ -179,3 +179,20 @@ def test_a_search_page_runs_four_statements_however_its_candidates_are_found(
     with django_assert_num_queries(4):
         page = services.threads_search(text="tripod")
     assert len(page.items) == 3
+
+
+def test_the_ranked_page_is_planned_for_its_words_every_time(brand, settings):
+    """Statements are prepared after five runs, and PostgreSQL may then plan one for any
+    parameters; the ranked page is planned for its own words each time (a generic plan
+    knows neither how common they are nor how far the walk goes), the others stay
+    prepared."""
+    settings.SODAN_SEMANTIC_SEARCH = False
+    ThreadFactory(brand=brand, title="Tripod leg loose", body="x")
+    services.outbox_process()
+    for _ in range(7):
+        assert services.threads_search(text="tripod").total == 1
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert not [s for s in prepared if "WITH rare AS MATERIALIZED" in s]
+    assert [s for s in prepared if "search_termstatistic" in s]
