@@ -6,10 +6,12 @@ each `can_*` is the same rule as a boolean for templates.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _  # `can_*` never needs the sentence
 
@@ -184,17 +186,25 @@ def access_thread(
     *,
     for_edit: bool = False,
     threads: QuerySet[Thread] | None = None,
+    load: Callable[[Any, int], Thread | None] | None = None,
 ) -> Thread:
     """The thread as `viewer` may see it: 404 when there is none, or when it is hidden or
     deleted and not their own (a hidden thread does not admit that it exists); with
     `for_edit`, 403 with the reason unless they may edit it.
 
     `threads` chooses what is loaded with it (select_related, annotations) and may narrow
-    it further; the visibility rule is applied here, always. A viewer's brand role loaded
-    with the thread (brands.selectors.threads_with_ownership) is handed to the checks."""
-    if threads is None:
-        threads = Thread.objects.select_related("brand")
-    thread = get_object_or_404(threads.visible_to(viewer), pk=pk)
+    it further; the visibility rule is applied here. Or `load(viewer, pk)` loads it (a
+    query compiled once: qa.views._page_thread), building it on `visible_to(viewer)`, the
+    same rule, itself; None is a 404. A viewer's brand role loaded with the thread
+    (brands.selectors.threads_with_ownership) is handed to the checks."""
+    if load is not None:
+        thread = load(viewer, pk)
+        if thread is None:
+            raise Http404(f"No {Thread._meta.object_name} matches the given query.")
+    else:
+        if threads is None:
+            threads = Thread.objects.select_related("brand")
+        thread = get_object_or_404(threads.visible_to(viewer), pk=pk)
     if hasattr(thread, "viewer_brand_role"):
         from brands.selectors import remember_viewer_role
 

@@ -10,10 +10,13 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,6 +27,7 @@ from brands import permissions as brand_permissions
 from brands import selectors as brand_selectors
 from brands.models import Brand, OfficialDraft, Product
 from community import page_cache
+from community.compiled_queries import CompiledQuery
 from community.form_actions import form_action
 from feedback import selectors as feedback_selectors
 from follows.selectors import follow_box, follow_state
@@ -88,19 +92,33 @@ def markdown_preview(request: HttpRequest) -> HttpResponse:
 def _visible_thread(request: HttpRequest, pk: int, *, for_edit: bool = False) -> Thread:
     """The thread with everything its page shows (qa.permissions.access_thread decides
     whether the reader may have it)."""
-    return permissions.access_thread(
-        request.user,
-        pk,
-        for_edit=for_edit,
-        threads=brand_selectors.threads_with_ownership(
-            attachment_selectors.with_has_attachments(
-                Thread.objects.select_related(
-                    "brand", "product", "version", "author", "feedback_link__item"
-                )
-            ),
-            viewer=request.user,
+    return permissions.access_thread(request.user, pk, for_edit=for_edit, load=_page_thread)
+
+
+def _page_threads(signed_in: bool, *, thread_id: int, viewer_id: int) -> QuerySet[Thread]:
+    """The thread as its page loads it, as an anonymous or a signed-in viewer (a stand-in
+    with that id: `visible_to` and the viewer's brand role ask only their id) may see it."""
+    viewer = get_user_model()(pk=viewer_id) if signed_in else AnonymousUser()
+    threads = brand_selectors.threads_with_ownership(
+        attachment_selectors.with_has_attachments(
+            Thread.objects.select_related(
+                "brand", "product", "version", "author", "feedback_link__item"
+            )
         ),
+        viewer=viewer,
     )
+    return threads.visible_to(viewer).filter(pk=thread_id).order_by()
+
+
+# Compiled once per process for each kind of viewer: its eight joins and two subqueries
+# cost more to build than to run (community/compiled_queries.py).
+_PAGE_THREAD = CompiledQuery(Thread, _page_threads, parameters={"thread_id": int, "viewer_id": int})
+
+
+def _page_thread(viewer: Any, pk: int) -> Thread | None:
+    signed_in = bool(getattr(viewer, "is_authenticated", False))
+    found = _PAGE_THREAD.fetch((signed_in,), thread_id=pk, viewer_id=viewer.pk if signed_in else 0)
+    return found[0] if found else None
 
 
 def brand_threads(request: HttpRequest, brand_slug: str) -> HttpResponse:
