@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 
 from attachments.selectors import attach_to_case_messages
 from brands.models import OfficialDraft
+from community.compiled_queries import CompiledQuery
 from qa.models import Answer, MeToo, Thread, Visibility
 
 from . import permissions
@@ -37,12 +38,9 @@ class ThreadCasesPanel:
     cases: list[Case] = field(default_factory=list)
 
 
-def thread_cases(*, thread: Thread, user: Any) -> dict:
-    """Context for the thread page. Everyone: the markers (one query), the same for every
-    reader so they are part of the shared cached rendering. The brand's reps and admins:
-    two more for their tools."""
-    cases = list(
-        Case.objects.filter(thread=thread)
+def _markers_query(*, thread_id: int) -> QuerySet[Case]:
+    return (
+        Case.objects.filter(thread_id=thread_id)
         .select_related("summary_draft")
         .only(
             "pk",
@@ -55,6 +53,18 @@ def thread_cases(*, thread: Thread, user: Any) -> dict:
         )
         .order_by("created_at", "id")
     )
+
+
+# Asked by every thread page with a case that is not in the cache: compiled once.
+_MARKERS = CompiledQuery(Case, _markers_query, parameters={"thread_id": int})
+
+
+def thread_cases(*, thread: Thread, user: Any) -> dict:
+    """Context for the thread page. Everyone: the markers, the same for every reader so
+    they are part of the shared cached rendering (one query, none for a thread on which no
+    case was ever opened: `Thread.has_cases`). The brand's reps and admins: two more for
+    their tools."""
+    cases = _MARKERS.fetch(thread_id=thread.pk) if thread.has_cases else []
     markers = [
         ThreadMarker(
             since=case.created_at,

@@ -127,6 +127,9 @@ def case_open(*, actor: Any, thread: Thread, body: str, customer: Any = None) ->
         raise ValidationError(
             {"customer": [_("A private case with this customer on this thread is already open.")]}
         ) from None
+    if not thread.has_cases:  # the thread's page asks for case markers only once it is set
+        Thread.objects.filter(pk=thread.pk).update(has_cases=True)
+        thread.has_cases = True
     _add_message(case=case, author=actor, body=body)
     audit_log_record(actor=actor, action="case.open", target=case, data={"thread": thread.pk})
     page_cache.thread_changed(thread.pk, brand_id=thread.brand_id)

@@ -149,6 +149,13 @@ class Thread(models.Model):
         ),
     )
     revision_count = models.PositiveIntegerField(default=1)
+    has_cases = models.BooleanField(
+        default=False,
+        help_text=_(
+            "Set when a private case is opened on the thread (cases.services.case_open): its "
+            "page asks for the cases' markers only then."
+        ),
+    )
     visibility = models.CharField(
         max_length=20, choices=Visibility.choices, default=Visibility.PUBLISHED
     )
