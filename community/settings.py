@@ -732,6 +732,9 @@ SODAN_SEMANTIC_SEARCH: bool = env.bool("SODAN_SEMANTIC_SEARCH", default=True)
 SODAN_SEMANTIC_THREADS: int = env.int("SODAN_SEMANTIC_THREADS", default=1)
 SODAN_SEMANTIC_MIN_SIMILARITY: float = env.float("SODAN_SEMANTIC_MIN_SIMILARITY", default=0.8)
 SODAN_SEMANTIC_FILL_MAX: int = env.int("SODAN_SEMANTIC_FILL_MAX", default=5_000)
+# Brands whose newest vectors each process keeps in memory for that, the latest used
+# (FILL_MAX x 384 x 4 bytes each: 7.7 MB at 5,000); 0 reads them from the table every time.
+SODAN_SEMANTIC_MATRIX_BRANDS: int = env.int("SODAN_SEMANTIC_MATRIX_BRANDS", default=4)
 # A query's vector: computed on a thread of its own while the database runs the lexical
 # query (off: before it, in the request's thread), and waited for at most this long, after
 # which words alone rank; the latest queries' vectors kept per process, and in the cache.
