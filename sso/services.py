@@ -45,9 +45,9 @@ def _clean_domains(domains: str, *, brand: Brand) -> str:
             raise ValidationError(
                 {"domains": [_("%(domain)s is not an e-mail domain.") % {"domain": domain}]}
             )
-    taken = (
-        BrandSignOn.objects.exclude(brand=brand).values_list("brand__name", "domains").iterator()
-    )
+    # Read whole (a brand's sign-on is one row): an iterator left open by the refusal below
+    # kept a server-side cursor past the end of its transaction on PostgreSQL.
+    taken = list(BrandSignOn.objects.exclude(brand=brand).values_list("brand__name", "domains"))
     for other_brand, other_domains in taken:
         overlap = set(found) & {d.strip() for d in other_domains.split(",")}
         if overlap:
