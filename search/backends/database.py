@@ -104,11 +104,8 @@ def fts5_match(groups, need: int) -> str:
 
 def ts_match(groups, need: int, *, weight: str = "") -> str:
     """A tsquery; with `weight`, each lexeme only where it has that weight (A: the title)."""
-    if weight:
-        return match_expression(
-            groups, need, quote=lambda t: f"{_ts_lexeme(t)}:{weight}", any_of="|", all_of="&"
-        )
-    return match_expression(groups, need, quote=_ts_lexeme, any_of="|", all_of="&")
+    quote = (lambda t: f"{_ts_lexeme(t)}:{weight}") if weight else _ts_lexeme
+    return match_expression(groups, need, quote=quote, any_of="|", all_of="&")
 
 
 def tsvector_literal(doc: ThreadDoc) -> str:
@@ -201,17 +198,11 @@ def idf(documents: int, collection: int) -> float:
     return math.log(1 + (collection - documents + 0.5) / (documents + 0.5))
 
 
-def group_frequencies(groups: tuple[tuple[str, ...], ...]) -> tuple[list[int], int]:
-    """How many documents hold each query word, and how many there are (one indexed
-    lookup). A word with alternatives (its reading, synonyms) counts as often as its most
-    common alternative, as Lucene's synonym query does: a synonym makes no word rarer."""
-    found, collection, _held = _group_counts(groups)
-    return found, collection
-
-
 def _group_counts(groups: tuple[tuple[str, ...], ...]) -> tuple[list[int], int, list[int]]:
-    """group_frequencies, and for each word at most how many documents hold any of its
-    alternatives (their counts summed)."""
+    """How many documents hold each query word, how many there are, and for each word at
+    most how many hold any of its alternatives (their counts summed); one indexed lookup.
+    A word with alternatives (its reading, synonyms) counts as often as its most common
+    alternative, as Lucene's synonym query does: a synonym makes no word rarer."""
     terms = {term for group in groups for term in group}
     counts = dict(
         TermStatistic.objects.filter(term__in=[COLLECTION, *terms]).values_list("term", "documents")
@@ -251,8 +242,9 @@ def _rarity_score(groups: tuple[tuple[str, ...], ...], need: int = 1) -> Rarity:
             f"%(idf{number})s * LEAST(1, {len(group)} * ts_rank('{POSTGRES_WEIGHTS}', "
             f"d.search_vector, %(word{number})s::tsquery))"
         )
-    pairs = [(group, documents) for group, documents in zip(groups, found, strict=True)]
-    present = [pair for pair in pairs if pair[1]]
+    present = [
+        (group, documents) for group, documents in zip(groups, found, strict=True) if documents
+    ]
     rarest = min(present, key=lambda pair: pair[1]) if present else None
     # A thread holding every word holds the least held of them; one holding some, any.
     bound = min(held, default=0) if need >= len(groups) else min(collection, sum(held))
