@@ -25,6 +25,7 @@ SCENARIOS = {
     "thread_anon": "thread page, anonymous",
     "thread_anon_render": "thread page, anonymous, not cached",
     "thread_anon_render_hot": "thread page, anonymous, not cached, hot thread",
+    "thread_anon_first": "thread page, anonymous, first read (nothing of it cached)",
     "thread_user": "thread page, logged in",
     "brand_list": "brand thread list",
     "search": "search",
@@ -38,6 +39,7 @@ QUERY_PROBES = {
     "thread_anon": ("thread_anon", "thread_anon_hot"),
     "thread_anon_render": ("thread_anon_render", None),
     "thread_anon_render_hot": ("thread_anon_render_hot", None),
+    "thread_anon_first": ("thread_anon_render", None),
     "thread_user": ("thread_user", "thread_user_hot"),
     "brand_list": ("brand_list_render", "brand_list_small"),
     "search": ("search", None),
@@ -325,13 +327,19 @@ def _run(args, env, database_url, cache_url, broker_url, port, timings, wall) ->
                     raise BenchError(f"{key}: the first request answered {status} {location}")
             sampler.phase = f"{key}-warmup"
             warmed = None
+            if key == "thread_anon_first":
+                server.redis_flush(cache_url)  # no page and no answer block of theirs kept
             if key in CACHED_SCENARIOS:
                 warmed = load.warm(srv.base_url, plan, connections=conns, label=SCENARIOS[key])
                 _say(f"{SCENARIOS[key]}: read {warmed['pages']:,} pages in {warmed['seconds']} s")
-            load.run_wrk(srv.base_url, plan, seconds=warmup, connections=conns)
+            warm_run = load.run_wrk(srv.base_url, plan, seconds=warmup, connections=conns)
             sampler.phase = key
             rows_before = _answer_rows() if key == "post_answer" else 0
-            raw = load.run_wrk(srv.base_url, plan, seconds=seconds, connections=conns)
+            # First reads go on past the pages the warm-up read (each thread read once).
+            offset = warm_run["requests"] if key == "thread_anon_first" else 0
+            raw = load.run_wrk(
+                srv.base_url, plan, seconds=seconds, connections=conns, offset=offset
+            )
             figures = load.figures(raw, expected)
             figures["connections"] = conns
             if warmed:
@@ -512,6 +520,19 @@ def _plans(load, population, rng, sessions, members, search_available) -> dict:
     }
     if population.hot:
         plans["thread_anon_render_hot"] = (load.plan_hot_thread(population), frozenset({200}))
+    # Threads none of the scenarios before it reads, each once: no page and no answer block
+    # of theirs is in the cache (the cheaper miss above is a page after a change).
+    # Its own generator, so the plans drawn after it stay those of earlier runs.
+    read = {
+        path.split("?")[0]
+        for key in ("thread_anon", "thread_anon_render", "thread_user")
+        for _, path, _, _ in plans[key][0]
+    }
+    first = random.Random(len(population.threads))  # noqa: S311 - a repeatable plan
+    plans["thread_anon_first"] = (
+        load.plan_first_reads(population, first, read=read),
+        frozenset({200}),
+    )
     if search_available:
         plans["search"] = (load.plan_search(population, rng), frozenset({200}))
     return plans

@@ -342,6 +342,22 @@ def plan_threads(
     return plan
 
 
+def plan_first_reads(
+    population: Population, rng: random.Random, *, read: set[str], size: int = PLAN_SIZE
+) -> list[Request]:
+    """Ordinary threads, each once, in random order, those that nothing before has read
+    first (`read`: the paths of the other plans): a page, and every answer on it, rendered
+    for the first time. A small tier's other plans read nearly every thread: the rest
+    follow, read once too (the benchmark empties the cache before)."""
+    hot = set(population.hot)
+    ordinary = [path for pk, path in population.threads if pk not in hot]
+    unread = [path for path in ordinary if path not in read]
+    again = [path for path in ordinary if path in read]
+    rng.shuffle(unread)
+    rng.shuffle(again)
+    return [_get(path) for path in (unread + again)[:size]]
+
+
 def plan_hot_thread(population: Population, suffix: str = "?nocache=1") -> list[Request]:
     """The thread with the most answers (the generator makes one of 300), every time."""
     if not population.hot:

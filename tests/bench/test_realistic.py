@@ -100,6 +100,18 @@ def test_the_ordinary_not_cached_page_leaves_out_the_hot_threads_and_the_hot_one
     assert load.plan_hot_thread(population) == [("GET", "/t/1/thread-1/?nocache=1", {}, "")]
 
 
+def test_first_reads_are_ordinary_threads_each_once_those_no_other_scenario_reads_first():
+    population = _population(threads=200, hot=3)
+    read = {path for _, path in population.threads[3:50]}
+    plan = load.plan_first_reads(population, _rng(6), read=read)
+    paths = [path for _, path, _, _ in plan]
+    hot_paths = {path for pk, path in population.threads if pk in population.hot}
+    assert len(paths) == len(set(paths)) == 200 - 3
+    assert not set(paths) & hot_paths
+    assert not set(paths[: 200 - 50]) & read  # the unread first, then the others once
+    assert paths != sorted(paths, key=lambda p: int(p.split("/")[2]))  # not in popularity order
+
+
 @pytest.mark.parametrize("tier", sorted(TIERS))
 def test_every_tier_has_a_thread_with_300_answers(tier):
     counts = _answer_counts(_rng(2026), TIERS[tier])
