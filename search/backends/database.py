@@ -41,9 +41,16 @@ COUNT_LIMIT = 500
 # How many threads, best boost first, PostgreSQL walks looking for a common word in their
 # titles before it sorts every title match instead; it walks on past the first
 # TITLE_SAMPLE only when they hold the words often enough to fill the window within the
-# walk (_postgres_ranked). Below about one title in sixteen, sorting is quicker.
-TITLE_WALK = 5000
+# walk (_postgres_ranked). The walk reads an index holding each thread's title words
+# (migration 0010), a few tenths of a microsecond per thread; sorting reads each title
+# match from the table, a microsecond or more: below about one title in thirty, sorting
+# is quicker.
+TITLE_WALK = 10000
 TITLE_SAMPLE = 500
+# The term statistics may count a few documents too many (those of threads deleted
+# outright since the last rebuild went by cascade, their counts unnoticed): they stand
+# for the count only when they say at least this many times more than COUNT_LIMIT.
+COUNT_MARGIN = 2
 
 
 def _fts5_phrase(term: str) -> str:
@@ -224,6 +231,9 @@ class Rarity:
     # At most how many documents hold any word of the query, and how many there are.
     bound: int
     collection: int
+    # At least how many documents match the query, unfiltered: those holding its most
+    # common word when any one word will do (0 when more must match).
+    least: int = 0
 
 
 def _rarity_score(groups: tuple[tuple[str, ...], ...], need: int = 1) -> Rarity:
@@ -248,7 +258,15 @@ def _rarity_score(groups: tuple[tuple[str, ...], ...], need: int = 1) -> Rarity:
     rarest = min(present, key=lambda pair: pair[1]) if present else None
     # A thread holding every word holds the least held of them; one holding some, any.
     bound = min(held, default=0) if need >= len(groups) else min(collection, sum(held))
-    return Rarity("(" + " + ".join(parts) + ")", params, rarest, bound=bound, collection=collection)
+    least = max(found, default=0) if need <= 1 else 0
+    return Rarity(
+        "(" + " + ".join(parts) + ")",
+        params,
+        rarest,
+        bound=bound,
+        collection=collection,
+        least=least,
+    )
 
 
 @contextmanager
@@ -524,10 +542,12 @@ class DatabaseBackend:
            threads however many titles hold a common one.
         2. `title`: the threads with the terms in their title, those with the highest
            boost first, `window` of them. When the words may be common (the term
-           statistics' bound), the threads are walked in that order (an index of boost
-           and id, migration 0009) looking for the terms in their title: the first
-           TITLE_SAMPLE, then on to TITLE_WALK if the sample holds them often enough to
-           fill the window there (a word in every eighth title: a few milliseconds).
+           statistics' bound), the threads are walked in that order looking for the
+           terms in their title: the first TITLE_SAMPLE, then on to TITLE_WALK if the
+           sample holds them often enough to fill the window there. The walk reads an
+           index alone (boost, id and the title's lexemes, `title_vector`, for every
+           thread or one brand's; migration 0010): reading each thread's whole vector
+           out of TOAST instead cost 10 to 60 ms for a word in every tenth title.
            Otherwise, or when the walk finds fewer, every title match is sorted (a GIN
            index of the title's lexemes): for such a word that took 15 to 30 ms at
            100,000 threads, and the planner, estimating many, often chose to read every
@@ -535,7 +555,9 @@ class DatabaseBackend:
            Either way the same threads.
         3. `found`: the first matches anywhere, at most COUNT_LIMIT + 1 of them in table
            order, which give the count ("More than 500" past it): title and rare matches
-           are matches too.
+           are matches too. Unfiltered, when the term statistics say well more than
+           COUNT_LIMIT threads hold one word that matches alone, they give the count, and
+           `found` is read only if the title matches leave room among the candidates.
         4. The candidates: those, then other found matches by boost, `window` in all
            besides the rare ones, scored by _rarity_score × boost.
 
@@ -553,13 +575,19 @@ class DatabaseBackend:
             **rarity.params,
             "sample": TITLE_SAMPLE if walk else 0,
             "walk": TITLE_WALK - TITLE_SAMPLE if walk else 0,
-            "title_match": ts_match(groups, need, weight="A"),
             "match": ts_match(groups, need),
             "full": ts_match(groups, len(groups)),
             # Which fields hold any term, for the snippets (SearchHit.fields).
             "any": ts_match(groups, 1),
             "window": window,
         }
+        # Past COUNT_LIMIT the page says "More than 500": when the term statistics already
+        # say so (no filters, one word of the query will do, and that word in enough
+        # documents), the first matches are not read for the count; they are read only if
+        # the title matches leave room among the candidates.
+        count = "(SELECT COUNT(*) FROM found)"
+        if not where and rarity.least >= COUNT_MARGIN * (COUNT_LIMIT + 1):
+            count = "%(count_limit)s + 1"
         rare = "SELECT NULL::bigint AS thread_id WHERE false"
         if rarest is not None and rarest[1] <= window:
             params["rare"] = ts_match((rarest[0],), 1)
@@ -567,29 +595,38 @@ class DatabaseBackend:
             rare = f"""SELECT d.thread_id FROM search_threaddocument d
     WHERE d.search_vector @@ %(rare)s::tsquery AND d.search_vector @@ %(match)s::tsquery{where}
     LIMIT %(window)s"""  # noqa: S608
-        # The walk's lexemes are those of weight A (the title), read from the documents
-        # it walks. The limits past the sample are computed as the statement runs: a
-        # branch whose limit is 0 is never started (nor parallel workers launched for it).
-        # The sort orders by an expression, so it is never served by walking the boost
-        # index beyond the walk.
+        # The walk's lexemes are the title's (title_vector, weight A of the document),
+        # read from the index it walks. The limits past the sample are computed as the
+        # statement runs: a branch whose limit is 0 is never started (nor parallel workers
+        # launched for it). The sort orders by an expression, so it is never served by
+        # walking the boost index beyond the walk.
         walked = """(
-        SELECT d.thread_id, d.boost, d.search_vector
+        SELECT d.thread_id, d.boost, d.title_vector
         FROM search_threaddocument d WHERE true{where}
         ORDER BY d.boost DESC, d.thread_id DESC"""
+        # With filters, the documents are filtered before their words are read: PostgreSQL
+        # puts a filter by a constant (the brand) after the match in the same scan, and
+        # reading a document's words (a TOAST read and decompression) is what costs.
+        filtered = "search_threaddocument d"
+        if where:
+            filtered = (
+                "(SELECT d.thread_id, d.boost, d.search_vector "
+                "FROM search_threaddocument d WHERE true{where} OFFSET 0) d"
+            )
         sql = f"""
 WITH rare AS MATERIALIZED ({rare}
 ), sample AS MATERIALIZED (
     SELECT d.thread_id, d.boost FROM {walked.format(where=where)}
         LIMIT %(sample)s
     ) d
-    WHERE d.search_vector @@ %(title_match)s::tsquery
+    WHERE d.title_vector @@ %(match)s::tsquery
 ), walk AS MATERIALIZED (
     SELECT thread_id, boost FROM sample
     UNION ALL (
         SELECT d.thread_id, d.boost FROM {walked.format(where=where)}
             OFFSET %(sample)s LIMIT %(walk)s
         ) d
-        WHERE d.search_vector @@ %(title_match)s::tsquery
+        WHERE d.title_vector @@ %(match)s::tsquery
         ORDER BY d.boost DESC, d.thread_id DESC
         LIMIT CASE WHEN (SELECT COUNT(*) FROM sample) * (%(sample)s::bigint + %(walk)s)
             >= %(window)s::bigint * %(sample)s THEN %(window)s::bigint ELSE 0 END
@@ -610,9 +647,8 @@ WITH rare AS MATERIALIZED ({rare}
             THEN %(window)s::bigint ELSE 0 END
     )
 ), found AS MATERIALIZED (
-    SELECT d.thread_id, d.boost
-    FROM search_threaddocument d
-    WHERE d.search_vector @@ %(match)s::tsquery{where}
+    SELECT d.thread_id, d.boost FROM {filtered.format(where=where)}
+    WHERE d.search_vector @@ %(match)s::tsquery
     LIMIT %(count_limit)s + 1
 ), candidates AS (
     SELECT thread_id FROM title
@@ -636,9 +672,9 @@ SELECT p.thread_id, p.score,
     ts_filter(d.search_vector, '{{a}}') @@ %(any)s::tsquery,
     ts_filter(d.search_vector, '{{b}}') @@ %(any)s::tsquery,
     ts_filter(d.search_vector, '{{c}}') @@ %(any)s::tsquery,
-    (SELECT COUNT(*) FROM found),
-    EXISTS (SELECT 1 FROM search_threaddocument d
-        WHERE d.search_vector @@ %(full)s::tsquery{where})
+    {count},
+    EXISTS (SELECT 1 FROM {filtered.format(where=where)}
+        WHERE d.search_vector @@ %(full)s::tsquery)
 FROM page p JOIN search_threaddocument d ON d.thread_id = p.thread_id
 ORDER BY p.score DESC, p.thread_id DESC
 """  # noqa: S608 - only constants and the filter clauses (values as parameters)

@@ -196,3 +196,53 @@ def test_the_ranked_page_is_planned_for_its_words_every_time(brand, settings):
         prepared = [row[0] for row in cursor.fetchall()]
     assert not [s for s in prepared if "WITH rare AS MATERIALIZED" in s]
     assert [s for s in prepared if "search_termstatistic" in s]
+
+
+def test_a_retitled_thread_is_walked_by_its_new_title(brand, monkeypatch, title_way):
+    """The walk reads each thread's title words from an index (their own column,
+    generated from the document, migration 0010): a thread retitled since it was first
+    indexed is among the best-boosted title matches by its new title."""
+    monkeypatch.setattr(services, "MAX_RESULTS", 2)
+    for n in range(3):
+        shared(ThreadFactory(brand=brand, title=f"Tripod leg {n}", body="x"), 1)
+    renamed = ThreadFactory(brand=brand, title="Lens cap lost", body="x")
+    shared(renamed, 3)
+    services.outbox_process()
+    renamed.title = "Tripod head stuck"
+    renamed.save(update_fields=["title"])
+    services.thread_changed(renamed.pk)
+    services.outbox_process()
+    page = services.threads_search(text="tripod")
+    assert page.items[0].thread.pk == renamed.pk
+    assert services.threads_search(text="lens").total == 0
+
+
+def test_a_word_common_everywhere_is_counted_exactly_in_a_brand(brand, count_limit):
+    """Past the count's limit the term statistics may stand for the count (they say how
+    many threads hold the word), but only for the whole site: a brand's count is its own."""
+    from tests.brands.factories import BrandFactory
+
+    other = BrandFactory()
+    for n in range(database.COUNT_MARGIN * (count_limit + 1)):
+        ThreadFactory(brand=other, title=f"Tripod plate {n}", body="x")
+    ours = [ThreadFactory(brand=brand, title=f"Tripod leg {n}", body="x") for n in range(2)]
+    services.outbox_process()
+    everywhere = services.threads_search(text="tripod")
+    assert (everywhere.total, everywhere.total_exact) == (count_limit, False)
+    page = services.threads_search(text="tripod", brand_id=brand.pk)
+    assert (page.total, page.total_exact) == (2, True)
+    assert {i.thread.pk for i in page.items} == {t.pk for t in ours}
+
+
+def test_the_statistics_stand_for_the_count_only_well_past_the_limit(brand, count_limit):
+    """Threads deleted outright leave their words counted until the next rebuild: a word
+    the statistics count just past the limit is counted from the threads themselves."""
+    threads = [
+        ThreadFactory(brand=brand, title=f"Tripod leg {n}", body="x")
+        for n in range(database.COUNT_MARGIN * (count_limit + 1) - 1)
+    ]
+    services.outbox_process()
+    for thread in threads[count_limit:]:
+        thread.delete()  # the search document goes by cascade, its counts stay
+    page = services.threads_search(text="tripod")
+    assert (page.total, page.total_exact) == (count_limit, True)
