@@ -54,11 +54,11 @@ from django.conf import settings
 from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.utils.translation import get_language
 
 from community import db_router
 from community.cache import on_recovery
+from community.csrf import masked_token
 
 SITE_VERSION_KEY = "sodan:page:v:site"
 # The shape of what is stored under a page's key; part of the key, so a release that
@@ -341,7 +341,7 @@ def respond(request: HttpRequest, page: str | bytes, marks: Marks, state: str) -
     body = page.encode() if isinstance(page, str) else page
     csrf = marks.csrf.encode()
     if csrf in body:  # pages for visitors who are not signed in hold none
-        body = body.replace(csrf, get_token(request).encode())
+        body = body.replace(csrf, masked_token(request).encode())
     body = body.replace(marks.nonce.encode(), str(request.csp_nonce).encode())
     response = HttpResponse(body, content_type="text/html; charset=utf-8")
     response[CACHE_HEADER] = state
