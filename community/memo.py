@@ -38,6 +38,11 @@ def remember(holder: Any, key: str, value: Any) -> None:
     _memo(holder)[key] = value
 
 
+def remember_all(holder: Any, facts: dict[str, Any]) -> None:
+    """Keep several facts at once (community/viewer_facts.py: all of them, from one query)."""
+    _memo(holder).update(facts)
+
+
 def known(holder: Any, key: str) -> bool:
     return key in holder.__dict__.get(_ATTRIBUTE, {})
 

@@ -8,6 +8,7 @@ from urllib.parse import quote
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.translation import gettext_lazy as _
 
@@ -77,8 +78,6 @@ class User(AbstractUser):
 
     @property
     def is_suspended(self) -> bool:
-        from django.utils import timezone
-
         return self.suspended_until is not None and self.suspended_until > timezone.now()
 
     @property

@@ -37,7 +37,7 @@ from django.db.models.functions import Cast
 
 from . import memo
 
-try:  # PostgreSQL's driver: binds an id with the type named here (`_id_param`)
+try:  # PostgreSQL's driver: binds an id with the type named here (`Compiled.bound`)
     from psycopg.types.numeric import Int8 as _Int8
 except ImportError:  # pragma: no cover - SQLite-only installs
     _Int8 = None
@@ -114,48 +114,78 @@ def _union(user_id: Any, thread_id: int | None) -> QuerySet:
     return first.union(*rest, all=True)
 
 
-# Building and compiling the union costs more than running it (eight querysets), so it is
+# Building and compiling the union costs more than running it (eleven querysets), so it is
 # compiled once per process and database with stand-in ids, which each query then swaps
-# for the person's and the thread's (`_union_sql`).
+# for the person's and the thread's (`Compiled.bound`).
 _USER_MARK, _THREAD_MARK = -7_391_804_552_018_337, -7_391_804_552_018_338
 
 
+@dataclass(frozen=True)
+class Compiled:
+    """SQL compiled once, its parameters with the stand-in ids, and where the person's and
+    the thread's ids go in them."""
+
+    sql: str
+    params: tuple
+    user_at: tuple[int, ...]
+    thread_at: tuple[int, ...]
+    # On PostgreSQL ids are bound as bigint, whatever their size: psycopg sends a Python
+    # int as the smallest type that holds it (smallint for 101, integer for 40,000), and a
+    # prepared statement is kept per text *and* parameter types, so readers and threads
+    # with ids of different sizes each had a statement of their own, each planned afresh
+    # on its first executions in every connection. As a bigint (the columns' type) every
+    # reader's page runs the one statement and its one generic plan.
+    bigint_ids: bool
+
+    def bound(self, user_id: Any, thread_id: int | None) -> list:
+        params = list(self.params)
+        if self.bigint_ids:
+            user_id = _Int8(user_id)
+            thread_id = None if thread_id is None else _Int8(thread_id)
+        for index in self.user_at:
+            params[index] = user_id
+        for index in self.thread_at:
+            params[index] = thread_id
+        return params
+
+
 @lru_cache(maxsize=16)
-def _compiled_union(alias: str, with_thread: bool) -> tuple[str, tuple]:
+def _compiled_union(alias: str, with_thread: bool) -> Compiled:
     queryset = _union(_USER_MARK, _THREAD_MARK if with_thread else None)
-    return queryset.query.get_compiler(alias).as_sql()
+    sql, params = queryset.query.get_compiler(alias).as_sql()
+    return _compiled(alias, sql, tuple(params))
+
+
+def _compiled(alias: str, sql: str, params: tuple) -> Compiled:
+    def places(mark: int) -> tuple[int, ...]:
+        return tuple(i for i, param in enumerate(params) if type(param) is int and param == mark)
+
+    return Compiled(
+        sql=sql,
+        params=params,
+        user_at=places(_USER_MARK),
+        thread_at=places(_THREAD_MARK),
+        bigint_ids=_Int8 is not None and connections[alias].vendor == "postgresql",
+    )
 
 
 def _union_sql(alias: str, user_id: Any, thread_id: int | None) -> tuple[str, list]:
     """The union's SQL and its parameters for this person (and thread)."""
-    sql, params = _compiled_union(alias, thread_id is not None)
-    ids = {_USER_MARK: _id_param(alias, user_id), _THREAD_MARK: _id_param(alias, thread_id)}
-    return sql, [ids.get(param, param) if type(param) is int else param for param in params]
-
-
-def _id_param(alias: str, value: Any) -> Any:
-    """An id bound as a bigint on PostgreSQL, whatever its size.
-
-    psycopg sends a Python int as the smallest type that holds it (smallint for 101,
-    integer for 40,000), and a prepared statement is kept per text *and* parameter types:
-    readers and threads with ids of different sizes each had a statement of their own,
-    each planned afresh on its first executions in every connection. As a bigint (the
-    columns' type) every reader's page runs the one statement and its one generic plan.
-    """
-    if value is None or _Int8 is None or connections[alias].vendor != "postgresql":
-        return value
-    return _Int8(value)
+    compiled = _compiled_union(alias, thread_id is not None)
+    return compiled.sql, compiled.bound(user_id, thread_id)
 
 
 def _remember(user: Any, rows: list[tuple], thread_id: int | None) -> None:
     by_kind: dict[str, list[Row]] = {}
     for kind, *data in rows:
         by_kind.setdefault(kind, []).append(tuple(data))
-    for source in SOURCES.values():
-        if thread_id is None and source.per_thread:
-            continue
-        memo.remember(user, source.memo_key(thread_id), source.fold(by_kind.get(source.key, [])))
-    memo.remember(user, _loaded_key(thread_id), True)
+    facts = {
+        source.memo_key(thread_id): source.fold(by_kind.get(source.key, []))
+        for source in SOURCES.values()
+        if thread_id is not None or not source.per_thread
+    }
+    facts[_loaded_key(thread_id)] = True
+    memo.remember_all(user, facts)
 
 
 def _loaded_key(thread_id: int | None) -> str:
@@ -203,54 +233,60 @@ def user_with_facts(user_id: Any, *, thread_id: int | None) -> Any:
 
     model = get_user_model()
     alias = router.db_for_read(model)
+    query = _user_query(alias, thread_id is not None)
+    if type(user_id) is not int:
+        user_id = model._meta.pk.to_python(user_id)
     connection = connections[alias]
-    facts_sql, facts_params = _union_sql(alias, user_id, thread_id)
-    (before, after), fields = _user_row_sql(alias)
-    user_param = _id_param(alias, model._meta.pk.get_db_prep_value(user_id, connection))
     with connection.cursor() as cursor:
-        cursor.execute(before + facts_sql + after, [*facts_params, user_param])
+        cursor.execute(query.compiled.sql, query.compiled.bound(user_id, thread_id))
         rows = cursor.fetchall()
     if not rows:
         return None
-    values = list(rows[0][: len(fields)])
-    for index, (column, converters) in enumerate(_converters(alias)):
+    width = len(query.attnames)
+    values = list(rows[0][:width])
+    for index, column, converters in query.converters:
         for convert in converters:
             values[index] = convert(values[index], column, connection)
-    user = model.from_db(alias, [field.attname for field in fields], values)
-    _remember(user, [row[len(fields) :] for row in rows if row[len(fields)] is not None], thread_id)
+    user = model.from_db(alias, query.attnames, values)
+    _remember(user, [row[width:] for row in rows if row[width] is not None], thread_id)
     return user
 
 
+@dataclass(frozen=True)
+class UserQuery:
+    """The user's row LEFT JOINed to the facts' union, compiled once per database (and with
+    or without a thread), with what turns its row into a user."""
+
+    compiled: Compiled
+    attnames: tuple[str, ...]
+    converters: tuple[tuple[int, Any, tuple], ...]  # only the columns that need converting
+
+
 @lru_cache(maxsize=8)
-def _user_row_sql(alias: str) -> tuple[tuple[str, str], tuple]:
-    """The user's row LEFT JOINed to the facts' union (compiled by the ORM, goes between
-    the two pieces)."""
+def _user_query(alias: str, with_thread: bool) -> UserQuery:
     from django.contrib.auth import get_user_model
 
     model = get_user_model()
-    quote = connections[alias].ops.quote_name
+    connection = connections[alias]
+    quote = connection.ops.quote_name
     fields = tuple(model._meta.concrete_fields)
     user_columns = ", ".join(f"u.{quote(field.column)}" for field in fields)
     fact_columns = ", ".join(f"f.{quote(column)}" for column in FACT_COLUMNS)
     table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
-    before = f"SELECT {user_columns}, {fact_columns} FROM {table} u LEFT JOIN ("  # noqa: S608
-    return (before, f") f ON 1 = 1 WHERE u.{pk} = %s"), fields
-
-
-@lru_cache(maxsize=8)
-def _converters(alias: str) -> list[tuple[Any, list]]:
-    """The ORM's converters for each column of the user row (SQLite keeps dates as text)."""
-    from django.contrib.auth import get_user_model
-
-    model = get_user_model()
-    connection = connections[alias]
-    found = []
-    for field in model._meta.concrete_fields:
+    union = _compiled_union(alias, with_thread)
+    sql = (
+        f"SELECT {user_columns}, {fact_columns} FROM {table} u LEFT JOIN ("  # noqa: S608
+        f"{union.sql}) f ON 1 = 1 WHERE u.{pk} = %s"
+    )
+    converters = []
+    for index, field in enumerate(fields):
+        # The ORM's converters for the column (SQLite keeps dates as text).
         column = field.get_col(model._meta.db_table)
-        found.append(
-            (
-                column,
-                connection.ops.get_db_converters(column) + column.get_db_converters(connection),
-            )
-        )
-    return found
+        found = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+        if found:
+            converters.append((index, column, tuple(found)))
+    return UserQuery(
+        compiled=_compiled(alias, sql, (*union.params, _USER_MARK)),
+        attnames=tuple(field.attname for field in fields),
+        converters=tuple(converters),
+    )
