@@ -14,11 +14,17 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import snowballstemmer
-from sudachipy import Dictionary, SplitMode
+
+from . import analyser
+
+if TYPE_CHECKING:  # imported where the dictionary is loaded: not in an app server's master
+    from sudachipy import Dictionary, Morpheme  # that leaves analysis to the analyser process
 
 # Parts of speech that carry meaning; particles (助詞), auxiliaries (助動詞), symbols and
 # blanks are left out of the index and of queries.
@@ -43,12 +49,16 @@ def _dictionary() -> Dictionary:
     """One dictionary per process, shared by its threads' tokenizers (a tokenizer is not
     thread-safe, the dictionary is): loaded before the app server forks (`warm()`, from
     community/wsgi.py), its pages are shared by every worker instead of copied into each."""
+    from sudachipy import Dictionary
+
     return Dictionary(dict="core")
 
 
 def _tokenizer():
     tokenizer = getattr(_local, "tokenizer", None)
     if tokenizer is None:
+        from sudachipy import SplitMode
+
         # Mode A (the shortest units) for recall: 充電器 also matches 充電, 携帯電話 matches 電話.
         tokenizer = _dictionary().tokenizer(mode=SplitMode.A)
         _local.tokenizer = tokenizer
@@ -57,8 +67,60 @@ def _tokenizer():
 
 def warm() -> None:
     """Load the dictionary and analyse a little Japanese, so what a first search would load
-    is in memory already (called once in the app server's master, before it forks)."""
+    is in memory already (called once in the app server's master, before it forks, when
+    there is no analyser process)."""
     analyze("充電できないバッテリー")
+
+
+# What each analysis reads of a morpheme. Only these calls need the dictionary: they run
+# where the tokenizer is (this process, or the analyser process, search.analyser), and
+# everything made of their results runs here.
+TERMS = "terms"  # tokens_with_terms: (surface, part of speech, normalised form)
+WORDS = "words"  # words: ((part of speech, its subdivision), normalised form, dictionary form)
+MORPHEMES = "morphemes"  # morphemes: (surface, part of speech, dictionary form, normalised form)
+READING = "reading"  # reading: the morpheme's reading
+
+
+def _terms_fields(m: Morpheme) -> tuple[str, str, str]:
+    return m.surface(), m.part_of_speech()[0], m.normalized_form()
+
+
+def _words_fields(m: Morpheme) -> tuple[tuple[str, str], str, str]:
+    pos = m.part_of_speech()
+    return (pos[0], pos[1]), m.normalized_form(), m.dictionary_form()
+
+
+def _morphemes_fields(m: Morpheme) -> tuple[str, str, str, str]:
+    return m.surface(), m.part_of_speech()[0], m.dictionary_form(), m.normalized_form()
+
+
+def _reading_fields(m: Morpheme) -> str:
+    return m.reading_form()
+
+
+FIELDS: dict[str, Callable[[Morpheme], object]] = {
+    TERMS: _terms_fields,
+    WORDS: _words_fields,
+    MORPHEMES: _morphemes_fields,
+    READING: _reading_fields,
+}
+
+
+def tokenize_here(chunks: Sequence[str], fields: str) -> list[list]:
+    """Each chunk's morphemes as `fields` reads them, by this process's own tokenizer."""
+    extract = FIELDS[fields]
+    tokenizer = _tokenizer()
+    return [[extract(m) for m in tokenizer.tokenize(chunk)] for chunk in chunks]
+
+
+def tokenize(chunks: Sequence[str], fields: str) -> list[list]:
+    """Each chunk's morphemes as `fields` reads them: from the analyser process when the
+    app server runs one (one call for all the chunks), else, or when it does not answer,
+    by this process's own tokenizer. Both give the same answer."""
+    if not chunks:
+        return []
+    found = analyser.tokenize(chunks, fields)
+    return found if found is not None else tokenize_here(chunks, fields)
 
 
 @lru_cache(maxsize=1)
@@ -180,15 +242,40 @@ MIN_READING_CHARS = 3
 KATAKANA = re.compile(r"^[\u30a0-\u30ff]+$")
 
 
-@lru_cache(maxsize=100_000)
+# Readings found lately, per process, by dictionary form (the oldest forgotten first).
+READING_CACHE_SIZE = 100_000
+_reading_cache: dict[str, str | None] = {}
+_reading_cache_lock = threading.Lock()
+_UNKNOWN = object()
+
+
 def reading(dictionary_form: str) -> str | None:
     """The katakana reading of a word's dictionary form (濡れる and ぬれる both ヌレル),
     indexed as a second form so kana and kanji spellings meet; None when it adds nothing."""
-    tokens = _tokenizer().tokenize(dictionary_form)
-    text = "".join(m.reading_form() for m in tokens)
-    if len(text) < MIN_READING_CHARS or not KATAKANA.match(text) or text == dictionary_form:
-        return None
-    return text
+    return readings([dictionary_form])[dictionary_form]
+
+
+def readings(dictionary_forms: Iterable[str]) -> dict[str, str | None]:
+    """reading() of each form; the forms not met lately are read in one call."""
+    found: dict[str, str | None] = {}
+    missing: list[str] = []
+    for form in dictionary_forms:
+        known = _reading_cache.get(form, _UNKNOWN)
+        if known is _UNKNOWN:
+            missing.append(form)
+        else:
+            found[form] = known
+    missing = list(dict.fromkeys(missing))
+    for form, read in zip(missing, tokenize(missing, READING), strict=True):
+        text = "".join(read)
+        if len(text) < MIN_READING_CHARS or not KATAKANA.match(text) or text == form:
+            text = None
+        found[form] = text
+        with _reading_cache_lock:
+            if len(_reading_cache) >= READING_CACHE_SIZE:
+                del _reading_cache[next(iter(_reading_cache))]
+            _reading_cache[form] = text
+    return found
 
 
 def _segments(text: str):
@@ -208,25 +295,58 @@ def _chunks(text: str):
         yield text[start : start + CHUNK_CHARS]
 
 
+def _split(text: str) -> list[tuple[str, bool]]:
+    return list(_segments(normalize(text)))
+
+
+def _is_japanese(piece: str, is_latin: bool) -> bool:
+    """A piece the tokenizer reads: not a Latin run, nor only spaces and punctuation."""
+    return not is_latin and bool(WORD_CHAR.search(piece))
+
+
+def _analysed_pieces(split_texts: Sequence[list[tuple[str, bool]]], fields: str) -> Iterator[list]:
+    """The morphemes of every piece of the texts the tokenizer reads, piece after piece,
+    asked for in one call (made when the first piece is wanted: none for Latin text)."""
+    pieces = [
+        list(_chunks(piece))
+        for split in split_texts
+        for piece, is_latin in split
+        if _is_japanese(piece, is_latin)
+    ]
+    if not pieces:
+        return
+    analysed = iter(tokenize([chunk for chunks in pieces for chunk in chunks], fields))
+    for chunks in pieces:
+        yield [morpheme for _chunk in chunks for morpheme in next(analysed)]
+
+
 def tokens_with_terms(text: str) -> list[tuple[str, str | None]]:
     """(surface, term) pairs covering the whole normalised text; term is None for what is
     not indexed (particles, punctuation, spaces). Used for indexing and highlighting."""
-    pairs: list[tuple[str, str | None]] = []
-    tokenizer = _tokenizer()
-    for piece, is_latin in _segments(normalize(text)):
-        if is_latin:
-            pairs.append((piece, _latin_term(piece)))
-            continue
-        if not WORD_CHAR.search(piece):  # spaces and punctuation between Latin words
-            pairs.append((piece, None))
-            continue
-        for chunk in _chunks(piece):
-            for morpheme in tokenizer.tokenize(chunk):
+    return tokens_with_terms_many([text])[0]
+
+
+def tokens_with_terms_many(texts: Sequence[str]) -> list[list[tuple[str, str | None]]]:
+    """tokens_with_terms() of each text, the Japanese of all of them analysed at once."""
+    split_texts = [_split(text) for text in texts]
+    analysed = _analysed_pieces(split_texts, TERMS)
+    found: list[list[tuple[str, str | None]]] = []
+    for split in split_texts:
+        pairs: list[tuple[str, str | None]] = []
+        for piece, is_latin in split:
+            if is_latin:
+                pairs.append((piece, _latin_term(piece)))
+                continue
+            if not _is_japanese(piece, is_latin):  # spaces and punctuation between Latin words
+                pairs.append((piece, None))
+                continue
+            for surface, pos, normalized in next(analysed):
                 term = None
-                if morpheme.part_of_speech()[0] in CONTENT_POS:
-                    term = morpheme.normalized_form().lower().strip() or None
-                pairs.append((morpheme.surface(), term))
-    return pairs
+                if pos in CONTENT_POS:
+                    term = normalized.lower().strip() or None
+                pairs.append((surface, term))
+        found.append(pairs)
+    return found
 
 
 def morphemes(text: str) -> list[tuple[str, str, str, str]]:
@@ -235,18 +355,13 @@ def morphemes(text: str) -> list[tuple[str, str, str, str]]:
     morpheme of its own with part of speech "latin". For matchers that need more than the
     index's terms (crisis keywords tell できない from できる)."""
     found: list[tuple[str, str, str, str]] = []
-    tokenizer = _tokenizer()
-    for piece, is_latin in _segments(normalize(text)):
+    split = _split(text)
+    analysed = _analysed_pieces([split], MORPHEMES)
+    for piece, is_latin in split:
         if is_latin:
             found.append((piece, "latin", piece, piece))
-            continue
-        if not WORD_CHAR.search(piece):
-            continue
-        for chunk in _chunks(piece):
-            found.extend(
-                (m.surface(), m.part_of_speech()[0], m.dictionary_form(), m.normalized_form())
-                for m in tokenizer.tokenize(chunk)
-            )
+        elif _is_japanese(piece, is_latin):
+            found.extend(next(analysed))
     return found
 
 
@@ -265,10 +380,30 @@ class Word:
 
 def words(text: str) -> list[Word]:
     """The indexed words of a text, in order, with their second forms."""
+    return words_many([text])[0]
+
+
+def words_many(texts: Sequence[str]) -> list[list[Word]]:
+    """words() of each text: the Japanese of all of them analysed at once, then the
+    readings of the words not met lately, at once."""
+    split_texts = [_split(text) for text in texts]
+    analysed = list(_analysed_pieces(split_texts, WORDS))
+    known = readings(
+        dictionary_form
+        for piece in analysed
+        for pos, normalized, dictionary_form in piece
+        if pos[0] in CONTENT_POS and normalized.lower().strip()
+    )
+    pieces = iter(analysed)
+    return [_words(split, pieces, known) for split in split_texts]
+
+
+def _words(
+    split: list[tuple[str, bool]], analysed: Iterator[list], known: dict[str, str | None]
+) -> list[Word]:
     found: list[Word] = []
-    tokenizer = _tokenizer()
     previous_latin: str | None = None
-    for piece, is_latin in _segments(normalize(text)):
+    for piece, is_latin in split:
         if is_latin:
             term = _latin_term(piece)
             joined = _joined_pair(previous_latin, piece) if previous_latin else None
@@ -287,22 +422,20 @@ def words(text: str) -> list[Word]:
             continue
         if piece.strip():
             previous_latin = None
-        if not WORD_CHAR.search(piece):
+        if not _is_japanese(piece, is_latin):
             continue
-        for chunk in _chunks(piece):
-            for m in tokenizer.tokenize(chunk):
-                pos = m.part_of_speech()
-                if pos[0] not in CONTENT_POS:
-                    continue
-                term = m.normalized_form().lower().strip()
-                if not term:
-                    continue
-                read = reading(m.dictionary_form())
-                forms = (read,) if read and read != term else ()
-                stop = pos[0] in QUERY_STOP_POS or (
-                    pos[0] in QUERY_STOP_SUBPOS_OF and pos[1] in QUERY_STOP_SUBPOS
-                )
-                found.append(Word(term, forms, stop or term in QUERY_STOP_TERMS, forms))
+        for pos, normalized, dictionary_form in next(analysed):
+            if pos[0] not in CONTENT_POS:
+                continue
+            term = normalized.lower().strip()
+            if not term:
+                continue
+            read = known[dictionary_form]
+            forms = (read,) if read and read != term else ()
+            stop = pos[0] in QUERY_STOP_POS or (
+                pos[0] in QUERY_STOP_SUBPOS_OF and pos[1] in QUERY_STOP_SUBPOS
+            )
+            found.append(Word(term, forms, stop or term in QUERY_STOP_TERMS, forms))
     return found
 
 
@@ -314,8 +447,15 @@ def analyze(text: str) -> list[str]:
 def index_terms(text: str) -> list[str]:
     """What the index holds for a text: every term, then each word's second forms (a
     code's joined form and pieces, a Japanese word's reading), repeats kept."""
-    found = words(text)
-    return [w.term for w in found] + [form for w in found for form in w.forms]
+    return index_terms_many([text])[0]
+
+
+def index_terms_many(texts: Sequence[str]) -> list[list[str]]:
+    """index_terms() of each text, analysed together (indexing a batch of threads)."""
+    return [
+        [w.term for w in found] + [form for w in found for form in w.forms]
+        for found in words_many(texts)
+    ]
 
 
 def analyze_query(text: str, *, max_terms: int = 12) -> list[str]:

@@ -8,7 +8,7 @@ from functools import cached_property
 
 from qa.models import Answer, Thread, Visibility
 
-from .analysis import index_terms, ngram_text
+from .analysis import index_terms, index_terms_many, ngram_text
 
 # How much each signal lifts a thread's text score (see ThreadDoc.rank_boost).
 SOLVED_BOOST = 0.35
@@ -67,6 +67,36 @@ class ThreadDoc:
     @cached_property
     def answer_terms(self) -> list[str]:
         return index_terms("\n".join(self.answers))[:MAX_ANSWER_TERMS]
+
+
+# Text analysed together when a batch of threads is indexed: enough to make one call to the
+# analyser process out of many, little enough to keep the morphemes held at once small.
+ANALYSED_TOGETHER_CHARS = 100_000
+
+
+def analyse_documents(docs: list[ThreadDoc]) -> list[ThreadDoc]:
+    """Fill in the documents' terms, the texts of many threads analysed together (one call
+    to the analyser process, when there is one, instead of three per thread): what the
+    properties compute, stored where functools.cached_property keeps it."""
+    group: list[ThreadDoc] = []
+    size = 0
+    for doc in docs:
+        group.append(doc)
+        size += len(doc.title) + len(doc.body) + sum(len(answer) for answer in doc.answers)
+        if size >= ANALYSED_TOGETHER_CHARS:
+            _analyse_together(group)
+            group, size = [], 0
+    _analyse_together(group)
+    return docs
+
+
+def _analyse_together(docs: list[ThreadDoc]) -> None:
+    texts = [text for doc in docs for text in (doc.title, doc.body, "\n".join(doc.answers))]
+    terms = iter(index_terms_many(texts))
+    for doc in docs:
+        doc.__dict__["title_terms"] = next(terms)
+        doc.__dict__["body_terms"] = next(terms)[:MAX_BODY_TERMS]
+        doc.__dict__["answer_terms"] = next(terms)[:MAX_ANSWER_TERMS]
 
 
 def is_searchable(thread: Thread) -> bool:

@@ -7,13 +7,15 @@ of user text is escaped by format_html; only the <mark> tags are markup.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from .analysis import LATIN_RUN, normalize, tokens_with_terms
+from .analysis import LATIN_RUN, normalize, tokens_with_terms_many
 
 ELLIPSIS = "…"
 # Snippets made lately, per process: the same text marked for the same words again (a
@@ -35,14 +37,43 @@ class Snippet:
         return self.html
 
 
+_snippets: OrderedDict[tuple[str, frozenset[str], int], Snippet] = OrderedDict()
+_snippets_lock = threading.Lock()
+
+
 def highlight(text: str, terms: set[str] | frozenset[str], *, width: int = 160) -> Snippet:
     """About `width` characters of `text` around its first match (or its start)."""
-    return _highlight(text, frozenset(terms), width)
+    return highlight_many([(text, frozenset(terms), width)])[0]
 
 
-@lru_cache(maxsize=HIGHLIGHT_CACHE_SIZE)
-def _highlight(text: str, terms: frozenset[str], width: int) -> Snippet:
-    pairs = tokens_with_terms(text)
+def highlight_many(wanted: Sequence[tuple[str, frozenset[str], int]]) -> list[Snippet]:
+    """highlight(text, terms, width=width) of each (text, terms, width): the texts not
+    remembered are analysed together (one call to the analyser process for a page of
+    results, when the app server runs one)."""
+    wanted = [(text, frozenset(terms), width) for text, terms, width in wanted]
+    found: dict[tuple[str, frozenset[str], int], Snippet] = {}
+    missing: dict[tuple[str, frozenset[str], int], None] = {}
+    with _snippets_lock:
+        for key in wanted:
+            snippet = _snippets.get(key)
+            if snippet is None:
+                missing[key] = None
+            else:
+                _snippets.move_to_end(key)
+                found[key] = snippet
+    if missing:
+        texts = list(dict.fromkeys(text for text, _terms, _width in missing))
+        pairs_of = dict(zip(texts, tokens_with_terms_many(texts), strict=True))
+        made = {key: _marked(pairs_of[key[0]], key[1], key[2]) for key in missing}
+        found.update(made)
+        with _snippets_lock:
+            _snippets.update(made)
+            while len(_snippets) > HIGHLIGHT_CACHE_SIZE:
+                _snippets.popitem(last=False)
+    return [found[key] for key in wanted]
+
+
+def _marked(pairs: list[tuple[str, str | None]], terms: frozenset[str], width: int) -> Snippet:
     first = next((i for i, (_s, t) in enumerate(pairs) if t in terms), None)
     start = 0
     if first is not None:

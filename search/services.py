@@ -32,8 +32,8 @@ from .analysis import analyze_query, plain_words, query_groups, query_text
 from .backends import SearchQuery, get_backend
 from .backends.base import ANSWERS, BODY, TITLE, SearchBackendError, SearchHit
 from .brand_synonyms import brand_synonym_map
-from .documents import build_documents
-from .highlight import Snippet, highlight, leading
+from .documents import analyse_documents, build_documents
+from .highlight import Snippet, highlight, highlight_many, leading
 from .models import IndexOutbox
 from .synonyms import expand
 
@@ -122,7 +122,7 @@ def _outbox_apply(*, limit: int, locking: bool) -> tuple[int, int]:
         return 0, 0
     thread_ids = sorted({row.thread_id for row in rows})
     threads = list(Thread.objects.filter(pk__in=thread_ids))
-    docs = build_documents(threads)
+    docs = analyse_documents(build_documents(threads))
     indexed = {d.thread_id for d in docs}
     removed = [tid for tid in thread_ids if tid not in indexed]
     vectors = semantic.embeddings_compute(docs)  # before the index rows are locked
@@ -262,16 +262,6 @@ def _answers_for_snippets(thread_ids: list[int]) -> dict[int, list[str]]:
         for thread_id, start in cursor.fetchall():
             answers.setdefault(thread_id, []).append(start)
     return answers
-
-
-def _snippet(
-    text: str, wanted: frozenset[str], field: str, hit: SearchHit, width: int = 160
-) -> Snippet:
-    """The text around its first match; where the backend knows no term is (SearchHit.fields),
-    its start, without analysing it (the Japanese analyser is most of the snippets' time)."""
-    if hit.fields is not None and field not in hit.fields:
-        return leading(text, width=width)
-    return highlight(text, wanted, width=width)
 
 
 # Words of a query looked up in titles while the search service is down.
@@ -416,27 +406,59 @@ def threads_search(
     answers = _answers_for_snippets(
         [h.thread_id for h in results.hits if h.fields is None or ANSWERS in h.fields]
     )
-    wanted = frozenset(terms)  # search.highlight remembers snippets by it
-    for hit in results.hits:
-        thread = by_id.get(hit.thread_id)
-        if thread is None:  # hidden since it was indexed: never shown
-            continue
-        answer_snippet = None
-        for answer_html in answers.get(hit.thread_id, []):
-            marked = highlight(_plain(answer_html, SNIPPET_SOURCE_CHARS), wanted)
-            if marked.matched:
-                answer_snippet = marked
-                break
-        body = _plain(thread.body_html, SNIPPET_SOURCE_CHARS)
+    # Hidden since it was indexed: never shown.
+    shown = [(hit, by_id[hit.thread_id]) for hit in results.hits if hit.thread_id in by_id]
+    snippets = _page_snippets(shown, answers, frozenset(terms))
+    for (_hit, thread), (title, snippet, answer_snippet) in zip(shown, snippets, strict=True):
         result_page.items.append(
             SearchResultItem(
-                thread=thread,
-                title=_snippet(thread.title, wanted, TITLE, hit, width=300),
-                snippet=_snippet(body, wanted, BODY, hit),
-                answer_snippet=answer_snippet,
+                thread=thread, title=title, snippet=snippet, answer_snippet=answer_snippet
             )
         )
     return result_page
+
+
+def _page_snippets(
+    shown: list[tuple[SearchHit, Thread]], answers: dict[int, list[str]], wanted: frozenset[str]
+) -> list[list[Snippet | None]]:
+    """Each thread's title, question and first matching answer (None when no answer
+    matches), marked. Where the backend knows no term is (SearchHit.fields), a text is
+    shown as it starts, without analysing it (the Japanese analyser is most of the
+    snippets' time). The texts are analysed together, which is one call to the analyser
+    process when the app server runs one: the titles, the questions and each thread's
+    first answer, then the next answer of the threads whose answer did not match."""
+    found: list[list[Snippet | None]] = [[None, None, None] for _ in shown]
+    asked: list[tuple[str, frozenset[str], int]] = []
+    places: list[tuple[int, int]] = []  # (thread, 0 title / 1 question / 2 answer)
+    for place, (hit, thread) in enumerate(shown):
+        texts = (
+            (TITLE, thread.title, 300),
+            (BODY, _plain(thread.body_html, SNIPPET_SOURCE_CHARS), 160),
+        )
+        for slot, (name, text, width) in enumerate(texts):
+            if hit.fields is not None and name not in hit.fields:
+                found[place][slot] = leading(text, width=width)
+            else:
+                asked.append((text, wanted, width))
+                places.append((place, slot))
+    waiting = {
+        place: [_plain(html, SNIPPET_SOURCE_CHARS) for html in answers.get(hit.thread_id, [])]
+        for place, (hit, _thread) in enumerate(shown)
+    }
+    while True:
+        for place, texts in waiting.items():
+            if texts:
+                asked.append((texts.pop(0), wanted, 160))
+                places.append((place, 2))
+        if not asked:
+            return found
+        for (place, slot), snippet in zip(places, highlight_many(asked), strict=True):
+            if slot < 2:
+                found[place][slot] = snippet
+            elif snippet.matched:
+                found[place][2] = snippet
+                waiting[place] = []
+        asked, places = [], []
 
 
 def threads_similar(
@@ -510,7 +532,7 @@ def reindex(*, batch_size: int = 500, resume: bool = True, progress=None) -> int
         )
         if not threads:
             break
-        docs = build_documents(threads)
+        docs = analyse_documents(build_documents(threads))
         vectors = semantic.embeddings_compute(docs)
         backend.index(docs, vectors=vectors)
         indexed = {doc.thread_id for doc in docs}
