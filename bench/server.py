@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -166,6 +168,11 @@ def environment(
     return env
 
 
+ANALYSER_DIR_PREFIX = "sodan-bench-analyser-"
+# The analyser process's command line (search/analyser.py): `python -m search.analyser`.
+ANALYSER_MODULE = "search.analyser"
+
+
 def collectstatic(env: dict[str, str]) -> float:
     started = time.perf_counter()
     subprocess.run(
@@ -193,7 +200,13 @@ class Server:
     port: int
     workers: int
     log_path: Path
+    # As deployed (deploy/): the Japanese analyser in a process of its own, started by
+    # gunicorn's master, the workers sending it their texts (search/analyser.py); its
+    # socket in a private directory, removed when the server stops. False: each worker
+    # analyses in its own process, the dictionary loaded in the master before the fork.
+    analyser: bool = True
     process: subprocess.Popen | None = None
+    analyser_socket: str = ""
 
     @property
     def base_url(self) -> str:
@@ -219,9 +232,13 @@ class Server:
 
     def start(self) -> None:
         command = self.command()
+        env = {**os.environ, **self.env, "SODAN_ANALYSER_SOCKET": ""}
+        if self.analyser:
+            directory = tempfile.mkdtemp(prefix=ANALYSER_DIR_PREFIX)
+            self.analyser_socket = env["SODAN_ANALYSER_SOCKET"] = f"{directory}/analyser.sock"
         self.log = self.log_path.open("w")
         self.process = subprocess.Popen(  # noqa: S603 - gunicorn from our own environment
-            command, cwd=ROOT, env={**os.environ, **self.env}, stdout=self.log, stderr=self.log
+            command, cwd=ROOT, env=env, stdout=self.log, stderr=self.log
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -238,20 +255,18 @@ class Server:
         raise BenchError(f"gunicorn did not answer within a minute; see {self.log_path}")
 
     def worker_pids(self) -> list[int]:
-        """The workers are the master's children (read from /proc)."""
+        """The workers are the master's children (read from /proc), but for the analyser."""
         if self.process is None:
             return []
-        master, found = self.process.pid, []
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
-                continue
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == master:
-                found.append(int(entry.name))
-        return sorted(found)
+        return [pid for pid in children(self.process.pid) if not is_analyser(pid)]
+
+    def analyser_pids(self) -> list[int]:
+        """The analyser's keeper (a child of the master) and its server (the keeper's child,
+        which holds the Japanese dictionary)."""
+        if self.process is None:
+            return []
+        keepers = [pid for pid in children(self.process.pid) if is_analyser(pid)]
+        return sorted(keepers + [pid for keeper in keepers for pid in children(keeper)])
 
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:
@@ -263,6 +278,51 @@ class Server:
             self.process.kill()
             self.process.wait()
         self.log.close()
+        if self.analyser_socket:
+            # The analyser leaves with its master (within a fraction of a second); then its
+            # directory, where its lock file stays behind, goes.
+            deadline = time.monotonic() + 5
+            while self.analyser_left() and time.monotonic() < deadline:
+                time.sleep(0.1)
+            shutil.rmtree(os.path.dirname(self.analyser_socket), ignore_errors=True)
+
+    def analyser_left(self) -> list[int]:
+        """The analyser processes of this server's socket still running (by command line:
+        their master is gone)."""
+        found = []
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    cmdline = (entry / "cmdline").read_bytes().split(b"\0")
+                except OSError:
+                    continue
+                if self.analyser_socket.encode() in cmdline and is_analyser(int(entry.name)):
+                    found.append(int(entry.name))
+        return found
+
+
+def children(parent: int) -> list[int]:
+    """A process's children, read from /proc."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == parent:
+            found.append(int(entry.name))
+    return sorted(found)
+
+
+def is_analyser(pid: int) -> bool:
+    """Whether a child of gunicorn's master is the analyser's keeper, not a worker."""
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return False
+    return ANALYSER_MODULE.encode() in cmdline
 
 
 def rss_kib(pid: int) -> int | None:
@@ -307,9 +367,21 @@ class MemorySampler(threading.Thread):
         self.server = server
         self.interval = interval
         self.samples: list[dict] = []
-        self.phase = "start"
+        self._phase = "start"
         self._done = threading.Event()
         self._started_at = time.monotonic()
+
+    @property
+    def phase(self) -> str:
+        return self._phase
+
+    @phase.setter
+    def phase(self, phase: str) -> None:
+        """A phase's last sample is taken as it ends (the analyser's memory after the search
+        scenario is read from it)."""
+        if phase != self._phase and self.is_alive():
+            self.sample()
+        self._phase = phase
 
     def run(self) -> None:
         while not self._done.is_set():
@@ -325,6 +397,11 @@ class MemorySampler(threading.Thread):
             "workers": {str(pid): kib for pid, kib in workers.items()},
             "total_kib": sum(workers.values()),
         }
+        # The Japanese analyser's processes (keeper and server), which the workers share:
+        # RSS, PSS and USS in MiB, as worker_memory reads them.
+        analyser = [m for m in map(worker_memory, self.server.analyser_pids()) if m]
+        if analyser:
+            record["analyser"] = analyser
         self.samples.append(record)
         return record
 
