@@ -723,6 +723,10 @@ SEARCH_REPLICAS: int = env.int("SEARCH_REPLICAS", default=0 if DEBUG else 1)
 SEARCH_TIMEOUT: float = env.float("SEARCH_TIMEOUT", default=5.0)
 # Apply index changes right after each commit (a Celery task); off only in bulk loaders.
 SEARCH_INDEX_ON_COMMIT: bool = env.bool("SEARCH_INDEX_ON_COMMIT", default=True)
+# A Unix socket where the app server's Japanese analyser listens (search/analyser.py): the
+# master starts it before forking, so the workers carry no dictionary of their own. Empty
+# (the default): each process analyses for itself (runserver, Celery, commands, tests).
+SODAN_ANALYSER_SOCKET: str = env.str("SODAN_ANALYSER_SOCKET", default="")
 # The semantic stage (search/semantic.py): a local embedding model re-ranks the best
 # lexical results and fills in when they are few. Off, or with the model's package absent,
 # search is lexical only. CPU threads per process for the model; the least cosine
