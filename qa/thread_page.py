@@ -58,6 +58,7 @@ from . import facts as qa_facts
 from .forms import AnswerForm, MeTooForm, new_submission_token
 from .models import Answer, Thread, Visibility
 from .rights import ThreadViewerRights, thread_viewer_rights
+from .templatetags.answer_blocks import AnswerBlocks
 
 # Stands in for an id while a slot's variant is rendered once for every answer that shares
 # it; nothing else in those small templates is a number this long.
@@ -86,6 +87,9 @@ class SharedPage:
     # What a reader who is not signed in may do here: the rendering asked the rules as one,
     # so the request that rendered it fills its own page for such a reader with the same.
     anonymous_rights: ThreadViewerRights | None = None
+    # The answers' blocks, read from the cache when the first is rendered and the new ones
+    # written when the page is done (qa/templatetags/answer_blocks.py).
+    answer_blocks: AnswerBlocks | None = None
 
     def keep(self, thread: Thread, answers: list[Answer], rights: ThreadViewerRights) -> None:
         """Keep the rows of the thread and answers the page shows, for the rules, and the
@@ -239,6 +243,8 @@ def render(
     response = render_page(anonymous, {"shared_page": shared, "user": anonymous, **marks.context()})
     if response.status_code != 200 or response.streaming:
         return response
+    if shared.answer_blocks is not None:
+        shared.answer_blocks.store()
     rendering = Rendering(
         parts=shared.split(response.content.decode()),
         marks=marks,
