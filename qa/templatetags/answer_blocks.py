@@ -12,6 +12,11 @@ has to remember to drop it; the site-wide version is kept with each block beside
 drops every page drops every block too. One rendering reads the blocks of all its answers
 in one round trip and writes those it rendered in one more.
 
+Only a page of many answers keeps its blocks (`SODAN_ANSWER_BLOCKS_MIN_ANSWERS`, 10): the
+two round trips and the keys cost about what rendering three blocks does, so a page of a
+few answers is rendered whole, as cheaply as before (measured against tier M: a block
+costs about 0.08 ms to render, 0.05 ms to key and keep; reading 30 kept blocks 0.3 ms).
+
 Outside a shared rendering (a page rendered for one viewer: the brand's people,
 moderators, an author with a hidden answer) the tag renders what it encloses.
 
@@ -122,8 +127,13 @@ class AnswerBlocks:
     held for them (read in one round trip), and those rendered meanwhile, to be kept."""
 
     def __init__(self, answers: Sequence[Any], brand: Any, request: Any) -> None:
-        where = _where(request)
         self.keys: dict[int, str] = {}
+        self.found: dict[str, Parts] = {}
+        self.rendered: dict[str, tuple[str, Parts]] = {}
+        self.site_version: str | None = None
+        if len(answers) < getattr(settings, "SODAN_ANSWER_BLOCKS_MIN_ANSWERS", 10):
+            return  # a few blocks render in less time than reading and keeping them takes
+        where = _where(request)
         for answer in answers:
             key = block_key(answer, brand, where)
             if key is not None:
@@ -134,11 +144,9 @@ class AnswerBlocks:
         if self.site_version is None:  # none yet (an empty cache): as page_cache.lookup
             cache.add(page_cache.SITE_VERSION_KEY, secrets.token_hex(6), timeout=None)
             self.site_version = cache.get(page_cache.SITE_VERSION_KEY)  # None: unavailable
-        self.found: dict[str, Parts] = {}
         for key, value in found.items():
             if isinstance(value, tuple) and len(value) == 2 and value[0] == self.site_version:
                 self.found[key] = value[1]
-        self.rendered: dict[str, tuple[str, Parts]] = {}
 
     def store(self) -> None:
         """Keep the blocks this rendering made (nothing while the site version is unknown:

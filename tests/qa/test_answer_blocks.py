@@ -25,6 +25,13 @@ pytestmark = pytest.mark.django_db
 # The thread with every kind of answer the assembled pages are checked on.
 busy_thread = assembled_pages.busy_thread
 
+
+@pytest.fixture(autouse=True)
+def _blocks_kept_from_one_answer(settings):
+    """Every page keeps its blocks here (by default only a page of many answers does)."""
+    settings.SODAN_ANSWER_BLOCKS_MIN_ANSWERS = 1
+
+
 CACHE = "X-Sodan-Cache"
 ANSWER_TEMPLATE = "qa/_answer.html"
 
@@ -265,3 +272,19 @@ def test_blocks_are_kept_in_redis_and_rendered_while_it_is_down(client, cache_on
     assert page.status_code == 200
     assert _blocks_rendered(page) == 1
     assert b"Hold the shutter button for ten seconds." in page.content
+
+
+def test_a_page_of_few_answers_is_rendered_whole(client, settings, busy_thread):
+    """Below the setting's number of answers the blocks are rendered every time: reading
+    and keeping them would cost more than it saves."""
+    shown = Answer.objects.filter(thread=busy_thread, visibility="published").count()
+    settings.SODAN_ANSWER_BLOCKS_MIN_ANSWERS = shown + 1
+    url = busy_thread.get_absolute_url()
+    client.get(url)
+    _changed(busy_thread)
+    assert _blocks_rendered(client.get(url)) == shown
+    settings.SODAN_ANSWER_BLOCKS_MIN_ANSWERS = shown
+    _changed(busy_thread)
+    client.get(url)  # keeps them
+    _changed(busy_thread)
+    assert _blocks_rendered(client.get(url)) == 0
