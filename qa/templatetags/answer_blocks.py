@@ -99,8 +99,7 @@ def shown(answer: Any, brand: Any) -> tuple | None:
         tuple((item.pk, item.alt_text) for item in getattr(answer, "attached", ())),
         answer.author_url,
         answer.author.public_name,
-        answer.created_iso,
-        answer.created_text,
+        answer.created_iso,  # with the language, what its text shows (qa.rendering)
         (brand.pk, brand.name) if brand is not None else None,
     )
 
