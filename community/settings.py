@@ -648,6 +648,10 @@ SODAN_ANSWERS_PER_PAGE: int = env.int("SODAN_ANSWERS_PER_PAGE", default=30)
 # (community/page_cache.py, qa/thread_page.py); how long an unchanged page may stay.
 SODAN_PAGE_CACHE: bool = env.bool("SODAN_PAGE_CACHE", default=True)
 SODAN_PAGE_CACHE_SECONDS: int = env.int("SODAN_PAGE_CACHE_SECONDS", default=24 * 60 * 60)
+# A page of at least this many answers keeps each answer's rendered block in the cache
+# (qa/templatetags/answer_blocks.py), so a vote or a new answer renders one block again, not
+# the page's every answer; on a page of fewer, reading the blocks costs more than rendering.
+SODAN_ANSWER_BLOCKS_MIN_ANSWERS: int = env.int("SODAN_ANSWER_BLOCKS_MIN_ANSWERS", default=10)
 # The release cached pages are keyed by, set by the deploy (a commit id, a version); empty:
 # a hash of the code, templates and static files, computed once per process.
 SODAN_RELEASE: str = env.str("SODAN_RELEASE", default="")
