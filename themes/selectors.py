@@ -239,17 +239,18 @@ def knowledge_search(query: str, *, brand: Brand | None = None, limit: int = 5) 
     query = plain_words(query)
     if not query:
         return []
-    articles = KnowledgeArticlePage.objects.live().public()
+    articles = KnowledgeArticlePage.objects.live()
     if brand is not None:
         page = BrandHomePage.objects.filter(brand=brand).first()
         if page is None:
             return []
         articles = articles.descendant_of(page)
     # The full-text search costs milliseconds even over nothing; most brands have no
-    # articles, and asking first is an indexed lookup.
+    # articles, and asking first is an indexed lookup. public() reads every view restriction
+    # (a query of its own) as soon as it is called, so it waits until there is an article.
     if not articles.exists():
         return []
-    return list(articles.search(query)[:limit])
+    return list(articles.public().search(query)[:limit])
 
 
 def article_brands(articles: list[KnowledgeArticlePage]) -> dict[int, Brand]:

@@ -171,3 +171,27 @@ def test_filters_keep_what_was_chosen(client, indexed, brand):
     assert f'<option value="{product.slug}" selected>Z5</option>' in html
     assert '<option value="solved" selected>' in html
     assert '<option value="" selected>All types</option>' in html
+
+
+def test_a_brand_name_is_escaped_in_the_brand_filter(client, indexed):
+    BrandFactory(name='Tom & Jerry\'s <"Shop">', slug="tom-jerry")
+    html = client.get(reverse("search:search"), {"q": "battery"}).content.decode()
+    assert (
+        '<option value="tom-jerry">Tom &amp; Jerry&#x27;s &lt;&quot;Shop&quot;&gt;</option>' in html
+    )
+    assert '<"Shop">' not in html
+
+
+def test_a_search_without_knowledge_articles_asks_the_pages_once(client, indexed):
+    """With no article published, the knowledge-base box is one question (is there any?),
+    not the view restrictions as well."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(reverse("search:search"), {"q": "battery"})
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("search:search"), {"q": "battery"})
+    assert response.status_code == 200
+    pages = [q["sql"] for q in captured.captured_queries if "wagtailcore" in q["sql"]]
+    assert len(pages) == 1
+    assert "pageviewrestriction" not in pages[0]
