@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from html import escape
+
 from django import forms
 from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from brands.models import Brand, Product
@@ -21,16 +23,20 @@ class PlainSelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None) -> SafeString:
         chosen = self.format_value(value)[:1]  # a single select: at most one is selected
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (option, " selected" if str(option) in chosen else "", label)
-                for option, label in self.choices
-            ),
+        # Escaped here with html.escape (what format_html does per argument through two
+        # more calls each): a hundred brands' options were 40,000 calls per hundred pages.
+        options = "".join(
+            f'<option value="{escape(str(option))}"'
+            f"{' selected' if str(option) in chosen else ''}>{escape(str(label))}</option>"
+            for option, label in self.choices
         )
         attrs = self.build_attrs(self.attrs, attrs)
-        return format_html('<select name="{}"{}>{}</select>', name, flatatt(attrs), options)
+        return format_html(
+            '<select name="{}"{}>{}</select>',
+            name,
+            flatatt(attrs),
+            mark_safe(options),  # noqa: S308 - every part escaped above
+        )
 
 
 class SlugNameIterator(ModelChoiceIterator):
