@@ -448,6 +448,7 @@ def _run(args, env, database_url, cache_url, broker_url, port, timings, wall) ->
     if soak:
         result["soak"] = soak
     result["targets"] = report.targets(result)
+    result["realistic_budget"] = report.realistic_budget(result)
     _say(f"whole run: {timings['total_s']} s")
     return result
 

@@ -8,6 +8,8 @@ import json
 from html import escape
 from pathlib import Path
 
+from .load import REALISTIC_MIX
+
 # Ratios to the floor that the issue sets as targets (tier M, PostgreSQL).
 RPS_TARGETS = {
     "thread_anon": 0.50,
@@ -55,6 +57,53 @@ def memory_together(result: dict) -> dict | None:
         together["pss_mib"] = round(sum(m["pss_mib"] for m in processes), 1)
         together["analyser_pss_mib"] = round(sum(m["pss_mib"] for m in analyser), 1)
     return together
+
+
+# What each kind of request of the realistic mix costs, priced by this run's own scenarios:
+# pages by their throughput (10 connections keep the machine busy), searches and writes by
+# their mean latency (2 connections measure latency, not capacity). Me-toos are priced as
+# votes and profile saves as answers posted: writes of the same kind, not measured alone.
+_PAGE_COSTS = {"thread_anon": "thread_anon", "thread_user": "thread_user",
+               "brand_list": "brand_list"}  # fmt: skip
+_LATENCY_COSTS = {"search": "search", "post_answer": "post_answer", "vote": "vote",
+                  "me_too": "vote", "profile": "post_answer"}  # fmt: skip
+_WRITES = ("post_answer", "vote", "me_too", "profile")
+
+
+def realistic_budget(result: dict) -> dict | None:
+    """The realistic mix priced in floors per request by the other scenarios of the run
+    (one floor: the machine's time for one request of the floor), and what it allows: the
+    ratio to the floor if every page read were a cache hit (`ceiling`), and at the measured
+    hit rate with every miss costing a first read (`at_hit_rate`). None when a scenario
+    it needs was not measured."""
+    scenarios = {s["key"]: s for s in result["scenarios"]}
+    cores = (result.get("meta") or {}).get("cores") or 0
+    needed = {*_PAGE_COSTS.values(), *_LATENCY_COSTS.values(), "thread_anon_first", "realistic"}
+    if not cores or not needed <= scenarios.keys():
+        return None
+    if any(scenarios[key]["ratio"] <= 0 for key in (*_PAGE_COSTS.values(), "thread_anon_first")):
+        return None
+    costs = {kind: 1 / scenarios[key]["ratio"] for kind, key in _PAGE_COSTS.items()}
+    for kind, key in _LATENCY_COSTS.items():
+        s = scenarios[key]
+        costs[kind] = s.get("mean_ms", s["p50_ms"]) / 1000 * s["floor_rps"] / cores
+    weight = sum(REALISTIC_MIX.values())
+    spent = {kind: REALISTIC_MIX[kind] * costs[kind] for kind in REALISTIC_MIX}
+    at_ceiling = sum(spent.values())
+    # The measured hit rate counts every response; only page reads can hit.
+    reads = sum(REALISTIC_MIX[kind] for kind in _PAGE_COSTS) / weight
+    page_hits = min(1.0, scenarios["realistic"]["hit_rate"] / reads)
+    first_read = 1 / scenarios["thread_anon_first"]["ratio"]
+    missing = REALISTIC_MIX["thread_anon"] * (1 - page_hits) * (first_read - costs["thread_anon"])
+    return {
+        "costs": {kind: round(cost, 1) for kind, cost in costs.items()},
+        "first_read": round(first_read, 1),
+        "ceiling": round(weight / at_ceiling, 3),
+        "page_hit_rate": round(page_hits, 3),
+        "at_hit_rate": round(weight / (at_ceiling + missing), 3),
+        "search_share": round(spent["search"] / at_ceiling, 3),
+        "writes_share": round(sum(spent[kind] for kind in _WRITES) / at_ceiling, 3),
+    }
 
 
 def targets(result: dict) -> list[dict]:
@@ -254,6 +303,22 @@ def markdown(result: dict) -> str:
             *text_hit_rate(realistic),
             "```",
         ]
+        budget = realistic_budget(result)
+        if budget:
+            costs = budget["costs"]
+            lines += [
+                "",
+                "The realistic mix priced by this run's other scenarios, in floors per request:"
+                f" a cached thread page {costs['thread_anon']}, a first read "
+                f"{budget['first_read']}, a signed-in page {costs['thread_user']}, a list "
+                f"{costs['brand_list']}, a search {costs['search']}, an answer posted "
+                f"{costs['post_answer']}, a vote {costs['vote']}. If every page read were a "
+                f"cache hit, the mix could reach at most {budget['ceiling']:.0%} of the floor "
+                f"(searches {budget['search_share']:.0%} of its cost, writes "
+                f"{budget['writes_share']:.0%}); with {budget['page_hit_rate']:.0%} of page "
+                f"reads hits and every miss a first read, {budget['at_hit_rate']:.0%} "
+                f"(measured: {realistic['ratio']:.0%}).",
+            ]
     soak = result.get("soak")
     if soak:
         m = soak["memory"]

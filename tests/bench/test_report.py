@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from bench import report
+from bench import load, report
 
 
 def _scenario(key: str, label: str, rps: float, floor_rps: float = 1000.0, **extra) -> dict:
@@ -175,3 +175,45 @@ def test_the_report_writes_the_hit_rate_chart_as_svg(result, tmp_path):
 def test_without_the_realistic_scenario_no_hit_rate_chart_is_written(result, tmp_path):
     result["scenarios"] = [s for s in result["scenarios"] if s["key"] != "realistic"]
     assert "hit_rate_chart" not in report.write(result, tmp_path)
+
+
+def _priced(result: dict, search_mean_ms: float) -> dict:
+    """Every page costing one floor, every write one floor, a search what its mean says."""
+    for key in ("thread_anon", "thread_user", "brand_list", "thread_anon_first"):
+        result["scenarios"] = [s for s in result["scenarios"] if s["key"] != key]
+        result["scenarios"].append(_scenario(key, key, 1000.0))
+    # 2 cores, a floor of 1,000 req/s: one floor is 2 ms of one core.
+    for key, mean in (("search", search_mean_ms), ("post_answer", 2.0), ("vote", 2.0)):
+        result["scenarios"].append(_scenario(key, key, 50.0, mean_ms=mean))
+    return result
+
+
+def test_the_realistic_mix_is_priced_by_the_other_scenarios(result):
+    budget = report.realistic_budget(_priced(result, search_mean_ms=2.0))
+    assert budget["ceiling"] == 1.0
+    assert budget["costs"]["search"] == 1.0
+
+
+def test_a_costly_search_bounds_what_the_realistic_mix_can_reach(result):
+    budget = report.realistic_budget(_priced(result, search_mean_ms=102.0))
+    weight = sum(load.REALISTIC_MIX.values())
+    searches = load.REALISTIC_MIX["search"]
+    # 51 floors a search, one for everything else.
+    assert budget["ceiling"] == round(weight / (weight - searches + searches * 51), 3)
+    assert budget["search_share"] == round(searches * 51 / (weight - searches + searches * 51), 3)
+    lines = report.markdown(result)
+    assert f"could reach at most {budget['ceiling']:.0%} of the floor" in lines
+
+
+def test_misses_priced_as_first_reads_lower_what_the_mix_reaches(result):
+    priced = _priced(result, search_mean_ms=2.0)
+    first = next(s for s in priced["scenarios"] if s["key"] == "thread_anon_first")
+    first["ratio"] = 0.1  # a first read costs ten floors
+    budget = report.realistic_budget(priced)
+    assert budget["ceiling"] == 1.0
+    assert budget["at_hit_rate"] < 0.7
+
+
+def test_without_the_scenarios_to_price_it_the_mix_is_not_priced(result):
+    assert report.realistic_budget(result) is None
+    assert "priced by this run" not in report.markdown(result)
