@@ -51,6 +51,17 @@ TITLE_SAMPLE = 500
 # outright since the last rebuild went by cascade, their counts unnoticed): they stand
 # for the count only when they say at least this many times more than COUNT_LIMIT.
 COUNT_MARGIN = 2
+# With a filter (a brand), the first matches are found either by reading the filtered
+# documents' words in table order until COUNT_LIMIT + 1 match, or from the index of words
+# (GIN) intersected with the filter's index (_index_from). Reading one document's words
+# (out of TOAST, decompressed, matched) costs about READ_DOCUMENT_US; the index about
+# INDEX_BASE_US and INDEX_ENTRY_US per entry of the query's terms. Measured at tier M
+# (100,000 threads): a word in one thread of ten read in a brand of 8,000 threads, 20 to
+# 45 ms, by the index 4 to 10; a word in every other thread, 5 ms read, 10 to 30 by the
+# index, whose entries are then many.
+READ_DOCUMENT_US = 5.0
+INDEX_BASE_US = 1000.0
+INDEX_ENTRY_US = 0.15
 
 
 def _fts5_phrase(term: str) -> str:
@@ -205,9 +216,12 @@ def idf(documents: int, collection: int) -> float:
     return math.log(1 + (collection - documents + 0.5) / (documents + 0.5))
 
 
-def _group_counts(groups: tuple[tuple[str, ...], ...]) -> tuple[list[int], int, list[int]]:
-    """How many documents hold each query word, how many there are, and for each word at
-    most how many hold any of its alternatives (their counts summed); one indexed lookup.
+def _group_counts(
+    groups: tuple[tuple[str, ...], ...],
+) -> tuple[list[int], int, list[int], int]:
+    """How many documents hold each query word, how many there are, for each word at
+    most how many hold any of its alternatives (their counts summed), and how many entries
+    of the words' index the query's terms have between them; one indexed lookup.
     A word with alternatives (its reading, synonyms) counts as often as its most common
     alternative, as Lucene's synonym query does: a synonym makes no word rarer."""
     terms = {term for group in groups for term in group}
@@ -217,7 +231,31 @@ def _group_counts(groups: tuple[tuple[str, ...], ...]) -> tuple[list[int], int, 
     collection = max(1, counts.pop(COLLECTION, 0))
     found = [min(collection, max(0, *(counts.get(term, 0) for term in group))) for group in groups]
     held = [min(collection, sum(max(0, counts.get(term, 0)) for term in group)) for group in groups]
-    return found, collection, held
+    postings = sum(max(0, counts.get(term, 0)) for term in terms)
+    return found, collection, held, postings
+
+
+def _share(groups: tuple[tuple[str, ...], ...], shares: list[float], need: int) -> float:
+    """The estimated share of documents matching `need` of the groups (_share_matching),
+    or any one code among them (match_expression)."""
+    share = _share_matching(shares, min(need, len(shares)))
+    if 1 < need < len(groups):
+        for group, code_share in zip(groups, shares, strict=True):
+            if is_code(group[0]):
+                share = 1 - (1 - share) * (1 - code_share)
+    return share
+
+
+def _share_matching(shares: list[float], need: int) -> float:
+    """The share of documents holding at least `need` of words found in these shares of
+    them, were the words independent: an estimate of how far a scan must read to find
+    a number of matches, never a count that is shown."""
+    # at_least[k]: the chance of holding at least k of the words seen so far.
+    at_least = [1.0] + [0.0] * need
+    for share in shares:
+        for k in range(need, 0, -1):
+            at_least[k] = at_least[k] * (1 - share) + at_least[k - 1] * share
+    return at_least[need]
 
 
 @dataclass(frozen=True)
@@ -234,6 +272,10 @@ class Rarity:
     # At least how many documents match the query, unfiltered: those holding its most
     # common word when any one word will do (0 when more must match).
     least: int = 0
+    # The estimated share of documents that match, and how many entries of the index of
+    # words the query's terms have: what reading the matches by that index costs.
+    share: float = 1.0
+    postings: int = 0
 
 
 def _rarity_score(groups: tuple[tuple[str, ...], ...], need: int = 1) -> Rarity:
@@ -243,7 +285,7 @@ def _rarity_score(groups: tuple[tuple[str, ...], ...], need: int = 1) -> Rarity:
     number of alternatives in its query: multiplied back (at most 1, a whole title hit),
     so a word widened by synonyms weighs what it did alone. Also gives the rarest word
     held by any document, with its count, and a bound of the matches of `need` words."""
-    found, collection, held = _group_counts(groups)
+    found, collection, held, postings = _group_counts(groups)
     parts, params = [], {}
     for number, (group, documents) in enumerate(zip(groups, found, strict=True)):
         params[f"word{number}"] = ts_match((group,), 1)
@@ -266,7 +308,22 @@ def _rarity_score(groups: tuple[tuple[str, ...], ...], need: int = 1) -> Rarity:
         bound=bound,
         collection=collection,
         least=least,
+        share=_share(groups, [documents / collection for documents in found], need),
+        postings=postings,
     )
+
+
+def _index_from(rarity: Rarity) -> int:
+    """How many filtered documents make finding the first matches by the index of words
+    cheaper than reading the documents' words until COUNT_LIMIT + 1 match: 0 when reading
+    is never dearer (a common word: the first few hundred documents hold enough). Only an
+    estimate of cost (the statistics and the words' independence): either way the same
+    matches are counted."""
+    index_us = INDEX_BASE_US + INDEX_ENTRY_US * rarity.postings
+    # Words no document holds: reading would read every filtered document for nothing.
+    if rarity.share > 0 and READ_DOCUMENT_US * (COUNT_LIMIT + 1) / rarity.share <= index_us:
+        return 0
+    return max(1, math.ceil(index_us / READ_DOCUMENT_US))
 
 
 @contextmanager
@@ -552,14 +609,23 @@ class DatabaseBackend:
            index of the title's lexemes): for such a word that took 15 to 30 ms at
            100,000 threads, and the planner, estimating many, often chose to read every
            document instead, on parallel workers (60 to 130 ms on a busy machine).
-           Either way the same threads.
+           Either way the same threads. A walk that passed every thread the filters
+           leave (a brand of fewer threads than it walks) found every title match, and
+           is not followed by the sort.
         3. `found`: the first matches anywhere, at most COUNT_LIMIT + 1 of them in table
            order, which give the count ("More than 500" past it): title and rare matches
            are matches too. Unfiltered, when the term statistics say well more than
            COUNT_LIMIT threads hold one word that matches alone, they give the count, and
            `found` is read only if the title matches leave room among the candidates.
+           Filtered, the filtered threads' words are read in turn until enough match,
+           unless the words are rare enough (by the term statistics) that reading the
+           index of words with the filters' index costs less, and the filters leave
+           enough threads for that (_index_from): reading every one of a brand's 8,000
+           threads for a word in one of ten took 20 to 45 ms, the index 4 to 10.
         4. The candidates: those, then other found matches by boost, `window` in all
-           besides the rare ones, scored by _rarity_score × boost.
+           besides the rare ones, scored by _rarity_score × boost. Whether any thread
+           holds every word is asked of the candidates first, then, only if some
+           matches were not among them, of every match.
 
         The title's weight dominates ts_rank, so the best-scored threads are among the
         title and rare matches whenever there are enough of them; with few title matches,
@@ -586,7 +652,8 @@ class DatabaseBackend:
         # documents), the first matches are not read for the count; they are read only if
         # the title matches leave room among the candidates.
         count = "(SELECT COUNT(*) FROM found)"
-        if not where and rarity.least >= COUNT_MARGIN * (COUNT_LIMIT + 1):
+        counted_by_statistics = not where and rarity.least >= COUNT_MARGIN * (COUNT_LIMIT + 1)
+        if counted_by_statistics:
             count = "%(count_limit)s + 1"
         rare = "SELECT NULL::bigint AS thread_id WHERE false"
         if rarest is not None and rarest[1] <= window:
@@ -613,43 +680,95 @@ class DatabaseBackend:
                 "(SELECT d.thread_id, d.boost, d.search_vector "
                 "FROM search_threaddocument d WHERE true{where} OFFSET 0) d"
             )
+        found = f"""found AS MATERIALIZED (
+    SELECT d.thread_id, d.boost FROM {filtered.format(where=where)}
+    WHERE d.search_vector @@ %(match)s::tsquery
+    LIMIT %(count_limit)s + 1"""  # noqa: S608
+        index_from = _index_from(rarity) if where else 0
+        if index_from:
+            # A filtered search for words in few documents: unless the filters leave fewer
+            # than `index_from` documents, the matches come from the index of words and
+            # the filters' own index together. A CTE is planned to be read whole, so the
+            # planner takes the index for `indexed` and does not read the words of each
+            # document in turn hoping to stop early (the LIMIT inside); it is run only as
+            # far as `found` reads it, and not at all when that branch's LIMIT is 0.
+            params["index_from"] = index_from
+            found = f"""filtered_size AS MATERIALIZED (
+    SELECT COUNT(*) >= %(index_from)s AS large FROM (
+        SELECT 1 FROM search_threaddocument d WHERE true{where} LIMIT %(index_from)s
+    ) d
+), indexed AS MATERIALIZED (
+    SELECT d.thread_id, d.boost FROM search_threaddocument d
+    WHERE d.search_vector @@ %(match)s::tsquery{where}
+), found AS MATERIALIZED (
+    (
+        SELECT d.thread_id, d.boost FROM {filtered.format(where=where)}
+        WHERE d.search_vector @@ %(match)s::tsquery
+        LIMIT CASE WHEN (SELECT large FROM filtered_size) THEN 0 ELSE %(count_limit)s + 1 END
+    )
+    UNION ALL (
+        SELECT thread_id, boost FROM indexed
+        LIMIT CASE WHEN (SELECT large FROM filtered_size) THEN %(count_limit)s + 1 ELSE 0 END
+    )"""  # noqa: S608
+        # Whether any thread holds every word: a scored candidate, else any match that
+        # was not scored, looked for only when there are matches that were not: fewer
+        # than the window were all scored.
+        unscored = f"""EXISTS (SELECT 1 FROM {filtered.format(where=where)}
+            WHERE d.search_vector @@ %(full)s::tsquery)"""  # noqa: S608
+        if not counted_by_statistics:
+            unscored = f"(SELECT COUNT(*) FROM found) > %(window)s AND {unscored}"  # noqa: S608
+        walked_every = ""
+        if where:
+            # The walk went past the sample and found fewer than the window: it passed
+            # every thread of the filters if there are no more than it walks. Counted in
+            # the filters' index, at most one entry past that.
+            walked_every = f"""
+        OR ((SELECT go FROM onward) AND (
+            SELECT COUNT(*) FROM (
+                SELECT 1 FROM search_threaddocument d WHERE true{where}
+                LIMIT %(sample)s::bigint + %(walk)s + 1
+            ) d
+        ) <= %(sample)s::bigint + %(walk)s)"""  # noqa: S608
         sql = f"""
 WITH rare AS MATERIALIZED ({rare}
 ), sample AS MATERIALIZED (
-    SELECT d.thread_id, d.boost FROM {walked.format(where=where)}
+    SELECT d.thread_id, d.boost, d.title_vector @@ %(match)s::tsquery AS hit
+    FROM {walked.format(where=where)}
         LIMIT %(sample)s
     ) d
-    WHERE d.title_vector @@ %(match)s::tsquery
+), onward AS MATERIALIZED (
+    SELECT (SELECT COUNT(*) FROM sample WHERE hit) * (%(sample)s::bigint + %(walk)s)
+        >= %(window)s::bigint * %(sample)s AS go
 ), walk AS MATERIALIZED (
-    SELECT thread_id, boost FROM sample
+    SELECT thread_id, boost FROM sample WHERE hit
     UNION ALL (
         SELECT d.thread_id, d.boost FROM {walked.format(where=where)}
             OFFSET %(sample)s LIMIT %(walk)s
         ) d
         WHERE d.title_vector @@ %(match)s::tsquery
         ORDER BY d.boost DESC, d.thread_id DESC
-        LIMIT CASE WHEN (SELECT COUNT(*) FROM sample) * (%(sample)s::bigint + %(walk)s)
-            >= %(window)s::bigint * %(sample)s THEN %(window)s::bigint ELSE 0 END
+        LIMIT CASE WHEN (SELECT go FROM onward) THEN %(window)s::bigint ELSE 0 END
     )
+), walked_all AS MATERIALIZED (
+    -- Enough title matches walked, or the walk passed every thread the filters leave (a
+    -- brand of fewer): then it found every title match, and sorting them would find the
+    -- same. Each test is run only if those before it fail.
+    SELECT (SELECT COUNT(*) FROM walk) >= %(window)s
+        OR (SELECT COUNT(*) FROM sample) < %(sample)s{walked_every} AS enough
 ), title AS MATERIALIZED (
     (
         SELECT thread_id, boost FROM walk
         ORDER BY boost DESC, thread_id DESC
-        LIMIT CASE WHEN (SELECT COUNT(*) FROM walk) >= %(window)s
-            THEN %(window)s::bigint ELSE 0 END
+        LIMIT CASE WHEN (SELECT enough FROM walked_all) THEN %(window)s::bigint ELSE 0 END
     )
     UNION ALL (
         SELECT d.thread_id, d.boost
         FROM search_threaddocument d
         WHERE {TITLE_LEXEMES} @@ %(match)s::tsquery{where}
         ORDER BY -d.boost, -d.thread_id
-        LIMIT CASE WHEN (SELECT COUNT(*) FROM walk) < %(window)s
-            THEN %(window)s::bigint ELSE 0 END
+        LIMIT CASE WHEN (SELECT enough FROM walked_all) THEN 0 ELSE %(window)s::bigint END
     )
-), found AS MATERIALIZED (
-    SELECT d.thread_id, d.boost FROM {filtered.format(where=where)}
-    WHERE d.search_vector @@ %(match)s::tsquery
-    LIMIT %(count_limit)s + 1
+), {found}
 ), candidates AS (
     SELECT thread_id FROM title
     UNION
@@ -660,12 +779,15 @@ WITH rare AS MATERIALIZED ({rare}
         ORDER BY boost DESC, thread_id DESC
         LIMIT %(window)s - (SELECT COUNT(*) FROM title)
     )
-), page AS (
-    SELECT d.thread_id, {score} * d.boost
-        * (CASE WHEN d.search_vector @@ %(full)s::tsquery THEN {FULL_MATCH_BOOST} ELSE 1 END)
+), scored AS MATERIALIZED (
+    SELECT d.thread_id, d.search_vector @@ %(full)s::tsquery AS every, {score} * d.boost
         AS score
     FROM candidates c JOIN search_threaddocument d ON d.thread_id = c.thread_id
-    ORDER BY score DESC, d.thread_id DESC
+), page AS (
+    SELECT thread_id,
+        score * (CASE WHEN every THEN {FULL_MATCH_BOOST} ELSE 1 END) AS score
+    FROM scored
+    ORDER BY 2 DESC, thread_id DESC
     LIMIT %(limit)s OFFSET %(offset)s
 )
 SELECT p.thread_id, p.score,
@@ -673,8 +795,7 @@ SELECT p.thread_id, p.score,
     ts_filter(d.search_vector, '{{b}}') @@ %(any)s::tsquery,
     ts_filter(d.search_vector, '{{c}}') @@ %(any)s::tsquery,
     {count},
-    EXISTS (SELECT 1 FROM {filtered.format(where=where)}
-        WHERE d.search_vector @@ %(full)s::tsquery)
+    COALESCE((SELECT bool_or(every) FROM scored), false) OR ({unscored})
 FROM page p JOIN search_threaddocument d ON d.thread_id = p.thread_id
 ORDER BY p.score DESC, p.thread_id DESC
 """  # noqa: S608 - only constants and the filter clauses (values as parameters)

@@ -246,3 +246,71 @@ def test_the_statistics_stand_for_the_count_only_well_past_the_limit(brand, coun
         thread.delete()  # the search document goes by cascade, its counts stay
     page = services.threads_search(text="tripod")
     assert (page.total, page.total_exact) == (count_limit, True)
+
+
+# A filtered search's first matches (its count, up to the limit) are found two ways: by
+# reading the filtered threads' words in turn, or, for words few threads hold once the
+# filters leave enough threads, from the index of words together with the filters' own
+# (_index_from, by the costs below). The threads and the count must not depend on it.
+FOUND_WAYS = {
+    "read in turn": {"INDEX_BASE_US": 1e12},
+    "from the index": {"READ_DOCUMENT_US": 1e9, "INDEX_BASE_US": 0.0, "INDEX_ENTRY_US": 0.0},
+}
+
+
+@pytest.fixture(params=FOUND_WAYS.values(), ids=FOUND_WAYS.keys())
+def found_way(request, monkeypatch):
+    for name, value in request.param.items():
+        monkeypatch.setattr(database, name, value)
+    return request.param
+
+
+def test_a_brand_counts_its_own_matches_however_they_are_found(brand, count_limit, found_way):
+    from tests.brands.factories import BrandFactory
+
+    other = BrandFactory()
+    for n in range(5):
+        ThreadFactory(brand=other, title=f"Tripod plate {n}", body="x")
+    ours = [ThreadFactory(brand=brand, title=f"Lens cap {n}", body="x") for n in range(2)]
+    AnswerFactory(thread=ours[1], body="The tripod's screw holds it.")
+    ThreadFactory(brand=brand, title="Strap buckle", body="x")
+    services.outbox_process()
+    page = services.threads_search(text="tripod", brand_id=brand.pk)
+    assert (page.total, page.total_exact) == (1, True)
+    assert [i.thread.pk for i in page.items] == [ours[1].pk]
+    assert services.threads_search(text="tripodd", brand_id=brand.pk).total == 0
+
+
+def test_a_brand_count_stops_past_the_limit_however_it_is_found(
+    brand, count_limit, monkeypatch, found_way
+):
+    """Past the limit the page says "More than", and the threads shown are the best of
+    the brand's matches: those with the word in their title."""
+    monkeypatch.setattr(services, "MAX_RESULTS", 2)
+    for n in range(5):
+        thread = ThreadFactory(brand=brand, title=f"Camera wobble {n}", body="x")
+        AnswerFactory(thread=thread, body="Use a tripod.")
+    titled = [ThreadFactory(brand=brand, title=f"Tripod leg {n}", body="x") for n in range(2)]
+    services.outbox_process()
+    page = services.threads_search(text="tripod", brand_id=brand.pk)
+    assert (page.total, page.total_exact) == (count_limit, False)
+    assert {i.thread.pk for i in page.items} == {t.pk for t in titled}
+
+
+def test_every_word_is_found_beyond_the_ranked_candidates(brand, count_limit, monkeypatch):
+    """Whether any thread holds every word (else the page says the results have some of
+    them) is asked of every match, not only of those ranked: here the window holds the
+    title matches, and the thread with both words has them in an answer."""
+    monkeypatch.setattr(services, "MAX_RESULTS", 2)
+    for n in range(3):
+        shared(ThreadFactory(brand=brand, title=f"Tripod leg {n}", body="x"), 2)
+        # Neither word is rare enough for all its threads to be ranked.
+        AnswerFactory(thread=ThreadFactory(brand=brand, title=f"Lens cap {n}"), body="A plate.")
+    both = ThreadFactory(brand=brand, title="Camera wobbles", body="x")
+    AnswerFactory(thread=both, body="The tripod's mount plate was loose.")
+    services.outbox_process()
+    for brand_id in (None, brand.pk):
+        page = services.threads_search(text="tripod plate", brand_id=brand_id)
+        assert page.matched_all_terms, brand_id
+        assert both.pk not in {i.thread.pk for i in page.items}
+    assert not services.threads_search(text="tripod buckle", brand_id=brand.pk).matched_all_terms
