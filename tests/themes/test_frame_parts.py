@@ -4,7 +4,7 @@ each language has its own, and nothing of one reader's is ever in them."""
 
 import pytest
 from django.template import Context, Template
-from django.test import RequestFactory
+from django.test import RequestFactory, override_settings
 
 from community import page_cache
 from tests.brands.factories import MembershipFactory
@@ -22,6 +22,8 @@ BRAND_BAND = "includes/brand_header.html"
 def _no_parts_kept():
     """Each test starts with no part kept (another test's brand may have had these values)."""
     frame._parts.clear()
+    frame._static_urls.clear()
+    frame._language_links.clear()
 
 
 def _templates(response) -> list[str]:
@@ -122,3 +124,37 @@ def test_a_part_that_holds_a_token_or_a_slot_is_rendered_each_time():
     assert "one-token" in first
     assert "another-token" in second
     assert not [key for key in frame._parts if key[0] == "test"]
+
+
+def test_the_language_switch_comes_back_to_each_pages_own_address(client, brand, thread):
+    switch = '<span class="language-switch">'
+    html = client.get(thread.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert (
+        f'{switch}<span aria-current="true" lang="en">English</span>'
+        f'<a href="/language/ja/?next={thread.get_absolute_url()}" lang="ja" hreflang="ja" '
+        'rel="nofollow">日本語</a></span>'
+    ) in html
+    # Another page in the same language: the same links, back to that page (its query
+    # quoted once more, as the address it is).
+    html = client.get(brand.get_absolute_url() + '?sort=new&q=<b>"', HTTP_ACCEPT_LANGUAGE="en")
+    assert (
+        f'<a href="/language/ja/?next={brand.get_absolute_url()}%3Fsort%3Dnew%26q%3D%253Cb%253E'
+        '%2522" lang="ja"'
+    ) in html.content.decode()
+    html = client.get(thread.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert (
+        f'{switch}<a href="/language/en/?next={thread.get_absolute_url()}" lang="en" '
+        'hreflang="en" rel="nofollow">English</a>'
+        '<span aria-current="true" lang="ja">日本語</span></span>'
+    ) in html
+
+
+def test_a_static_address_is_what_the_static_tag_writes_and_follows_the_settings():
+    paths = ["themes/sodan.css", "themes/vendor/htmx-2.0.11.min.js", "themes/a b&c.js"]
+    ours = Template("".join(f"{{% load frame %}}{{% static_url '{path}' %}}|" for path in paths))
+    django = Template("".join(f"{{% load static %}}{{% static '{path}' %}}|" for path in paths))
+    assert ours.render(Context()) == django.render(Context())
+    assert "/static/themes/a%20b%26c.js|" in ours.render(Context())
+    with override_settings(STATIC_URL="/assets/"):
+        assert ours.render(Context()).startswith("/assets/themes/sodan.css|")
+    assert ours.render(Context()) == django.render(Context())

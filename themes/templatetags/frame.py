@@ -4,13 +4,17 @@ parts of the frame rendered once per process and reused by every page that shows
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 from django import template
+from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.template.base import NodeList, Parser, Token
-from django.urls import get_script_prefix, get_urlconf
-from django.utils.html import format_html
+from django.templatetags.static import StaticNode
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils import translation
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
@@ -109,6 +113,8 @@ def _look_shown(look: BrandLook | None) -> tuple | None:
 def _forget_parts(**kwargs: object) -> None:
     """A setting a part may show changed (tests only: settings are fixed while serving)."""
     _parts.clear()
+    _static_urls.clear()
+    _language_links.clear()
 
 
 class FramePartNode(template.Node):
@@ -141,3 +147,96 @@ def frame_part(parser: Parser, token: Token) -> FramePartNode:
     nodelist = parser.parse(("endframe_part",))
     parser.delete_first_token()
     return FramePartNode(bits[1][1:-1], nodelist)
+
+
+# --- Static addresses and the language switch ----------------------------------------------
+
+# A static file's address by its path, as `{% static %}` writes it: the manifest is read
+# when the process starts, so an address cannot change while it runs (in DEBUG it is the
+# unhashed path, asked each time). Emptied with the parts when a setting changes.
+_static_urls: dict[str, str] = {}
+
+
+class StaticUrlNode(template.Node):
+    def __init__(self, path: str):
+        self.path = path
+
+    def render(self, context: template.Context) -> str:
+        url = _static_urls.get(self.path)
+        if url is None:
+            url = StaticNode.handle_simple(self.path)
+            if not settings.DEBUG:
+                _static_urls[self.path] = url
+        return conditional_escape(url) if context.autoescape else url
+
+
+@register.tag("static_url")
+def static_url(parser: Parser, token: Token) -> StaticUrlNode:
+    """`{% static_url 'themes/sodan.css' %}`: what `{% static 'themes/sodan.css' %}` writes,
+    worked out once per process (the manifest lookup, joining and quoting cost more than
+    the rest of the page's head). The path is written in the template, never a variable."""
+    bits = token.split_contents()
+    if len(bits) != 2 or bits[1][0] not in "\"'" or bits[1][-1] != bits[1][0]:
+        raise template.TemplateSyntaxError("static_url takes one quoted path")
+    return StaticUrlNode(bits[1][1:-1])
+
+
+# The language switch's links by what they show besides the page's address: the current
+# language, the address scheme of the request and the view's namespace. A few at most.
+_language_links: dict[tuple, tuple[tuple[str, str | None], ...]] = {}
+
+
+def _current_app(context: template.Context) -> str | None:
+    """The namespace `{% url %}` reverses in (django.template.defaulttags.URLNode)."""
+    request = getattr(context, "request", None)
+    try:
+        return request.current_app  # type: ignore[union-attr]
+    except AttributeError:
+        try:
+            return request.resolver_match.namespace  # type: ignore[union-attr]
+        except AttributeError:
+            return None
+
+
+def _language_parts(current: str, current_app: str | None) -> tuple[tuple[str, str | None], ...]:
+    """Each language's link as the text before the page's address and the text after it
+    (None after: the current language, a name without a link)."""
+    parts = []
+    for code, _name in settings.LANGUAGES:
+        info = translation.get_language_info(code)
+        code_html, name_html = (
+            conditional_escape(info["code"]),
+            conditional_escape(info["name_local"]),
+        )
+        if info["code"] == current:
+            parts.append((f'<span aria-current="true" lang="{code_html}">{name_html}</span>', None))
+            continue
+        url = reverse("community:language", args=[info["code"]], current_app=current_app)
+        parts.append(
+            (
+                f'<a href="{conditional_escape(url)}?next=',
+                f'" lang="{code_html}" hreflang="{code_html}" rel="nofollow">{name_html}</a>',
+            )
+        )
+    return tuple(parts)
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context: template.Context) -> SafeString:
+    """The header's language switch: the current language's name, and a link to switch to
+    each other one that comes back to this page (`?next=`). Only the page's address is
+    written per request; the rest once per process for each language and address scheme."""
+    current = context.get("LANGUAGE_CODE")
+    current_app = _current_app(context)
+    key = (current, get_language(), get_urlconf(), get_script_prefix(), current_app)
+    parts = _language_links.get(key)
+    if parts is None:
+        parts = _language_parts(current, current_app)
+        if len(_language_links) >= MAX_PARTS:
+            _language_links.clear()
+        _language_links[key] = parts
+    request = context.get("request")
+    here = conditional_escape(quote(request.get_full_path())) if request is not None else ""
+    return SafeString(
+        "".join(before if after is None else before + here + after for before, after in parts)
+    )
