@@ -50,15 +50,21 @@ def _answer(answer: Answer, thread_url: str, profile_url: Callable[[str], str]) 
 
 
 def qa_page(
-    *, thread: Thread, answers: list[Answer], origin: str, answer_count: int | None = None
+    *,
+    thread: Thread,
+    answers: list[Answer],
+    origin: str,
+    answer_count: int | None = None,
+    path: str | None = None,
 ) -> dict[str, Any] | None:
     """The QAPage for a public question or problem; None for ideas, praise, hidden threads.
     `answers` are those its first page shows; `answer_count`, the thread's (by default
-    theirs)."""
+    theirs); `path`, the thread's address when the page has it already (by default
+    reversed again)."""
     if thread.visibility != "published" or thread.type not in QUESTION_TYPES:
         return None
     published = [answer for answer in answers if answer.visibility == "published"]
-    thread_url = origin + thread.get_absolute_url()
+    thread_url = origin + (path or thread.get_absolute_url())
     # Every person's address from one reverse (plain dicts, one json.dumps for the page).
     relative_profile_url = profile_url_maker()
 

@@ -239,3 +239,23 @@ def test_a_png_logo_is_published_with_the_look(
     assert (
         f'src="{theme.published_logo.url}"' in client.get(brand.get_absolute_url()).content.decode()
     )
+
+
+@pytest.mark.parametrize("published", [False, True])
+def test_the_looks_style_is_written_as_its_template_writes_it(brand, brand_admin, published):
+    from types import SimpleNamespace
+
+    from django.template import Context, Template
+
+    from themes import selectors
+
+    if published:
+        _save(brand_admin, brand)
+        services.theme_publish(actor=brand_admin, brand=brand)
+    look = selectors.brand_look(brand)
+    context = {"look": look, "csp_nonce": 'n"<&>', "request": SimpleNamespace(csp_nonce="")}
+    ours = Template("{% load look %}{% look_style look csp_nonce %}").render(Context(context))
+    included = Template('{% include "themes/_look_style.html" %}').render(Context(context))
+    assert ours == included
+    assert ('<style nonce="n&quot;&lt;&amp;&gt;">:root { --accent: ' in ours) is True
+    assert ("--bg: #faf6f2; --text: #1c1917;" in ours) is published

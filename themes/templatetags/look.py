@@ -7,6 +7,7 @@ from typing import Any
 from django import template
 from django.core.cache import cache
 from django.template.loader import render_to_string
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
@@ -37,6 +38,26 @@ def brand_look(context) -> selectors.BrandLook | None:
         return None
     draft = getattr(request, "theme_preview_brand_id", None) == brand.pk
     return selectors.brand_look(brand, draft=draft)
+
+
+@register.simple_tag
+def look_style(look: selectors.BrandLook | None, nonce: Any) -> SafeString:
+    """The look's colours (and, for a published theme, its font) as the page's CSS
+    variables: what themes/_look_style.html writes, without an included template on every
+    page. The values are validated #rrggbb colours and a stack from FONT_STACKS."""
+    if not look:
+        return SafeString("")
+    nonce = conditional_escape(nonce)
+    html = (
+        f'<style nonce="{nonce}">:root {{ --accent: {conditional_escape(look.accent)}; }}</style>'
+    )
+    if look.is_themed:
+        html += (
+            f'\n  <style nonce="{nonce}">:root {{ --bg: {conditional_escape(look.background)}; '
+            f"--text: {conditional_escape(look.text)}; --muted: {conditional_escape(look.muted)}; "
+            f"--font: {look.font_stack}; }}</style>"
+        )
+    return SafeString(html + "\n")
 
 
 @register.simple_tag(takes_context=True)
@@ -71,6 +92,7 @@ def thread_structured_data(context) -> str:
         answers=context.get("answers") or [],
         origin=brand_origin(request, thread.brand),
         answer_count=answer_page.total if answer_page is not None else None,
+        path=answer_page.path if answer_page is not None else None,
     )
     if data is None:
         return ""
