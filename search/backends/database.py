@@ -651,7 +651,12 @@ class DatabaseBackend:
         # say so (no filters, one word of the query will do, and that word in enough
         # documents), the first matches are not read for the count; they are read only if
         # the title matches leave room among the candidates.
-        count = "(SELECT COUNT(*) FROM found)"
+        # Nor when more than COUNT_LIMIT threads hold the words in their title (known from
+        # finding the title matches): title matches are matches.
+        count = (
+            "CASE WHEN (SELECT n FROM titled) > %(count_limit)s THEN %(count_limit)s + 1 "
+            "ELSE (SELECT COUNT(*) FROM found) END"
+        )
         counted_by_statistics = not where and rarity.least >= COUNT_MARGIN * (COUNT_LIMIT + 1)
         if counted_by_statistics:
             count = "%(count_limit)s + 1"
@@ -716,7 +721,9 @@ class DatabaseBackend:
         unscored = f"""EXISTS (SELECT 1 FROM {filtered.format(where=where)}
             WHERE d.search_vector @@ %(full)s::tsquery)"""  # noqa: S608
         if not counted_by_statistics:
-            unscored = f"(SELECT COUNT(*) FROM found) > %(window)s AND {unscored}"  # noqa: S608
+            titled_more = "(SELECT n FROM titled) > %(window)s"
+            found_more = "(SELECT COUNT(*) FROM found) > %(window)s"
+            unscored = f"({titled_more} OR {found_more}) AND {unscored}"
         walked_every = ""
         if where:
             # The walk went past the sample and found fewer than the window: it passed
@@ -757,17 +764,21 @@ WITH rare AS MATERIALIZED ({rare}
         OR (SELECT COUNT(*) FROM sample) < %(sample)s{walked_every} AS enough
 ), title AS MATERIALIZED (
     (
-        SELECT thread_id, boost FROM walk
+        SELECT thread_id, boost, (SELECT COUNT(*) FROM walk) AS titled FROM walk
         ORDER BY boost DESC, thread_id DESC
         LIMIT CASE WHEN (SELECT enough FROM walked_all) THEN %(window)s::bigint ELSE 0 END
     )
     UNION ALL (
-        SELECT d.thread_id, d.boost
+        SELECT d.thread_id, d.boost, COUNT(*) OVER () AS titled
         FROM search_threaddocument d
         WHERE {TITLE_LEXEMES} @@ %(match)s::tsquery{where}
         ORDER BY -d.boost, -d.thread_id
         LIMIT CASE WHEN (SELECT enough FROM walked_all) THEN 0 ELSE %(window)s::bigint END
     )
+), titled AS MATERIALIZED (
+    -- At least how many threads hold the words in their title: every one the walk found,
+    -- or every title match when they were sorted.
+    SELECT COALESCE(MAX(titled), 0) AS n FROM title
 ), {found}
 ), candidates AS (
     SELECT thread_id FROM title
