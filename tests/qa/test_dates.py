@@ -21,6 +21,7 @@ TIMES = [
 FORMATS = [
     "DATETIME_FORMAT",
     "DATE_FORMAT",
+    "SHORT_DATE_FORMAT",
     "SHORT_DATETIME_FORMAT",
     "c",
     r"l jS \o\f F Y h:i A P a N",
