@@ -27,7 +27,12 @@ from typing import Any
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
 from django.db.models import Model, QuerySet, prefetch_related_objects
-from django.db.models.query import ModelIterable, get_related_populators
+from django.db.models.base import ModelState
+from django.db.models.fields.files import FileDescriptor
+from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
+from django.db.models.query import ModelIterable, RelatedPopulator, get_related_populators
+from django.db.models.query_utils import DeferredAttribute
+from django.db.models.signals import post_init, pre_init
 
 # The types a value may have: ids and plain strings, which reach the SQL unchanged.
 PARAMETER_TYPES = (int, str)
@@ -55,6 +60,7 @@ class _Compiled:
     fields_start: int
     fields_end: int
     init_list: tuple[str, ...]
+    build_instance: Callable[[str, Sequence[Any]], Model]
     related_populators: tuple[Any, ...]
     annotation_col_map: tuple[tuple[str, int], ...]
     prefetch_lookups: tuple[Any, ...]
@@ -129,9 +135,7 @@ class CompiledQuery:
                 for converter in converters:
                     value = converter(value, expression, connection)
                 row[position] = value
-        obj = compiled.model.from_db(
-            alias, compiled.init_list, row[compiled.fields_start : compiled.fields_end]
-        )
+        obj = compiled.build_instance(alias, row[compiled.fields_start : compiled.fields_end])
         for populator in compiled.related_populators:
             populator.populate(row, obj)
         for name, position in compiled.annotation_col_map:
@@ -195,6 +199,7 @@ class CompiledQuery:
             raise ShapeError("composite fields are not supported")
         select_fields = klass_info["select_fields"]
         start, end = select_fields[0], select_fields[-1] + 1
+        init_list = tuple(column[0].target.attname for column in select[start:end])
         compiled = _Compiled(
             sql=sql,
             params=tuple(params),
@@ -207,8 +212,12 @@ class CompiledQuery:
             ),
             fields_start=start,
             fields_end=end,
-            init_list=tuple(column[0].target.attname for column in select[start:end]),
-            related_populators=tuple(get_related_populators(klass_info, select, alias)),
+            init_list=init_list,
+            build_instance=instance_builder(klass_info["model"], init_list),
+            related_populators=tuple(
+                _Populator.of(populator)
+                for populator in get_related_populators(klass_info, select, alias)
+            ),
             annotation_col_map=tuple((compiler.annotation_col_map or {}).items()),
             prefetch_lookups=tuple(queryset._prefetch_related_lookups),
         )
@@ -227,3 +236,87 @@ class CompiledQuery:
             raise ShapeError("filter on ids (thread_id=…), not on model instances")
         if queryset.query.combinator or queryset.query.select_for_update:
             raise ShapeError("no union, intersection, difference or select_for_update")
+
+
+# --- Building the objects ----------------------------------------------------------------
+
+# Descriptors whose setting a field on a new instance only puts the value in its __dict__.
+_PLAIN_DESCRIPTORS = (DeferredAttribute, ForeignKeyDeferredAttribute, FileDescriptor)
+
+
+def instance_builder(model: type[Model], attnames: Sequence[str]) -> Callable[..., Model]:
+    """`build(alias, values)`: the instance `model.from_db(alias, attnames, values)` makes,
+    the fields not named deferred. For a model that Django builds by only putting each value
+    in the instance's __dict__ (no `__init__` or `from_db` of its own, no receiver of
+    pre_init or post_init, plain field descriptors), it does that directly: Django's
+    `__init__` walks every field and sends both signals for each object, which on a page
+    of thirty answers with their people was most of what turning rows into objects cost.
+    Any other model is built by `from_db`. Decided when a shape is compiled (the signals'
+    receivers are connected as the apps load, before any page)."""
+    attnames = tuple(attnames)
+    plain = (
+        model.__init__ is Model.__init__
+        and model.from_db.__func__ is Model.from_db.__func__
+        and not pre_init.has_listeners(model)
+        and not post_init.has_listeners(model)
+        and all(type(model.__dict__.get(name)) in _PLAIN_DESCRIPTORS for name in attnames)
+        and model._meta.pk.attname in attnames
+    )
+    if not plain:
+        return lambda alias, values: model.from_db(alias, attnames, values)
+    new = model.__new__
+
+    def build(alias: str, values: Sequence[Any]) -> Model:
+        obj = new(model)
+        state = ModelState()
+        state.adding = False
+        state.db = alias
+        obj._state = state
+        obj.__dict__.update(zip(attnames, values, strict=True))
+        return obj
+
+    return build
+
+
+class _Populator:
+    """Django's RelatedPopulator (a `select_related` row's object, cached on its parent),
+    building its objects with `instance_builder`."""
+
+    __slots__ = (
+        "build",
+        "cols_end",
+        "cols_start",
+        "db",
+        "local_setter",
+        "pk_idx",
+        "related_populators",
+        "remote_setter",
+        "reorder_for_init",
+    )
+
+    @classmethod
+    def of(cls, populator: RelatedPopulator) -> _Populator:
+        own = cls()
+        own.reorder_for_init = populator.reorder_for_init
+        own.cols_start, own.cols_end = populator.cols_start, populator.cols_end
+        own.pk_idx = populator.pk_idx
+        own.build = instance_builder(populator.model_cls, populator.init_list)
+        own.related_populators = tuple(cls.of(p) for p in populator.related_populators)
+        own.local_setter, own.remote_setter = populator.local_setter, populator.remote_setter
+        own.db = populator.db
+        return own
+
+    def populate(self, row: Sequence[Any], from_obj: Model) -> None:
+        if self.reorder_for_init:
+            obj_data = self.reorder_for_init(row)
+        else:
+            obj_data = row[self.cols_start : self.cols_end]
+        if obj_data[self.pk_idx] is None:
+            obj = None
+        else:
+            obj = self.build(self.db, obj_data)
+            for related in self.related_populators:
+                related.populate(row, obj)
+        self.local_setter(from_obj, obj)
+        if obj is not None:
+            self.remote_setter(obj, from_obj)

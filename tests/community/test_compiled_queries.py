@@ -5,10 +5,12 @@ annotations, prefetches), and refuses a shape it cannot reuse instead of answeri
 import pytest
 from django.db import connection
 from django.db.models import Count, F, Window
+from django.db.models.signals import post_init
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from community.compiled_queries import CompiledQuery, ShapeError
+from community.models import User
 from qa import services
 from qa.models import Answer, Thread
 from tests.brands.factories import MembershipFactory
@@ -75,6 +77,44 @@ def test_the_objects_are_those_the_queryset_builds(two_threads):
     with CaptureQueriesContext(connection) as ctx:  # the related rows came with the query
         assert [a.author.username for a in first] == ["keiko", "brand-rep"]
     assert ctx.captured_queries == []
+
+
+def _fields(instance) -> dict:
+    """Every value Django set on an instance and on the related rows it holds."""
+    return {
+        "values": {name: value for name, value in vars(instance).items() if name != "_state"},
+        "related": {
+            name: related and _fields(related)
+            for name, related in instance._state.fields_cache.items()
+            if name != "thread"
+        },
+    }
+
+
+def test_the_objects_hold_exactly_what_django_sets_on_them(two_threads):
+    compiled = CompiledQuery(Answer, _answers, parameters={"thread_id": int})
+    first = two_threads[0]
+    found = compiled.fetch(thread_id=first.pk)
+    assert [_fields(a) for a in found] == [_fields(a) for a in _answers(thread_id=first.pk)]
+
+
+def test_a_model_with_an_init_receiver_is_built_by_django_and_the_receiver_runs(two_threads):
+    """Objects are built without Django's `__init__` only for models nothing listens to:
+    a receiver of post_init (as an image field's dimensions are) sees every object."""
+    seen = []
+
+    def count(sender, instance, **kwargs):
+        seen.append((sender, instance.pk))
+
+    post_init.connect(count, sender=User)
+    try:
+        compiled = CompiledQuery(Answer, _answers, parameters={"thread_id": int})
+        found = compiled.fetch(thread_id=two_threads[0].pk)
+    finally:
+        post_init.disconnect(count, sender=User)
+    people = [a.author_id for a in found] + [a.accepted_by_id for a in found if a.accepted_by_id]
+    assert sorted(seen) == sorted((User, pk) for pk in people)
+    assert [_seen(a) for a in found] == [_seen(a) for a in _answers(thread_id=two_threads[0].pk)]
 
 
 def test_it_is_compiled_once_and_then_one_query_whatever_the_values(two_threads):
