@@ -335,6 +335,13 @@ def store(key: str, stamp: str, value: Any) -> None:
     cache.set(key, (stamp, value), settings.SODAN_PAGE_CACHE_SECONDS)
 
 
+def store_many(stamp: str, values: dict[str, Any]) -> None:
+    """`store` for several keys under one stamp, in one cache round trip."""
+    cache.set_many(
+        {key: (stamp, value) for key, value in values.items()}, settings.SODAN_PAGE_CACHE_SECONDS
+    )
+
+
 def respond(request: HttpRequest, page: str | bytes, marks: Marks, state: str) -> HttpResponse:
     """Serve cached HTML (whole pages are kept encoded) with this request's CSP nonce and
     CSRF token put in where the rendering's own `marks` are."""

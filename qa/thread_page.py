@@ -49,6 +49,7 @@ from brands.models import Brand
 from brands.permissions import brand_roles
 from brands.selectors import navigation_brands
 from community import page_cache, viewer_facts
+from community.compiled_queries import instance_builder
 from community.facts import UNREAD
 from community.viewer_facts import SOURCES
 from follows.facts import THREAD_FOLLOW
@@ -83,7 +84,9 @@ class SharedPage:
     The token is new for each rendering, so nothing a person wrote can pose as a slot."""
 
     token: str = field(default_factory=lambda: secrets.token_hex(8))
-    rows: KeptRows | None = None
+    # The thread and answers the rendering shows, as the view loaded them (`keep`).
+    thread: Thread | None = None
+    answers: tuple[Answer, ...] = ()
     # What a reader who is not signed in may do here: the rendering asked the rules as one,
     # so the request that rendered it fills its own page for such a reader with the same.
     anonymous_rights: ThreadViewerRights | None = None
@@ -92,14 +95,23 @@ class SharedPage:
     answer_blocks: AnswerBlocks | None = None
 
     def keep(self, thread: Thread, answers: list[Answer], rights: ThreadViewerRights) -> None:
-        """Keep the rows of the thread and answers the page shows, for the rules, and the
-        rights the rendering was made with (those of a reader who is not signed in)."""
-        self.rows = KeptRows(
+        """Keep the thread and answers the page shows, for the rules, and the rights the
+        rendering was made with (those of a reader who is not signed in)."""
+        self.thread = thread
+        self.answers = tuple(answers)
+        self.anonymous_rights = rights
+
+    def rows(self) -> KeptRows:
+        """The kept rows as they are cached with the rendering: their values are worked
+        out only for a rendering that is stored (a page read past the cache is not)."""
+        thread = self.thread
+        if thread is None:
+            raise RuntimeError("keep() comes first")
+        return KeptRows(
             thread=_values(thread),
             brand=_values(thread.brand),
-            answers=tuple(_values(answer) for answer in answers),
+            answers=tuple(_values(answer) for answer in self.answers),
         )
-        self.anonymous_rights = rights
 
     def marker(self, name: str, args: list[Any]) -> SafeString:
         text = ",".join(str(arg) for arg in args)
@@ -245,22 +257,24 @@ def render(
         return response
     if shared.answer_blocks is not None:
         shared.answer_blocks.store()
-    rendering = Rendering(
-        parts=shared.split(response.content.decode()),
-        marks=marks,
-        slug=thread.slug,
-        rows=shared.rows,
-    )
+    parts = shared.split(response.content.decode())
     _version_key, shared_key, anonymous_key = page_cache.thread_keys(thread.pk, request, page)
+    stored: dict[str, Any] = {}
     if stamp is not None:
-        page_cache.store(shared_key, stamp, rendering)
-    kept_thread, kept_answers = rendering.rows.objects()
+        stored[shared_key] = Rendering(
+            parts=parts, marks=marks, slug=thread.slug, rows=shared.rows()
+        )
+    # This request fills its page from the rows the rendering was made from, which are the
+    # rows kept with it (the rules read no field a kept row leaves out: see KeptRows).
     # A reader who is not signed in may do what the rendering was made for: asked once.
     rights = None if user.is_authenticated else shared.anonymous_rights
-    html = fill(rendering, _viewer(request, user, kept_thread, kept_answers, rights)).encode()
+    viewer = _viewer(request, user, shared.thread, shared.answers, rights)
+    html = _fill(parts, marks, viewer).encode()
     if stamp is not None and page_cache.cacheable(request, allow_query=True):
-        page_cache.store(anonymous_key, stamp, (thread.slug, html, rendering.marks))
-    return page_cache.respond(request, html, rendering.marks, "miss")
+        stored[anonymous_key] = (thread.slug, html, marks)
+    if stored:  # both in one round trip
+        page_cache.store_many(stamp, stored)
+    return page_cache.respond(request, html, marks, "miss")
 
 
 def requested_page(request: HttpRequest) -> int | None:
@@ -343,8 +357,14 @@ def _values(instance: models.Model) -> tuple:
     return tuple(getattr(instance, name) for name in _kept_fields(type(instance)))
 
 
+@lru_cache(maxsize=8)
+def _builder(model: type[models.Model]) -> Callable[[str | None, tuple], Any]:
+    return instance_builder(model, _kept_fields(model))
+
+
 def _restored(model: type[models.Model], values: tuple) -> Any:
-    return model.from_db(None, _kept_fields(model), values)
+    """The instance `model.from_db` makes of the kept values (community/compiled_queries)."""
+    return _builder(model)(None, values)
 
 
 # --- Filling the slots --------------------------------------------------------------------
@@ -353,9 +373,13 @@ def _restored(model: type[models.Model], values: tuple) -> Any:
 def fill(rendering: Rendering, viewer: Viewer) -> str:
     """The page for this viewer, its CSRF token still the rendering's mark (replaced, with
     the nonce's, as it is served)."""
+    return _fill(rendering.parts, rendering.marks, viewer)
+
+
+def _fill(parts: tuple, marks: page_cache.Marks, viewer: Viewer) -> str:
     out = []
-    csrf = rendering.marks.csrf
-    for part in rendering.parts:
+    csrf = marks.csrf
+    for part in parts:
         if isinstance(part, str):
             out.append(part)
         else:
@@ -445,7 +469,14 @@ def _forget_signed_out(**kwargs: object) -> None:
 
 def _signed_out_slot(viewer: Viewer, template_name: str) -> str:
     html = _signed_out(template_name, viewer.language, viewer.urlconf)
-    return html.replace(PATH_MARK, conditional_escape(urlencode(viewer.request.path)))
+    return html.replace(PATH_MARK, _quoted_path(viewer.request.path))
+
+
+@lru_cache(maxsize=1024)
+def _quoted_path(path: str) -> str:
+    """The page's path as the sign-in links write it (`urlencode`, then escaped): asked by
+    two slots of every page, and percent-encoding a thread's Japanese slug is slow."""
+    return conditional_escape(urlencode(path))
 
 
 def _nav(viewer: Viewer, args: tuple[str, ...]) -> str:

@@ -28,6 +28,40 @@ def test_second_anonymous_view_is_a_hit_with_no_query(client, thread):
     assert len(ctx.captured_queries) == 0  # any change bumps the version the page is under
 
 
+def test_a_miss_stores_the_shared_rendering_and_the_page_in_one_cache_write(
+    client, thread, monkeypatch
+):
+    """Both entries a miss writes go in one round trip; the rendering then serves a
+    signed-in reader and the page the next visitor."""
+    from django.core.cache import cache
+
+    writes = []
+    inside_set_many = []  # the local memory cache's set_many calls its set per key
+    cache_set, cache_set_many = cache.set, cache.set_many
+
+    def pages(keys):
+        return sorted(k.split(":")[4] for k in keys if k.startswith("sodan:page:m2:"))
+
+    def set_one(key, *args, **kwargs):
+        if not inside_set_many:
+            writes.append(pages([key]))
+        return cache_set(key, *args, **kwargs)
+
+    def set_many(data, *args, **kwargs):
+        writes.append(pages(data))
+        inside_set_many.append(True)
+        try:
+            return cache_set_many(data, *args, **kwargs)
+        finally:
+            inside_set_many.pop()
+
+    monkeypatch.setattr(cache, "set", set_one)
+    monkeypatch.setattr(cache, "set_many", set_many)
+    assert _get(client, thread)["X-Sodan-Cache"] == "miss"
+    assert [keys for keys in writes if keys] == [["thread", "thread-anon"]]
+    assert _get(client, thread)["X-Sodan-Cache"] == "hit"
+
+
 def test_a_hit_carries_this_requests_nonce_and_no_csrf_token(client, brand, thread):
     _get(client, thread)
     response = _get(client, thread)
