@@ -232,3 +232,16 @@ def test_highlighted_words_have_contrast_everywhere():
     rule = _css_rule("mark")
     assert contrast.is_hex_colour(rule["color"]), "mark must set its own text colour"
     assert contrast.contrast_ratio(rule["color"], rule["background"]) >= 4.5
+
+
+def test_the_500_page_on_a_brands_domain_wears_the_brands_colours(brand):
+    from types import SimpleNamespace
+
+    from themes import selectors
+
+    request = RequestFactory().get("/")
+    request.brand_site = SimpleNamespace(brand=brand)
+    request.csp_nonce = "n0nce"
+    html = server_error(request).content.decode()
+    accent = selectors.brand_look(brand).accent
+    assert f'<style nonce="n0nce">:root {{ --accent: {accent}; }}</style>' in html

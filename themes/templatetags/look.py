@@ -43,8 +43,8 @@ def brand_look(context) -> selectors.BrandLook | None:
 @register.simple_tag
 def look_style(look: selectors.BrandLook | None, nonce: Any) -> SafeString:
     """The look's colours (and, for a published theme, its font) as the page's CSS
-    variables: what themes/_look_style.html writes, without an included template on every
-    page. The values are validated #rrggbb colours and a stack from FONT_STACKS."""
+    variables, for every page's head and the error page's. The values are validated #rrggbb
+    colours and a stack from FONT_STACKS, never free text."""
     if not look:
         return SafeString("")
     nonce = conditional_escape(nonce)
