@@ -22,12 +22,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from functools import partial
 from html import escape, unescape
 from typing import Any
 
 import nh3
-from django.utils import dateformat, formats
 from django.utils.timezone import localtime
 from linkify_it import LinkifyIt
 from linkify_it.main import Match
@@ -219,16 +217,13 @@ def body_html_link_count(html: str) -> int:
 
 
 def answer_bylines(answers: Iterable[Any]) -> None:
-    """Set on each answer its byline's values (`author_url`, `created_iso`, `created_text`):
-    the profile address from one reverse for the page and the date format looked up once,
-    where the template's url and date filters did both for every answer of a long thread.
-    The date's text is written only if the answer's block is rendered (the template calls
-    it): a block kept in the cache (qa/templatetags/answer_blocks.py) needs none, and
-    formatting a date costs more than the rest of the byline together."""
+    """Set on each answer its byline's values (`author_url`, `created_iso`): the profile
+    address from one reverse for the page, where the template's url tag did it for every
+    answer of a long thread. The date's text is written by the template (`date_text`,
+    qa/templatetags/dates.py) only if the answer's block is rendered: a block kept in the
+    cache (qa/templatetags/answer_blocks.py) needs none."""
     profile_url = profile_url_maker()
-    datetime_format = formats.get_format("DATETIME_FORMAT")
     for answer in answers:
         created = localtime(answer.created_at)
         answer.author_url = profile_url(answer.author.username)
         answer.created_iso = created.isoformat()
-        answer.created_text = partial(dateformat.format, created, datetime_format)
