@@ -472,6 +472,8 @@ SOCIALACCOUNT_AUTO_SIGNUP = True
 SOCIALACCOUNT_LOGIN_ON_GET = False
 SOCIALACCOUNT_STORE_TOKENS = False
 SOCIALACCOUNT_PROVIDERS: dict = {}
+# allauth's SAML provider with its views (python3-saml, xmlsec) imported on first use (sso/saml/).
+SOCIALACCOUNT_PROVIDERS["saml"] = {"provider_class": "sso.saml.provider.SAMLProvider"}
 if env.str("SODAN_LINE_CHANNEL_ID", default=""):
     SOCIALACCOUNT_PROVIDERS["line"] = {
         "APPS": [
