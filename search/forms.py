@@ -39,6 +39,38 @@ class PlainSelect(forms.Select):
         )
 
 
+class PlainCheckbox(forms.CheckboxInput):
+    """A checkbox written in Python, as Django's input template writes it: two of them were
+    two template renders (input.html and attrs.html) on every search page."""
+
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        attrs = self.build_attrs(self.attrs, attrs)
+        if self.check_test(value):
+            attrs["checked"] = True
+        shown = self.format_value(value)
+        return format_html(
+            '<input type="{}" name="{}"{}{}>',
+            self.input_type,
+            name,
+            format_html(' value="{}"', shown) if shown is not None else "",
+            _attributes(attrs),
+        )
+
+
+def _attributes(attrs: dict) -> SafeString:
+    """Attributes in their order, as django/forms/widgets/attrs.html writes them (flatatt
+    would put the valueless ones last and leave out None)."""
+    return mark_safe(  # noqa: S308 - every name and value escaped here
+        "".join(
+            f" {escape(str(key))}"
+            if value is True
+            else f' {escape(str(key))}="{escape(str(value))}"'
+            for key, value in attrs.items()
+            if value is not False
+        )
+    )
+
+
 class SlugNameIterator(ModelChoiceIterator):
     """(slug, name) pairs read as values: no model instance per option, and one plain query
     instead of a server-side cursor (ModelChoiceIterator's queryset.iterator())."""
@@ -90,8 +122,12 @@ class SearchForm(forms.Form):
         required=False,
         widget=PlainSelect,
     )
-    official = forms.BooleanField(label=_("Has an official answer"), required=False)
-    verified = forms.BooleanField(label=_("Has a verified answer"), required=False)
+    official = forms.BooleanField(
+        label=_("Has an official answer"), required=False, widget=PlainCheckbox
+    )
+    verified = forms.BooleanField(
+        label=_("Has a verified answer"), required=False, widget=PlainCheckbox
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
