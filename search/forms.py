@@ -3,6 +3,8 @@ from __future__ import annotations
 from html import escape
 
 from django import forms
+from django.db import connections
+from django.db.models import QuerySet
 from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.utils.html import format_html
@@ -71,6 +73,27 @@ def _attributes(attrs: dict) -> SafeString:
     )
 
 
+# The SQL of a choice list read whole (every brand), per database, model and field:
+# compiled once per process instead of on every search page (0.6 ms of values_list for
+# 0.2 ms of SQL). A list with a filter (a brand's products) is compiled each time.
+_WHOLE_LISTS: dict[tuple[str, type, str], tuple[str, tuple]] = {}
+
+
+def _slug_names(queryset: QuerySet, to_field: str) -> list[tuple[str, str]]:
+    query = queryset.query
+    if query.where or query.is_sliced or query.order_by or query.extra or query.annotations:
+        return list(queryset.values_list(to_field, "name"))
+    alias = queryset.db
+    key = (alias, queryset.model, to_field)
+    compiled = _WHOLE_LISTS.get(key)
+    if compiled is None:
+        sql, params = queryset.values_list(to_field, "name").query.sql_with_params()
+        compiled = _WHOLE_LISTS[key] = (sql, tuple(params))
+    with connections[alias].cursor() as cursor:
+        cursor.execute(*compiled)
+        return cursor.fetchall()
+
+
 class SlugNameIterator(ModelChoiceIterator):
     """(slug, name) pairs read as values: no model instance per option, and one plain query
     instead of a server-side cursor (ModelChoiceIterator's queryset.iterator())."""
@@ -78,7 +101,7 @@ class SlugNameIterator(ModelChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        yield from self.queryset.values_list(self.field.to_field_name, "name")
+        yield from _slug_names(self.queryset, self.field.to_field_name)
 
     def __len__(self) -> int:
         return self.queryset.count() + (self.field.empty_label is not None)
