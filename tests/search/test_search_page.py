@@ -157,3 +157,24 @@ def test_a_new_or_renamed_brand_is_in_the_next_pages_filter(client, brand):
     assert html[start : html.index("</select>", start)].endswith(
         '<option value="hoshino">Hoshino Optics</option><option value="kumo">Kumo Mobile</option>'
     )
+
+
+def test_the_product_filter_holds_the_chosen_brands_products_only(client, results, brand):
+    tom = results.items[0].thread.brand
+    ProductFactory(brand=brand, name="Z9", slug="z9")
+    params = {"q": "tripod plate", "brand": tom.slug, "product": "z9"}
+    response = client.get(reverse("search:search"), params)
+    html = response.content.decode()
+    start = html.index('<select name="product"')
+    assert html[start : html.index("</select>", start)].endswith(
+        '<option value="">All products</option><option value="z5-pro">Z5 &lt;Pro&gt;</option>'
+    )
+    # Another brand's product is not a choice: the search is the brand's whole.
+    assert response.context["form"].cleaned_data.get("product") is None
+    assert len(response.context["results"].items) == 3
+    params["product"] = "z5-pro"
+    response = client.get(reverse("search:search"), params)
+    assert response.context["form"].cleaned_data["product"].name == "Z5 <Pro>"
+    assert [item.thread.title for item in response.context["results"].items] == [
+        "Tripod plate slips"
+    ]
