@@ -13,10 +13,10 @@ from django.views.decorators.http import require_POST
 from brands import permissions as brand_permissions
 from brands.forms import add_service_errors
 from brands.models import Brand
-from knowledge import selectors as knowledge_selectors
 from moderation.ratelimit import RateLimited, address_rate_limit_hit
 from qa import permissions as qa_permissions
 from qa.models import Thread
+from themes import selectors as theme_selectors
 
 from . import brand_synonyms, services
 from . import permissions as search_permissions
@@ -57,7 +57,7 @@ def search(request: HttpRequest) -> HttpResponse:
     # The knowledge box is shown beside the results only; asked first whether any article
     # could be in it at all (one query), since most brands have none.
     listed = bool(text.strip()) and bool(results.terms) and not results.unavailable
-    knowledge = listed and knowledge_selectors.articles_may_match(brand.pk if brand else None)
+    knowledge = listed and theme_selectors.articles_may_match(brand.pk if brand else None)
     return render(
         request,
         "search/search.html",

@@ -6,12 +6,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page
 
-from knowledge.selectors import articles_may_match
 from search import services as search_services
 from tests.brands.factories import BrandFactory
 from tests.qa.factories import ThreadFactory
 from themes import services
 from themes.models import KnowledgeArticlePage
+from themes.selectors import articles_may_match
 
 pytestmark = pytest.mark.django_db
 
