@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from html import escape
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -117,6 +118,15 @@ class SlugChoiceField(forms.ModelChoiceField):
     iterator = SlugNameIterator
 
 
+def _the_one(field: forms.ChoiceField, found: list, value: Any) -> Any:
+    """The object a choice's slug named, or the field's own "not one of the choices"."""
+    if not found:
+        raise ValidationError(
+            field.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+        )
+    return found[0]
+
+
 def _brand_by_slug(slug: str) -> QuerySet[Brand]:
     return Brand.objects.filter(slug=slug)
 
@@ -134,13 +144,7 @@ class BrandChoiceField(SlugChoiceField):
             return None
         self.validate_no_null_characters(value)
         found = _BRAND_BY_SLUG.fetch(slug=str(value))
-        if not found:
-            raise ValidationError(
-                self.error_messages["invalid_choice"],
-                code="invalid_choice",
-                params={"value": value},
-            )
-        return found[0]
+        return _the_one(self, found, value)
 
 
 def _products_of_brand(brand: str) -> QuerySet[Product]:
@@ -190,13 +194,7 @@ class ProductChoiceField(SlugChoiceField):
             if self.brand_slug
             else []
         )
-        if not found:
-            raise ValidationError(
-                self.error_messages["invalid_choice"],
-                code="invalid_choice",
-                params={"value": value},
-            )
-        return found[0]
+        return _the_one(self, found, value)
 
 
 class SearchForm(forms.Form):
