@@ -16,7 +16,6 @@ from brands.models import Brand
 from moderation.ratelimit import RateLimited, address_rate_limit_hit
 from qa import permissions as qa_permissions
 from qa.models import Thread
-from themes import selectors as theme_selectors
 
 from . import brand_synonyms, services
 from . import permissions as search_permissions
@@ -54,10 +53,6 @@ def search(request: HttpRequest) -> HttpResponse:
     )
     query = request.GET.copy()
     query.pop("page", None)
-    # The knowledge box is shown beside the results only; asked first whether any article
-    # could be in it at all (one query), since most brands have none.
-    listed = bool(text.strip()) and bool(results.terms) and not results.unavailable
-    knowledge = listed and theme_selectors.articles_may_match(brand.pk if brand else None)
     return render(
         request,
         "search/search.html",
@@ -67,7 +62,6 @@ def search(request: HttpRequest) -> HttpResponse:
             "brand": brand,
             "searched": bool(text.strip()),
             "querystring": query.urlencode(),
-            "knowledge": knowledge,
         },
     )
 
