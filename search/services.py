@@ -300,14 +300,13 @@ _LISTED_BY_COUNT: dict[int, CompiledQuery] = {}
 LISTED_COMPILED_MAX = 50
 
 
+def _listed():
+    """The listed threads, with what the result list reads of them."""
+    return Thread.objects.listed().select_related("brand", "product").only(*LISTED_FIELDS)
+
+
 def _listed_query(count: int, **ids: int):
-    return (
-        Thread.objects.listed()
-        .select_related("brand", "product")
-        .only(*LISTED_FIELDS)
-        .filter(pk__in=[ids[f"id{n}"] for n in range(count)])
-        .order_by()
-    )
+    return _listed().filter(pk__in=[ids[f"id{n}"] for n in range(count)]).order_by()
 
 
 def _listed_threads(thread_ids: list[int]) -> dict[int, Thread]:
@@ -317,12 +316,7 @@ def _listed_threads(thread_ids: list[int]) -> dict[int, Thread]:
     if not count:
         return {}
     if count > LISTED_COMPILED_MAX:
-        return (
-            Thread.objects.listed()
-            .select_related("brand", "product")
-            .only(*LISTED_FIELDS)
-            .in_bulk(thread_ids)
-        )
+        return _listed().in_bulk(thread_ids)
     query = _LISTED_BY_COUNT.get(count)
     if query is None:
         query = _LISTED_BY_COUNT.setdefault(
