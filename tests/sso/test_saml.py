@@ -1,6 +1,7 @@
 """Company sign-on through SAML 2.0, end to end against a real identity provider the tests
 start (tests/sso/saml_idp: pysaml2 in another process, signing with xmlsec1). Sodan's side
-is allauth's SAML provider (python3-saml) as sso/ configures it; nothing in it is replaced.
+is allauth's SAML provider (python3-saml) as sso/ configures it, registered from sso/saml/
+so that its views load on their first call; nothing in them is replaced.
 """
 
 import re
