@@ -16,20 +16,19 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext, ngettext
 
-from qa.models import Thread
+from qa.templatetags.thread_rows import type_labels
 
 register = template.Library()
 
-# Per language: the type labels, "Solved" and "In an answer:" (a row asks them per thread).
-_words: dict[str | None, tuple[dict[str, str], str, str]] = {}
+# Per language: "Solved" and "In an answer:" (a row asks them per thread).
+_words: dict[str | None, tuple[str, str]] = {}
 
 
-def _language_words() -> tuple[dict[str, str], str, str]:
+def _language_words() -> tuple[str, str]:
     language = get_language()
     words = _words.get(language)
     if words is None:
         words = _words[language] = (
-            {value: conditional_escape(label) for value, label in Thread.Type.choices},
             conditional_escape(gettext("Solved")),
             conditional_escape(gettext("In an answer:")),
         )
@@ -39,7 +38,8 @@ def _language_words() -> tuple[dict[str, str], str, str]:
 @register.simple_tag
 def result_rows(items: Sequence) -> SafeString:
     """Each result as the list's <li>, as `{% for item in results.items %}` wrote it."""
-    types, solved, in_answer = _language_words()
+    types = type_labels()
+    solved, in_answer = _language_words()
     rows = []
     for item in items:
         thread = item.thread
