@@ -143,8 +143,9 @@ def site_version() -> str:
 
 def thread_changed(thread_id: int, *, brand_id: int | None = None) -> None:
     """Invalidate the cached pages of one thread and its brand's thread lists, now and once
-    the transaction commits. Every change a thread page shows can also show in the list
-    (title, status, counts, visibility), so both go together."""
+    the transaction commits: most changes a thread page shows show in a list's row too
+    (title, status, counts, activity, visibility). One that does not calls
+    `thread_page_changed`."""
     if brand_id is None:
         from qa.models import Thread
 
@@ -153,6 +154,14 @@ def thread_changed(thread_id: int, *, brand_id: int | None = None) -> None:
     if brand_id is not None:
         keys.append(_brand_version_key(brand_id))
     _invalidate(keys)
+
+
+def thread_page_changed(thread_id: int) -> None:
+    """Invalidate the cached pages of one thread only, for a change its brand's lists do not
+    show: a helpful vote moves an answer's count, and a list's row shows no answer (the rows
+    are qa/templatetags/thread_rows.py). On a busy brand every write dropped all its lists,
+    and nearly every list a reader asked for had to be rendered again."""
+    _invalidate([_thread_version_key(thread_id)])
 
 
 def brand_list_changed(brand_id: int) -> None:

@@ -474,7 +474,7 @@ def answer_vote_toggle(*, user: User, answer: Answer) -> bool:
     """
     permissions.check_can_vote(user, answer)
     rate_limit_hit(user=user, action="vote")
-    page_cache.thread_changed(answer.thread_id)
+    page_cache.thread_page_changed(answer.thread_id)
     facts.forget(user, facts.VOTES, answer.thread_id)
     deleted, _rows = HelpfulVote.objects.filter(answer=answer, user=user).delete()
     if deleted:

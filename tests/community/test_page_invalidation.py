@@ -429,7 +429,7 @@ PAGE_CHANGES: dict[str, Callable[[World], Change]] = {
         ),
     ),
     "answer_vote_toggle": lambda w: (
-        [w.thread],
+        [PageOnly(w.thread)],  # a list's row shows no answer
         lambda: _q("answer_vote_toggle")(user=UserFactory(), answer=w.answer),
     ),
     "thread_me_too_toggle": lambda w: (
@@ -719,12 +719,21 @@ def _domain_remove(w) -> Change:
 # --- The checks ----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class PageOnly:
+    """A thread's page alone: the change shows on it and not in its brand's lists."""
+
+    thread: object
+
+
 def _stamps(shown: list) -> dict[str, str]:
     """The stamps cached pages are stored under: a thread's page and its brand's list,
-    or a brand's list."""
+    a thread's page alone, or a brand's list."""
     keys = []
     for thing in shown:
-        if isinstance(thing, Brand):
+        if isinstance(thing, PageOnly):
+            keys.append(page_cache._thread_version_key(thing.thread.pk))
+        elif isinstance(thing, Brand):
             keys.append(page_cache._brand_version_key(thing.pk))
         else:
             keys.append(page_cache._thread_version_key(thing.pk))

@@ -213,6 +213,24 @@ def test_a_new_answer_shows_in_the_brand_list_at_once(client, brand, thread, oth
     assert thread.title not in _list(client, brand, "?status=open").content.decode()
 
 
+def test_a_helpful_vote_leaves_the_brand_list_cached_and_shows_on_the_thread_at_once(
+    client, brand, thread, answer
+):
+    """A list's row shows no answer, so a vote drops the thread's page and not the lists;
+    a me-too, which a row shows, drops both."""
+    _list(client, brand)
+    _get(client, thread)
+    services.answer_vote_toggle(user=UserFactory(), answer=answer)
+    assert _list(client, brand)["X-Sodan-Cache"] == "hit"
+    page = _get(client, thread)
+    assert page["X-Sodan-Cache"] == "miss"
+    assert "1 found this helpful" in page.content.decode()
+    services.thread_me_too_toggle(user=UserFactory(), thread=thread)
+    listed = _list(client, brand)
+    assert listed["X-Sodan-Cache"] == "miss"
+    assert "<strong>1</strong> me too" in listed.content.decode()
+
+
 def test_a_moved_thread_leaves_the_old_brands_list_at_once(client, brand, thread):
     from tests.brands.factories import BrandFactory
 
