@@ -654,6 +654,9 @@ SODAN_MAX_BODY_CHARS: int = env.int("SODAN_MAX_BODY_CHARS", default=20_000)
 SODAN_MAX_REQUEST_BYTES: int = env.int("SODAN_MAX_REQUEST_BYTES", default=512 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = SODAN_MAX_REQUEST_BYTES
 SODAN_THREADS_PER_PAGE: int = env.int("SODAN_THREADS_PER_PAGE", default=20)
+# A brand's whole list (no filter) of more threads than this is counted by the brand's kept
+# count instead of by COUNT(*), which visits every listed thread (qa.selectors.brand_thread_page).
+SODAN_BRAND_LIST_COUNTED_UP_TO: int = env.int("SODAN_BRAND_LIST_COUNTED_UP_TO", default=1000)
 # Answers per page of a thread (qa/selectors.py thread_answer_page): page 1 leads with the
 # accepted, official, verified and most helpful answers; later pages never repeat them.
 SODAN_ANSWERS_PER_PAGE: int = env.int("SODAN_ANSWERS_PER_PAGE", default=30)

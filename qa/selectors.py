@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     BooleanField,
     Case,
@@ -53,6 +53,35 @@ def brand_threads(
     if sort == "unanswered":
         threads = threads.unanswered()
     return threads.order_by("-created_at", "-id")
+
+
+class _CountedPaginator(Paginator):
+    """A paginator told how many rows its list holds, instead of asking the database."""
+
+    def __init__(self, object_list: QuerySet[Thread], per_page: int, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
+
+
+def brand_thread_page(
+    *, brand: Brand, threads: QuerySet[Thread], number: Any, whole_list: bool
+) -> Page:
+    """One page of a brand's list (`brand_threads`). A big brand's whole list, with no
+    filter, is counted by the brand's kept count (`Brand.thread_count`: its listed threads,
+    moved by every service that lists or unlists one) instead of by COUNT(*), which visits
+    every listed thread's row: 65 ms on PostgreSQL for a brand of 15,600 threads, paid by the
+    first reader after each write to one of them. A brand of up to
+    `SODAN_BRAND_LIST_COUNTED_UP_TO` threads, and any filtered list, is counted."""
+    per_page = settings.SODAN_THREADS_PER_PAGE
+    if whole_list and brand.thread_count > settings.SODAN_BRAND_LIST_COUNTED_UP_TO:
+        paginator: Paginator = _CountedPaginator(threads, per_page, brand.thread_count)
+    else:
+        paginator = Paginator(threads, per_page)
+    return paginator.get_page(number)
 
 
 def thread_answers(*, thread: Thread, user: Any) -> list[Answer]:

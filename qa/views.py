@@ -15,7 +15,6 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -136,16 +135,21 @@ def brand_threads(request: HttpRequest, brand_slug: str) -> HttpResponse:
 def _render_brand_threads(request: HttpRequest, brand: Brand, extra: dict) -> HttpResponse:
     filters = ThreadFilterForm(request.GET)
     cleaned = filters.cleaned_data if filters.is_valid() else {}
+    sort = cleaned.get("sort") or "newest"
     threads = selectors.brand_threads(
         brand=brand,
         user=request.user,
         product_slug=cleaned.get("product", ""),
         type=cleaned.get("type", ""),
         status=cleaned.get("status", ""),
-        sort=cleaned.get("sort") or "newest",
+        sort=sort,
     )
-    page = Paginator(threads, per_page=settings.SODAN_THREADS_PER_PAGE).get_page(
-        request.GET.get("page")
+    page = selectors.brand_thread_page(
+        brand=brand,
+        threads=threads,
+        number=request.GET.get("page"),
+        whole_list=sort != "unanswered"
+        and not any(cleaned.get(k) for k in ("product", "type", "status")),
     )
     query = request.GET.copy()
     query.pop("page", None)

@@ -1,5 +1,6 @@
 """A brand's thread list, its rows written in Python (qa/templatetags/thread_rows.py): the
-HTML the row template wrote, in both languages, and the list page around them."""
+HTML the row template wrote, in both languages, the list page around them, and how a big
+brand's list is counted."""
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -8,6 +9,8 @@ from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
+from moderation import services as moderation_services
+from moderation.models import ModeratorAppointment
 from qa import selectors
 from qa import services as qa_services
 from qa.models import Thread
@@ -133,3 +136,38 @@ def test_rows_cost_no_query_of_their_own(client, listed, settings):
         html = client.get(brand.get_absolute_url(), {"sort": "me_too"}).content.decode()
     assert html.split("All threads", 1)[1].count('<li class="thread-row">') == 20
     assert len(many) == len(few)
+
+
+def _counts(queries) -> list[str]:
+    return [q["sql"] for q in queries if "COUNT(" in q["sql"]]
+
+
+def test_a_big_brands_whole_list_is_counted_by_the_brands_kept_count(client, brand, settings):
+    """No COUNT(*) over every listed thread: the brand's kept count says how many there
+    are, and it follows the threads that come and go; a filtered list is counted."""
+    settings.SODAN_PAGE_CACHE = False
+    settings.SODAN_THREADS_PER_PAGE = 2
+    settings.SODAN_BRAND_LIST_COUNTED_UP_TO = 0  # every brand is big here
+    threads = [ThreadFactory(brand=brand, title=f"Shutter {n}") for n in range(5)]
+    moderator = UserFactory()
+    ModeratorAppointment.objects.create(user=moderator)
+    moderation_services.post_hide(actor=moderator, post=threads[0], reason="Spam")
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(brand.get_absolute_url()).content.decode()
+    assert _counts(queries.captured_queries) == []
+    assert "4 threads" in html
+    last = client.get(brand.get_absolute_url(), {"page": 2}).content.decode()
+    assert "Shutter 2" in last and "Shutter 1" in last and "Shutter 4" not in last
+    with CaptureQueriesContext(connection) as queries:
+        filtered = client.get(brand.get_absolute_url(), {"sort": "unanswered"})
+    assert len(_counts(queries.captured_queries)) == 1
+    assert "4 threads" in filtered.content.decode()
+
+
+def test_a_small_brands_list_is_counted(client, brand, settings):
+    settings.SODAN_PAGE_CACHE = False
+    ThreadFactory(brand=brand)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(brand.get_absolute_url()).content.decode()
+    assert len(_counts(queries.captured_queries)) == 1
+    assert "1 thread" in html
