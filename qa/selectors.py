@@ -31,6 +31,15 @@ from community.viewer_facts import SOURCES
 from .facts import ME_TOO, VOTES
 from .models import Answer, AnswerQuerySet, Thread, Visibility
 
+# What a list's row shows (qa/templatetags/thread_rows.py): a list of rows reads only these
+# (a thread's bodies and its author's whole row made a page's threads cost more to build
+# than to render).
+ROW_FIELDS = (
+    "type", "status", "title", "slug", "excerpt", "created_at", "last_activity_at",
+    "answer_count", "me_too_count", "fixed_for_count", "product__name", "author__username",
+    "author__display_name",
+)  # fmt: skip
+
 
 def brand_threads(
     *,
@@ -40,8 +49,15 @@ def brand_threads(
     type: str = "",
     status: str = "",
     sort: str = "newest",
+    rows: bool = False,
 ) -> QuerySet[Thread]:
-    threads = Thread.objects.for_brand(brand).listed().with_list_relations()
+    """A brand's listed threads, filtered and sorted; with `rows`, only what a list's row
+    shows is read."""
+    threads = Thread.objects.for_brand(brand).listed()
+    if rows:
+        threads = threads.select_related("product", "author").only(*ROW_FIELDS)
+    else:
+        threads = threads.with_list_relations()
     if product_slug:
         threads = threads.filter(product__slug=product_slug)
     if type:

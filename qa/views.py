@@ -143,6 +143,7 @@ def _render_brand_threads(request: HttpRequest, brand: Brand, extra: dict) -> Ht
         type=cleaned.get("type", ""),
         status=cleaned.get("status", ""),
         sort=sort,
+        rows=True,
     )
     page = selectors.brand_thread_page(
         brand=brand,
@@ -167,7 +168,9 @@ def _render_brand_threads(request: HttpRequest, brand: Brand, extra: dict) -> Ht
             "page": page,
             # The page leads with what was solved, before the whole list (first page only).
             "solved": (
-                selectors.brand_threads(brand=brand, user=request.user, status="solved")[:5]
+                selectors.brand_threads(brand=brand, user=request.user, status="solved", rows=True)[
+                    :5
+                ]
                 if not any(cleaned.get(k) for k in ("product", "type", "status"))
                 and page.number == 1
                 else ()

@@ -64,7 +64,7 @@ def listed():
     AnswerFactory(thread=solved)
     qa_services.answer_accept(actor=solved.author, answer=first)
     Thread.objects.filter(pk=solved.pk).update(fixed_for_count=3, me_too_count=12)
-    return list(selectors.brand_threads(brand=brand, user=AnonymousUser()))
+    return list(selectors.brand_threads(brand=brand, user=AnonymousUser(), rows=True))
 
 
 @pytest.mark.parametrize("language", ["en", "ja"])
