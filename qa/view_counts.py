@@ -7,7 +7,11 @@ So each process tallies views in memory, and the first view recorded after
 in increments (so processes never overwrite each other), a few hundred threads per statement
 in the order of their ids: one request a minute per process pays a few writes. (One UPDATE
 per thread held a busy process for seconds: a minute of a popular site's reading touches
-thousands of threads.) No thread of our own writes behind the
+thousands of threads.) On PostgreSQL one process adds its tally at a time: workers started
+together come due together, and two UPDATEs of overlapping threads, each locking its rows in
+the order of its own plan, deadlocked (a reader waited a second for PostgreSQL to notice);
+a process that finds another adding keeps its tally and tries again a few seconds later
+(`RETRY_SECONDS`). No thread of our own writes behind the
 request cycle's back (a background thread's connection outlives the request's rules, and
 under tests it wrote into other tests' data). Views tallied by a process that dies before
 its next flush are lost: an estimate may lose a minute of views. With the setting at 0
@@ -28,6 +32,10 @@ logger = logging.getLogger(__name__)
 
 # Threads per statement: well under SQLite's limit of bound values.
 FLUSH_BATCH = 400
+# The transaction advisory lock a process holds while it adds its tally (PostgreSQL).
+FLUSH_LOCK = 0x5EA7C1
+# After finding another process adding its tally: seconds before trying again.
+RETRY_SECONDS = 5.0
 
 _lock = threading.Lock()
 _tally: Counter[int] = Counter()
@@ -46,6 +54,9 @@ def record(thread_id: int) -> None:
     if due:
         try:
             flush()
+        except Busy:  # another process is adding its own: a turn a few seconds on
+            with _lock:
+                _last_flush = time.monotonic() - seconds + RETRY_SECONDS
         except Exception:  # the next round tries again; a page never fails for a count
             logger.warning("Could not add thread views", exc_info=True)
 
@@ -61,8 +72,13 @@ def pending() -> dict[int, int]:
         return dict(_tally)
 
 
+class Busy(Exception):
+    """Another process is adding its tally; this one kept its own."""
+
+
 def flush() -> int:
-    """Add this process's tally to the threads; returns the views written."""
+    """Add this process's tally to the threads; returns the views written. Raises `Busy`,
+    the tally kept, when another process is adding its own (PostgreSQL)."""
     from .models import Thread
 
     with _lock:
@@ -72,9 +88,14 @@ def flush() -> int:
         return 0
     database = connections[router.db_for_write(Thread)]
     table = database.ops.quote_name(Thread._meta.db_table)
-    rows = sorted(counts.items())  # one order for every process: no two wait on each other
+    rows = sorted(counts.items())
     try:
         with transaction.atomic(using=database.alias):
+            if database.vendor == "postgresql":
+                with database.cursor() as cursor:
+                    cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [FLUSH_LOCK])
+                    if not cursor.fetchone()[0]:
+                        raise Busy
             for start in range(0, len(rows), FLUSH_BATCH):
                 batch = rows[start : start + FLUSH_BATCH]
                 values = ", ".join(["(%s, %s)"] * len(batch))
