@@ -136,6 +136,7 @@ def _render_brand_threads(request: HttpRequest, brand: Brand, extra: dict) -> Ht
     filters = ThreadFilterForm(request.GET)
     cleaned = filters.cleaned_data if filters.is_valid() else {}
     sort = cleaned.get("sort") or "newest"
+    filtered = any(cleaned.get(k) for k in ("product", "type", "status"))
     threads = selectors.brand_threads(
         brand=brand,
         user=request.user,
@@ -149,9 +150,13 @@ def _render_brand_threads(request: HttpRequest, brand: Brand, extra: dict) -> Ht
         brand=brand,
         threads=threads,
         number=request.GET.get("page"),
-        whole_list=sort != "unanswered"
-        and not any(cleaned.get(k) for k in ("product", "type", "status")),
+        whole_list=not filtered and sort != "unanswered",
     )
+    solved = ()
+    if not filtered and page.number == 1:  # the page leads with what was solved
+        solved = selectors.brand_threads(
+            brand=brand, user=request.user, status="solved", rows=True
+        )[:5]
     query = request.GET.copy()
     query.pop("page", None)
     products = list(Product.objects.for_brand(brand))
@@ -166,15 +171,7 @@ def _render_brand_threads(request: HttpRequest, brand: Brand, extra: dict) -> Ht
             "filters": filters,
             "current": {k: cleaned.get(k) or "" for k in ("product", "type", "status", "sort")},
             "page": page,
-            # The page leads with what was solved, before the whole list (first page only).
-            "solved": (
-                selectors.brand_threads(brand=brand, user=request.user, status="solved", rows=True)[
-                    :5
-                ]
-                if not any(cleaned.get(k) for k in ("product", "type", "status"))
-                and page.number == 1
-                else ()
-            ),
+            "solved": solved,
             "querystring": query.urlencode(),
             "can_ask": permissions.can_ask(request.user),
             **extra,
