@@ -237,9 +237,8 @@ def articles_may_match(brand_id: int | None) -> bool:
     """Whether any live knowledge article is in a search's scope: anywhere, or under the
     brand's home page. One indexed query, asked before `knowledge_search` builds Wagtail's
     querysets: most brands have no articles, and building them was about 1.3 ms of every
-    search page. Never no when the
-    search could find one: any live article of the scope is enough, its words are not
-    looked at."""
+    search page. Never no when the search could find one: any live article of the scope
+    is enough, its words are not looked at."""
     from wagtail.models import Page
 
     alias = router.db_for_read(Page)

@@ -72,7 +72,7 @@ def _row(thread: Thread, words: dict[str, str], labels: dict[str, str], formats_
         label = conditional_escape(thread.get_type_display())
     if thread.is_solved:
         status = f'<span class="badge badge-solved">{words["solved"]}</span>'
-    elif thread.status == "answered":
+    elif thread.status == Thread.Status.ANSWERED:
         status = f'<span class="badge badge-answered">{words["answered"]}</span>'
     else:
         status = ""

@@ -20,13 +20,13 @@ pytestmark = [
 @pytest.fixture
 def another_process_adding():
     """Another process in the middle of adding its tally: it holds the flush's lock."""
-    settings = connection.settings_dict
+    database = connection.settings_dict
     other = psycopg.connect(
-        dbname=connection.settings_dict["NAME"],
-        user=settings["USER"],
-        password=settings["PASSWORD"],
-        host=settings["HOST"],
-        port=settings["PORT"] or 5432,
+        dbname=database["NAME"],
+        user=database["USER"],
+        password=database["PASSWORD"],
+        host=database["HOST"],
+        port=database["PORT"] or 5432,
     )
     other.execute("BEGIN")
     other.execute("SELECT pg_advisory_xact_lock(%s)", [view_counts.FLUSH_LOCK])
