@@ -7,4 +7,7 @@ class CommunityConfig(AppConfig):
     verbose_name = _("Members")
 
     def ready(self) -> None:
-        from . import facts  # noqa: F401 (declares this app's viewer facts)
+        from . import (
+            facts,  # noqa: F401 (declares this app's viewer facts)
+            pg_timestamps,  # noqa: F401 (reads timestamps with psycopg's parser)
+        )
