@@ -10,6 +10,12 @@ and serve it only while they are still current:
   edited answer, vote, me-too, acceptance, moderation, verification, ownership, …);
 - the brand's list version, bumped with it (whatever shows on a thread page can show in
   the list) and when a thread arrives in or leaves the brand;
+- for the two commonest writes, a new answer and a me-too, which change a thread's row
+  but not its place in the brand's plain list (newest first): the thread's row version
+  and the brand's rows version instead of the list version. Lists that pick or order
+  their threads by their rows (a filter, the me-too sort) are stored under the rows
+  version; the plain list is stored with the row versions of the threads it shows, so
+  it is rendered again only when one of them changed;
 - a site-wide version, bumped by changes that touch many pages (a display name, a brand's
   look, name or address).
 
@@ -25,9 +31,12 @@ hash of the code, templates and static files), so HTML an older release rendered
 served by a newer one, nor the other way round while both run. The version keys do not
 name it: a write served by either release invalidates the pages of both.
 
-Writes reach this module through three doors, one per kind of change: `thread_changed`
-(whatever a thread page shows), `brand_list_changed` (what only a brand's community page
-shows) and `site_changed` (what shows on every page: a brand's look, name or address).
+Writes reach this module through doors, one per kind of change: `thread_changed`
+(whatever a thread page shows), `thread_row_changed` (an answer or a me-too: the thread's
+page and row), `thread_page_changed` (a vote: the thread's page alone),
+`brand_list_changed` (what only a brand's community page shows), `person_changed` (a
+display name) and `site_changed` (what shows on every page: a brand's look, name or
+address).
 
 Nothing personal is cached: the per-request CSP nonce and CSRF token are put into the
 cached HTML as it is served, and the parts of a page that differ per viewer are filled in
@@ -133,6 +142,14 @@ def _brand_version_key(brand_id: int) -> str:
     return f"sodan:page:v:brand:{brand_id}"
 
 
+def _thread_row_key(thread_id: int) -> str:
+    return f"sodan:page:v:row:{thread_id}"
+
+
+def _brand_rows_key(brand_id: int) -> str:
+    return f"sodan:page:v:brand-rows:{brand_id}"
+
+
 def site_version() -> str:
     """The site-wide version, for other caches that must drop with it (the host map)."""
     return cache.get(SITE_VERSION_KEY) or "0"
@@ -162,6 +179,18 @@ def thread_page_changed(thread_id: int) -> None:
     are qa/templatetags/thread_rows.py). On a busy brand every write dropped all its lists,
     and nearly every list a reader asked for had to be rendered again."""
     _invalidate([_thread_version_key(thread_id)])
+
+
+def thread_row_changed(thread_id: int, brand_id: int) -> None:
+    """Invalidate the cached pages of one thread and, of its brand's lists, those that pick
+    or order their threads by what a row shows (a filter, the me-too sort, unanswered), for
+    a change that shows on the thread's row and keeps the thread where it is in the brand's
+    plain list (newest first): a new answer, a me-too. A plain list is stored with the
+    versions of the threads it shows (`serve_brand_threads`), so it is rendered again only
+    where one of them changed: on a busy brand, every answer dropped every list."""
+    _invalidate(
+        [_thread_version_key(thread_id), _thread_row_key(thread_id), _brand_rows_key(brand_id)]
+    )
 
 
 def brand_list_changed(brand_id: int) -> None:
@@ -289,23 +318,42 @@ def _language_and_host(request: HttpRequest) -> str:
     return f"{get_language()}:{request.get_host()}"
 
 
-def lookup(version_key: str, *keys: str, session: Any = None) -> tuple[str, dict[str, Any]]:
-    """The current stamp (the versions a page must have been rendered under) and those of
-    `keys` stored under it, in one cache round trip; with `session` (not loaded yet, of
-    community.sessions), the session's data comes in the same round trip."""
+def lookup(
+    version_key: str | tuple[str, ...], *keys: str, session: Any = None
+) -> tuple[str, dict[str, Any]]:
+    """The current stamp (the versions a page must have been rendered under: one version
+    key's, or several's, and the site's) and those of `keys` stored under it, in one cache
+    round trip; with `session` (not loaded yet, of community.sessions), the session's data
+    comes in the same round trip."""
+    stamp, current, _found = _lookup(version_key, keys, session=session)
+    return stamp, current
+
+
+def _lookup(
+    version_key: str | tuple[str, ...],
+    keys: tuple[str, ...] | list[str],
+    *,
+    also: tuple[str, ...] | list[str] = (),
+    session: Any = None,
+) -> tuple[str, dict[str, Any], dict[str, Any]]:
+    """`lookup`, and besides what the cache holds under `also` (other versions, read in the
+    same round trip) and under `keys` whatever their stamp."""
+    version_keys = (version_key,) if isinstance(version_key, str) else version_key
     if not replay_unapplied_bumps():  # the cache is unavailable, or may hold stale pages
-        return _unavailable_stamp(), {}
+        return _unavailable_stamp(), {}, {}
     session_key = _session_prefetch_key(session)
-    found = cache.get_many([version_key, SITE_VERSION_KEY, *keys, *filter(None, [session_key])])
+    found = cache.get_many(
+        [*version_keys, SITE_VERSION_KEY, *keys, *also, *filter(None, [session_key])]
+    )
     if session_key:
         session.prefetched(found.get(session_key))
-    for key in (version_key, SITE_VERSION_KEY):
+    for key in (*version_keys, SITE_VERSION_KEY):
         if key not in found:
             cache.add(key, secrets.token_hex(6), timeout=None)
             found[key] = cache.get(key)
             if found[key] is None:  # the cache is unavailable: pages come from the database
-                return _unavailable_stamp(), {}
-    stamp = f"{found[version_key]}:{found[SITE_VERSION_KEY]}"
+                return _unavailable_stamp(), {}, {}
+    stamp = ":".join(found[key] for key in (*version_keys, SITE_VERSION_KEY))
     current = {}
     for key in keys:
         stored = found.get(key)
@@ -315,7 +363,7 @@ def lookup(version_key: str, *keys: str, session: Any = None) -> tuple[str, dict
         # A page is rendered and stored under this stamp: its rows must be at least as new
         # as the versions just read, which a read replica may not have replayed yet.
         db_router.read_primary_from_now()
-    return stamp, current
+    return stamp, current, found
 
 
 def _unavailable_stamp() -> str:
@@ -386,16 +434,28 @@ def thread_keys(thread_id: int, request: HttpRequest, page: int = 1) -> tuple[st
 # A brand's slug changes (or a brand goes) only through the admin, which bumps the site
 # version: the pages stored under the old slug then no longer match.
 _brand_ids: dict[str, int] = {}
+# The threads each plain list showed when this process last served it, so the versions of
+# those threads come in the same round trip as the page next time.
+_list_rows: dict[str, tuple[int, ...]] = {}
+MAX_LIST_ROWS = 4096
+# A thread's version not known when a plain list was stored: never equal to one read.
+_UNKNOWN = "?"
 
 
 def serve_brand_threads(
     request: HttpRequest, brand_slug: str, render: Callable[[dict], HttpResponse]
 ) -> HttpResponse:
     """A brand's thread list for anonymous readers; its filters, sort and page are part of
-    the key. `render(marks)` finds the brand (404 if there is none) and renders the list.
+    the key. `render(context)` finds the brand (404 if there is none) and renders the list
+    with `context` (the rendering's marks, and `shown_rows`, a list its rows add their
+    threads' ids to).
 
-    The list's version is bumped by every change to one of the brand's threads
-    (`thread_changed`), so a hidden thread leaves the cached list at once.
+    Every list is stored under the brand's list version, which every change to one of the
+    brand's threads bumps (`thread_changed`), so a hidden thread leaves the cached list at
+    once. A change that only shows on a thread's row (`thread_row_changed`) bumps the
+    version of the lists that pick or order their threads by their rows instead; the plain
+    list (newest first, no filter, any page) is stored with the versions of the threads it
+    shows, and served while none of them moved.
     """
     if not cacheable(request, allow_query=True):
         return render({})
@@ -403,11 +463,12 @@ def serve_brand_threads(
     if len(query) > 200:  # an odd address is rendered, not stored
         return render({})
     key = page_key(f"brand:{brand_slug}:{query}", request)
+    plain = set(request.GET) <= {"page"}
     brand_id = _brand_ids.get(brand_slug)
     if brand_id is not None:
-        _stamp, found = lookup(_brand_version_key(brand_id), key)
-        if key in found:
-            return respond(request, *found[key], "hit")
+        _stamp, stored, _found = _list_lookup(key, brand_id, plain)
+        if stored is not None:
+            return respond(request, stored[0], stored[1], "hit")
     # A miss: find the brand afresh (a slug seen before may since belong to another), read
     # the versions, and only then the list's rows.
     brand_id = _brand_id(brand_slug)
@@ -415,15 +476,85 @@ def serve_brand_threads(
         _brand_ids.pop(brand_slug, None)
         return render({})  # answers 404
     _brand_ids[brand_slug] = brand_id
-    stamp, found = lookup(_brand_version_key(brand_id), key)
-    if key in found:
-        return respond(request, *found[key], "hit")
+    stamp, stored, found = _list_lookup(key, brand_id, plain)
+    if stored is not None:
+        return respond(request, stored[0], stored[1], "hit")
     marks = Marks.new()
-    response = render(marks.context())
+    shown: list[int] = []
+    response = render({**marks.context(), "shown_rows": shown})
     if response.status_code != 200 or response.streaming:
         return response
-    store(key, stamp, (response.content, marks))
+    rows: tuple = ()
+    if plain:
+        rows = _versions_of(shown, stamp, brand_id, found.get(_brand_rows_key(brand_id)))
+        _remember_rows(key, rows)
+    store(key, stamp, (response.content, marks, rows))
     return respond(request, response.content, marks, "miss")
+
+
+def _list_versions(brand_id: int, plain: bool) -> tuple[str, ...]:
+    if plain:
+        return (_brand_version_key(brand_id),)
+    return (_brand_version_key(brand_id), _brand_rows_key(brand_id))
+
+
+def _list_lookup(key: str, brand_id: int, plain: bool) -> tuple[str, Any, dict[str, Any]]:
+    """The current stamp of the list, what is stored under `key` if it is still current
+    (its content and marks), else None, and what the round trip found."""
+    also = [_thread_row_key(pk) for pk in _list_rows.get(key, ())]
+    if plain:  # not part of its stamp, but read before its rows (`_versions_of`)
+        also.append(_brand_rows_key(brand_id))
+    stamp, current, found = _lookup(_list_versions(brand_id, plain), [key], also=also)
+    rows_key = _brand_rows_key(brand_id)
+    if plain and rows_key not in found and not stamp.startswith("unavailable:"):
+        cache.add(rows_key, secrets.token_hex(6), timeout=None)  # none yet: as `_lookup`
+        found[rows_key] = cache.get(rows_key)
+    stored = current.get(key)
+    if stored is None or len(stored) != 3:
+        return stamp, None, found
+    content, marks, rows = stored
+    if rows:
+        missing = [_thread_row_key(pk) for pk, _v in rows if _thread_row_key(pk) not in found]
+        if missing:
+            found.update(cache.get_many(missing))
+        if any(found.get(_thread_row_key(pk)) != version for pk, version in rows):
+            return stamp, None, found
+        _remember_rows(key, rows)
+    return stamp, (content, marks), found
+
+
+def _versions_of(shown: list[int], stamp: str, brand_id: int, rows_before: Any) -> tuple:
+    """The versions of the rows a plain list just showed, read after its rows were: a
+    write to one of them may have committed between the two, so they are trusted only if
+    the brand's versions, read before the rows and bumped by every such write before it
+    commits and again after, had not moved when the last of them was read; else they are
+    kept as unknown, and the list is served to nobody until it is rendered again."""
+    pks = list(dict.fromkeys(shown))
+    keys = [_thread_row_key(pk) for pk in pks]
+    brand_keys = [_brand_version_key(brand_id), _brand_rows_key(brand_id), SITE_VERSION_KEY]
+    found = cache.get_many([*brand_keys, *keys])
+    missing = [key for key in keys if key not in found]
+    for key in missing:  # never changed yet (or evicted): give it a version, as `_lookup`
+        cache.add(key, secrets.token_hex(6), timeout=None)
+        found[key] = cache.get(key, _UNKNOWN)
+    if missing:  # and the brand's versions again, after the last of them
+        again = cache.get_many(brand_keys)
+        found.update({key: again.get(key) for key in brand_keys})
+    unmoved = (
+        stamp == f"{found.get(brand_keys[0])}:{found.get(SITE_VERSION_KEY)}"
+        and rows_before is not None
+        and found.get(brand_keys[1]) == rows_before
+    )
+    return tuple(
+        (pk, found.get(key, _UNKNOWN) if unmoved else _UNKNOWN)
+        for pk, key in zip(pks, keys, strict=True)
+    )
+
+
+def _remember_rows(key: str, rows: tuple) -> None:
+    if len(_list_rows) >= MAX_LIST_ROWS:
+        _list_rows.clear()
+    _list_rows[key] = tuple(pk for pk, _version in rows)
 
 
 def _brand_id(slug: str) -> int | None:

@@ -175,6 +175,13 @@ def _thread_changed(thread_id: int) -> None:
     search_services.thread_changed(thread_id)
 
 
+def _thread_row_changed(thread: Thread) -> None:
+    """`_thread_changed`, for a change that keeps the thread where it is in its brand's
+    plain list (a new answer, a me-too): that list is rendered again only if it shows it."""
+    page_cache.thread_row_changed(thread.pk, thread.brand_id)
+    search_services.thread_changed(thread.pk)
+
+
 def _on_commit(task: Callable[..., Any], *args: Any) -> None:
     """An outbox message in this transaction; delivered after commit (outbox.services)."""
     message_send(task, *args)
@@ -374,7 +381,7 @@ def answer_create(
         status=Thread.Status.ANSWERED
     )
     thread_subscribe(user=author, thread=thread, reason=ThreadSubscription.Reason.ANSWERED)
-    _thread_changed(thread.pk)
+    _thread_row_changed(thread)
     _on_commit(community_tasks.notify_answer_posted, answer.pk)
     moderation.crisis_scan(post=answer)
     event_emit(brand=thread.brand, kind="answer.posted", data=lambda: events.answer_posted(answer))
@@ -505,7 +512,7 @@ def thread_me_too_toggle(
     """Press or release "me too". Pressing subscribes the person to the thread."""
     permissions.check_can_me_too(user, thread)
     rate_limit_hit(user=user, action="me_too")
-    _thread_changed(thread.pk)
+    _thread_row_changed(thread)
     facts.forget(user, facts.ME_TOO, thread.pk)
     deleted, _rows = MeToo.objects.filter(thread=thread, user=user).delete()
     if deleted:

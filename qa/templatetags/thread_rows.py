@@ -16,6 +16,7 @@ import datetime
 from collections.abc import Iterable
 
 from django import template
+from django.template import Context
 from django.utils import formats
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
@@ -114,13 +115,19 @@ def _row(thread: Thread, words: dict[str, str], labels: dict[str, str], formats_
     )
 
 
-@register.simple_tag
-def thread_rows(threads: Iterable[Thread]) -> SafeString:
+@register.simple_tag(takes_context=True)
+def thread_rows(context: Context, threads: Iterable[Thread]) -> SafeString:
     """Each thread as a list's <li>, as `{% for thread in threads %}{% include
-    "qa/_thread_row.html" %}{% endfor %}` wrote it."""
+    "qa/_thread_row.html" %}{% endfor %}` wrote it. A rendering kept in the page cache
+    hands the list `shown_rows`, to which the threads shown are added: it is kept with
+    their versions (community.page_cache.serve_brand_threads)."""
     words = _language_words()
     labels = type_labels()
     formats_ = (formats.get_format("DATETIME_FORMAT"), formats.get_format("SHORT_DATE_FORMAT"))
+    threads = list(threads)
+    shown = context.get("shown_rows")
+    if shown is not None:
+        shown.extend(thread.pk for thread in threads)
     return mark_safe(  # noqa: S308 - every value escaped in _row
         "".join(_row(thread, words, labels, formats_) for thread in threads)
     )

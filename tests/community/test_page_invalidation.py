@@ -412,7 +412,7 @@ PAGE_CHANGES: dict[str, Callable[[World], Change]] = {
         ),
     ),
     "answer_create": lambda w: (
-        [w.thread],
+        [RowOf(w.thread)],  # the thread stays where it is in the plain list
         lambda: _q("answer_create")(author=UserFactory(), thread=w.thread, body="Try this."),
     ),
     "answer_edit": lambda w: (
@@ -433,7 +433,7 @@ PAGE_CHANGES: dict[str, Callable[[World], Change]] = {
         lambda: _q("answer_vote_toggle")(user=UserFactory(), answer=w.answer),
     ),
     "thread_me_too_toggle": lambda w: (
-        [w.thread],
+        [RowOf(w.thread)],
         lambda: _q("thread_me_too_toggle")(user=UserFactory(), thread=w.thread),
     ),
     "answer_accept": lambda w: (
@@ -726,13 +726,26 @@ class PageOnly:
     thread: object
 
 
+@dataclass(frozen=True)
+class RowOf:
+    """A thread's page and its row: the brand's lists that pick or order their threads by
+    their rows drop, and its plain list drops if it shows the thread (the row's version is
+    kept with it: tests/qa/test_page_cache.py)."""
+
+    thread: object
+
+
 def _stamps(shown: list) -> dict[str, str]:
     """The stamps cached pages are stored under: a thread's page and its brand's list,
-    a thread's page alone, or a brand's list."""
+    a thread's page alone, a thread's page and row, or a brand's list."""
     keys = []
     for thing in shown:
         if isinstance(thing, PageOnly):
             keys.append(page_cache._thread_version_key(thing.thread.pk))
+        elif isinstance(thing, RowOf):
+            keys.append(page_cache._thread_version_key(thing.thread.pk))
+            keys.append(page_cache._thread_row_key(thing.thread.pk))
+            keys.append(page_cache._brand_rows_key(thing.thread.brand_id))
         elif isinstance(thing, Brand):
             keys.append(page_cache._brand_version_key(thing.pk))
         else:

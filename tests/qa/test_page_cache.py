@@ -1,17 +1,21 @@
 """Anonymous thread pages come from the cache, and every change shows at once."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from community import page_cache
 from community import services as community_services
 from moderation import services as moderation_services
 from moderation.models import ModeratorAppointment
 from qa import services
+from qa.models import Thread
 from tests.community.factories import UserFactory
-from tests.qa.factories import AnswerFactory
+from tests.qa.factories import AnswerFactory, ThreadFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -229,6 +233,81 @@ def test_a_helpful_vote_leaves_the_brand_list_cached_and_shows_on_the_thread_at_
     listed = _list(client, brand)
     assert listed["X-Sodan-Cache"] == "miss"
     assert "<strong>1</strong> me too" in listed.content.decode()
+
+
+@pytest.fixture
+def two_pages(settings, brand):
+    """A brand's plain list of two pages: the two newest threads, then the oldest."""
+    settings.SODAN_THREADS_PER_PAGE = 2
+    oldest, older, newest = (ThreadFactory(brand=brand) for _ in range(3))
+    for step, thread in enumerate((oldest, older, newest)):  # created in this order
+        Thread.objects.filter(pk=thread.pk).update(
+            created_at=timezone.now() - timedelta(hours=3 - step)
+        )
+    return oldest, newest
+
+
+def test_an_answer_drops_only_the_plain_list_page_that_shows_its_thread(
+    client, brand, two_pages, other_customer
+):
+    """A new answer keeps its thread where it is in the plain list (newest first): the page
+    that shows it is rendered again with the new count; the other pages stay cached."""
+    oldest, newest = two_pages
+    for query in ("", "?page=2"):
+        assert _list(client, brand, query)["X-Sodan-Cache"] == "miss"
+        assert _list(client, brand, query)["X-Sodan-Cache"] == "hit"
+    services.answer_create(author=other_customer, thread=oldest, body="Try a new battery")
+    assert _list(client, brand)["X-Sodan-Cache"] == "hit"
+    second = _list(client, brand, "?page=2")
+    assert second["X-Sodan-Cache"] == "miss"
+    assert "<strong>1</strong> answer" in second.content.decode()
+    services.answer_create(author=other_customer, thread=newest, body="Or reset it")
+    first = _list(client, brand)
+    assert first["X-Sodan-Cache"] == "miss"
+    assert "<strong>1</strong> answer" in first.content.decode()
+    assert _list(client, brand, "?page=2")["X-Sodan-Cache"] == "hit"
+
+
+def test_lists_picked_or_ordered_by_their_rows_drop_on_any_answer_or_me_too(
+    client, brand, two_pages, other_customer
+):
+    oldest, _newest = two_pages
+    for query in ("?status=open", "?sort=me_too", "?sort=unanswered"):
+        _list(client, brand, query)
+        assert _list(client, brand, query)["X-Sodan-Cache"] == "hit"
+    services.thread_me_too_toggle(user=other_customer, thread=oldest)
+    by_me_too = _list(client, brand, "?sort=me_too")
+    assert by_me_too["X-Sodan-Cache"] == "miss"
+    assert by_me_too.content.decode().index(oldest.title) < by_me_too.content.decode().index(
+        _newest.title
+    )
+    services.answer_create(author=other_customer, thread=oldest, body="Try a new battery")
+    for query in ("?status=open", "?sort=unanswered"):
+        listed = _list(client, brand, query)
+        assert listed["X-Sodan-Cache"] == "miss"
+        assert oldest.title not in listed.content.decode()
+
+
+def test_a_plain_list_rendered_while_a_row_changed_is_not_served(
+    client, brand, thread, monkeypatch
+):
+    """A write that commits between the list's rows and the read of their versions could
+    leave old rows under new versions: such a rendering is kept as unknown and rendered
+    again by the next reader."""
+    from qa import views
+
+    rendered = views._render_brand_threads
+
+    def written_meanwhile(*args, **kwargs):
+        response = rendered(*args, **kwargs)
+        page_cache.thread_row_changed(thread.pk, brand.pk)  # another request's answer
+        return response
+
+    monkeypatch.setattr(views, "_render_brand_threads", written_meanwhile)
+    assert _list(client, brand)["X-Sodan-Cache"] == "miss"
+    monkeypatch.setattr(views, "_render_brand_threads", rendered)
+    assert _list(client, brand)["X-Sodan-Cache"] == "miss"
+    assert _list(client, brand)["X-Sodan-Cache"] == "hit"
 
 
 def test_a_moved_thread_leaves_the_old_brands_list_at_once(client, brand, thread):
