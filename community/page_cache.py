@@ -206,7 +206,10 @@ MAX_THREADS_PER_PERSON = 2000
 
 def person_changed(user_id: int) -> None:
     """Invalidate the pages that show a person's name: the threads they asked, answered,
-    accepted, verified, recommended or own, and those threads' brand lists."""
+    accepted, verified, recommended or own; and of the brands' lists, those that show a
+    thread they asked (a list's row names its thread's author, and no one else): as a new
+    answer does (`thread_row_changed`). Every change of a display name dropped every list
+    of every brand the person took part in."""
     from django.db.models import Q
 
     from brands.models import ThreadOwnership
@@ -222,14 +225,16 @@ def person_changed(user_id: int) -> None:
     )
     threads = list(
         Thread.objects.filter(shown)
-        .values_list("pk", "brand_id")
+        .values_list("pk", "brand_id", "author_id")
         .distinct()[: MAX_THREADS_PER_PERSON + 1]
     )
     if len(threads) > MAX_THREADS_PER_PERSON:
         site_changed()
         return
-    keys = [_thread_version_key(pk) for pk, _brand in threads]
-    keys += [_brand_version_key(brand) for brand in {brand for _pk, brand in threads}]
+    keys = [_thread_version_key(pk) for pk, _brand, _author in threads]
+    asked = [(pk, brand) for pk, brand, author in threads if author == user_id]
+    keys += [_thread_row_key(pk) for pk, _brand in asked]
+    keys += [_brand_rows_key(brand) for brand in {brand for _pk, brand in asked}]
     if keys:
         _invalidate(keys)
 

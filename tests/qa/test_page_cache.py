@@ -310,6 +310,33 @@ def test_a_plain_list_rendered_while_a_row_changed_is_not_served(
     assert _list(client, brand)["X-Sodan-Cache"] == "hit"
 
 
+def test_a_display_name_change_drops_the_lists_that_show_the_persons_threads(
+    client, brand, two_pages, other_customer, settings
+):
+    """A list's row names its thread's author: the list page that shows a thread the
+    person asked is rendered again with the new name; a page where they only answered
+    stays cached, as does every page of another brand."""
+    oldest, newest = two_pages
+    services.answer_create(author=other_customer, thread=newest, body="Try a new battery")
+    for query in ("", "?page=2"):
+        _list(client, brand, query)
+        assert _list(client, brand, query)["X-Sodan-Cache"] == "hit"
+    community_services.profile_update(
+        user=oldest.author, display_name="Aiko the Asker", bio="", email_notifications=True,
+        language="",
+    )  # fmt: skip
+    second = _list(client, brand, "?page=2")
+    assert second["X-Sodan-Cache"] == "miss"
+    assert "Aiko the Asker" in second.content.decode()
+    assert _list(client, brand)["X-Sodan-Cache"] == "hit"
+    community_services.profile_update(
+        user=other_customer, display_name="Ken the Helper", bio="", email_notifications=True,
+        language="",
+    )  # fmt: skip
+    assert _list(client, brand)["X-Sodan-Cache"] == "hit"
+    assert "Ken the Helper" in _get(client, newest).content.decode()
+
+
 def test_a_moved_thread_leaves_the_old_brands_list_at_once(client, brand, thread):
     from tests.brands.factories import BrandFactory
 
