@@ -10,12 +10,13 @@ and serve it only while they are still current:
   edited answer, vote, me-too, acceptance, moderation, verification, ownership, …);
 - the brand's list version, bumped with it (whatever shows on a thread page can show in
   the list) and when a thread arrives in or leaves the brand;
-- for the two commonest writes, a new answer and a me-too, which change a thread's row
-  but not its place in the brand's plain list (newest first): the thread's row version
-  and the brand's rows version instead of the list version. Lists that pick or order
-  their threads by their rows (a filter, the me-too sort) are stored under the rows
-  version; the plain list is stored with the row versions of the threads it shows, so
-  it is rendered again only when one of them changed;
+- for the commonest writes, a new answer and a me-too, which change a thread's row but
+  not its place in the brand's plain lists (newest first, of one product or type or
+  all), and for a new display name (a row names its thread's author): the threads' row
+  versions and the brand's rows version instead of the list version. Lists that pick or
+  order their threads by their rows (a status filter, the me-too sort, unanswered) are
+  stored under the rows version; a plain list is stored with the row versions of the
+  threads it shows, so it is rendered again only when one of them changed;
 - a site-wide version, bumped by changes that touch many pages (a display name, a brand's
   look, name or address).
 
@@ -458,9 +459,9 @@ def serve_brand_threads(
     Every list is stored under the brand's list version, which every change to one of the
     brand's threads bumps (`thread_changed`), so a hidden thread leaves the cached list at
     once. A change that only shows on a thread's row (`thread_row_changed`) bumps the
-    version of the lists that pick or order their threads by their rows instead; the plain
-    list (newest first, no filter, any page) is stored with the versions of the threads it
-    shows, and served while none of them moved.
+    version of the lists that pick or order their threads by their rows instead; a plain
+    list (newest first, any page, of one product or type or not: `_in_brand_order`) is
+    stored with the versions of the rows it shows, and served while none of them moved.
     """
     if not cacheable(request, allow_query=True):
         return render({})
@@ -468,7 +469,7 @@ def serve_brand_threads(
     if len(query) > 200:  # an odd address is rendered, not stored
         return render({})
     key = page_key(f"brand:{brand_slug}:{query}", request)
-    plain = set(request.GET) <= {"page"}
+    plain = _in_brand_order(request)
     brand_id = _brand_ids.get(brand_slug)
     if brand_id is not None:
         _stamp, stored, _found = _list_lookup(key, brand_id, plain)
@@ -495,6 +496,16 @@ def serve_brand_threads(
         _remember_rows(key, rows)
     store(key, stamp, (response.content, marks, rows))
     return respond(request, response.content, marks, "miss")
+
+
+def _in_brand_order(request: HttpRequest) -> bool:
+    """Whether the list is the brand's threads newest first, any page, of one product or
+    type or not (qa.views.brand_threads): which threads it shows, and in which order, no
+    change of a row moves. A status filter or another sort ("me_too", "unanswered")
+    picks or orders the threads by what their rows show."""
+    return set(request.GET) <= {"page", "product", "type", "sort"} and request.GET.get(
+        "sort", "newest"
+    ) in ("", "newest")
 
 
 def _list_versions(brand_id: int, plain: bool) -> tuple[str, ...]:

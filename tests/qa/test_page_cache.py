@@ -250,14 +250,16 @@ def two_pages(settings, brand):
 def test_an_answer_drops_only_the_plain_list_page_that_shows_its_thread(
     client, brand, two_pages, other_customer
 ):
-    """A new answer keeps its thread where it is in the plain list (newest first): the page
-    that shows it is rendered again with the new count; the other pages stay cached."""
+    """A new answer keeps its thread where it is in the plain lists (newest first, of one
+    type or all): the page that shows it is rendered again with the new count; the other
+    pages stay cached."""
     oldest, newest = two_pages
-    for query in ("", "?page=2"):
+    for query in ("", "?page=2", "?type=question"):
         assert _list(client, brand, query)["X-Sodan-Cache"] == "miss"
         assert _list(client, brand, query)["X-Sodan-Cache"] == "hit"
     services.answer_create(author=other_customer, thread=oldest, body="Try a new battery")
     assert _list(client, brand)["X-Sodan-Cache"] == "hit"
+    assert _list(client, brand, "?type=question")["X-Sodan-Cache"] == "hit"  # one type's
     second = _list(client, brand, "?page=2")
     assert second["X-Sodan-Cache"] == "miss"
     assert "<strong>1</strong> answer" in second.content.decode()
