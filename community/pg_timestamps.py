@@ -42,6 +42,9 @@ def compiled_loader() -> type | None:
     return loader
 
 
+_SAMPLE = b"2000-01-01 00:00:00+00"
+
+
 @functools.cache
 def loader_for(timezone: Any) -> type:
     """A loader of `timestamptz` values in `timezone` (None: naive values), as Django's
@@ -52,6 +55,10 @@ def loader_for(timezone: Any) -> type:
         def __init__(self, oid: int, context: Any = None) -> None:
             super().__init__(oid, context)
             self._parse = parser(oid, context).load
+            if self._parse(_SAMPLE).tzinfo is timezone:
+                # The connection's time zone object is the one wanted (UTC, as Django
+                # sets it): the compiled parser's values are Django's values as they come.
+                self.load = self._parse
 
         def load(self, data: Any) -> Any:
             return self._parse(data).replace(tzinfo=timezone)
