@@ -440,8 +440,8 @@ def thread_keys(thread_id: int, request: HttpRequest, page: int = 1) -> tuple[st
 # A brand's slug changes (or a brand goes) only through the admin, which bumps the site
 # version: the pages stored under the old slug then no longer match.
 _brand_ids: dict[str, int] = {}
-# The threads each plain list showed when this process last served it, so the versions of
-# those threads come in the same round trip as the page next time.
+# The threads a plain list showed when this process last had to check their versions (its
+# brand's rows had moved), so they come in the same round trip as the page next time.
 _list_rows: dict[str, tuple[int, ...]] = {}
 MAX_LIST_ROWS = 4096
 # A thread's version not known when a plain list was stored: never equal to one read.
@@ -491,10 +491,13 @@ def serve_brand_threads(
     if response.status_code != 200 or response.streaming:
         return response
     rows: tuple = ()
+    rows_version = _UNKNOWN
     if plain:
-        rows = _versions_of(shown, stamp, brand_id, found.get(_brand_rows_key(brand_id)))
-        _remember_rows(key, rows)
-    store(key, stamp, (response.content, marks, rows))
+        rows_before = found.get(_brand_rows_key(brand_id))
+        rows = _versions_of(shown, stamp, brand_id, rows_before)
+        if all(version != _UNKNOWN for _pk, version in rows):
+            rows_version = rows_before
+    store(key, stamp, (response.content, marks, rows, rows_version))
     return respond(request, response.content, marks, "miss")
 
 
@@ -516,24 +519,33 @@ def _list_versions(brand_id: int, plain: bool) -> tuple[str, ...]:
 
 def _list_lookup(key: str, brand_id: int, plain: bool) -> tuple[str, Any, dict[str, Any]]:
     """The current stamp of the list, what is stored under `key` if it is still current
-    (its content and marks), else None, and what the round trip found."""
+    (its content and marks), else None, and what the round trip found.
+
+    A plain list is current while the brand's rows version is the one read before its
+    rows were (no row of the brand changed since), or else while each of its own rows'
+    versions is: those are read in a second round trip, or in the first when this
+    process found the brand's rows moving the last time it served the list."""
+    rows_key = _brand_rows_key(brand_id)
     also = [_thread_row_key(pk) for pk in _list_rows.get(key, ())]
     if plain:  # not part of its stamp, but read before its rows (`_versions_of`)
-        also.append(_brand_rows_key(brand_id))
+        also.append(rows_key)
     stamp, current, found = _lookup(_list_versions(brand_id, plain), [key], also=also)
-    rows_key = _brand_rows_key(brand_id)
     if plain and rows_key not in found and not stamp.startswith("unavailable:"):
         cache.add(rows_key, secrets.token_hex(6), timeout=None)  # none yet: as `_lookup`
         found[rows_key] = cache.get(rows_key)
     stored = current.get(key)
-    if stored is None or len(stored) != 3:
+    if stored is None or len(stored) != 4:
         return stamp, None, found
-    content, marks, rows = stored
-    if rows:
-        missing = [_thread_row_key(pk) for pk, _v in rows if _thread_row_key(pk) not in found]
+    content, marks, rows, rows_version = stored
+    if rows and found.get(rows_key) != rows_version:
+        row_keys = [_thread_row_key(pk) for pk, _version in rows]
+        missing = [row_key for row_key in row_keys if row_key not in found]
         if missing:
             found.update(cache.get_many(missing))
-        if any(found.get(_thread_row_key(pk)) != version for pk, version in rows):
+        if any(
+            found.get(row_key) != version
+            for row_key, (_pk, version) in zip(row_keys, rows, strict=True)
+        ):
             return stamp, None, found
         _remember_rows(key, rows)
     return stamp, (content, marks), found
