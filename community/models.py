@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from urllib.parse import quote
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.translation import gettext_lazy as _
+
+from .addresses import quoted, split_at_marks
 
 # A ban is a suspension that never ends; kept as a far-future date so one column answers
 # "may this person post now?".
@@ -96,11 +96,8 @@ def profile_url_maker() -> Callable[[str], str]:
     """`User.get_absolute_url` for the many people one page shows: the address reversed
     once (under this request's URL configuration and script prefix) and each username put
     in, quoted as `reverse` quotes it. A page of hundreds of answers pays one reverse."""
-    prefix, _found, suffix = reverse(
-        "community:profile", kwargs={"username": _PROFILE_PLACEHOLDER}
-    ).partition(_PROFILE_PLACEHOLDER)
-    safe = RFC3986_SUBDELIMS + "/~:@"
-    return lambda username: f"{prefix}{quote(username, safe=safe)}{suffix}"
+    prefix, suffix = split_at_marks("community:profile", {"username": _PROFILE_PLACEHOLDER})
+    return lambda username: f"{prefix}{quoted(username)}{suffix}"
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):

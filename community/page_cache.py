@@ -340,25 +340,25 @@ def _lookup(
     keys: tuple[str, ...] | list[str],
     *,
     also: tuple[str, ...] | list[str] = (),
+    unstamped: tuple[str, ...] | list[str] = (),
     session: Any = None,
 ) -> tuple[str, dict[str, Any], dict[str, Any]]:
     """`lookup`, and besides what the cache holds under `also` (other versions, read in the
-    same round trip) and under `keys` whatever their stamp."""
+    same round trip), under `unstamped` (versions read and given a first value as the
+    stamp's are, left out of the stamp) and under `keys` whatever their stamp."""
     version_keys = (version_key,) if isinstance(version_key, str) else version_key
     if not replay_unapplied_bumps():  # the cache is unavailable, or may hold stale pages
         return _unavailable_stamp(), {}, {}
     session_key = _session_prefetch_key(session)
     found = cache.get_many(
-        [*version_keys, SITE_VERSION_KEY, *keys, *also, *filter(None, [session_key])]
+        [*version_keys, SITE_VERSION_KEY, *unstamped, *keys, *also, *filter(None, [session_key])]
     )
     if session_key:
         session.prefetched(found.get(session_key))
-    for key in (*version_keys, SITE_VERSION_KEY):
-        if key not in found:
-            cache.add(key, secrets.token_hex(6), timeout=None)
-            found[key] = cache.get(key)
-            if found[key] is None:  # the cache is unavailable: pages come from the database
-                return _unavailable_stamp(), {}, {}
+    _first_versions([*version_keys, SITE_VERSION_KEY, *unstamped], found)
+    if any(key not in found for key in (*version_keys, SITE_VERSION_KEY)):
+        # The cache is unavailable: pages come from the database.
+        return _unavailable_stamp(), {}, {}
     stamp = ":".join(found[key] for key in (*version_keys, SITE_VERSION_KEY))
     current = {}
     for key in keys:
@@ -370,6 +370,18 @@ def _lookup(
         # as the versions just read, which a read replica may not have replayed yet.
         db_router.read_primary_from_now()
     return stamp, current, found
+
+
+def _first_versions(keys: list[str], found: dict[str, Any]) -> list[str]:
+    """Give each version key missing from `found` a first value (never bumped yet, or
+    dropped with an emptied cache) and read them back into `found` in one round trip; the
+    keys that were missing. One the cache still lacks is unavailable."""
+    missing = [key for key in keys if key not in found]
+    for key in missing:
+        cache.add(key, secrets.token_hex(6), timeout=None)
+    if missing:
+        found.update(cache.get_many(missing))
+    return missing
 
 
 def _unavailable_stamp() -> str:
@@ -527,12 +539,11 @@ def _list_lookup(key: str, brand_id: int, plain: bool) -> tuple[str, Any, dict[s
     process found the brand's rows moving the last time it served the list."""
     rows_key = _brand_rows_key(brand_id)
     also = [_thread_row_key(pk) for pk in _list_rows.get(key, ())]
-    if plain:  # not part of its stamp, but read before its rows (`_versions_of`)
-        also.append(rows_key)
-    stamp, current, found = _lookup(_list_versions(brand_id, plain), [key], also=also)
-    if plain and rows_key not in found and not stamp.startswith("unavailable:"):
-        cache.add(rows_key, secrets.token_hex(6), timeout=None)  # none yet: as `_lookup`
-        found[rows_key] = cache.get(rows_key)
+    # A plain list's stamp leaves the rows version out, but it is read before the rows.
+    unstamped = [rows_key] if plain else []
+    stamp, current, found = _lookup(
+        _list_versions(brand_id, plain), [key], also=also, unstamped=unstamped
+    )
     stored = current.get(key)
     if stored is None or len(stored) != 4:
         return stamp, None, found
@@ -561,11 +572,7 @@ def _versions_of(shown: list[int], stamp: str, brand_id: int, rows_before: Any) 
     keys = [_thread_row_key(pk) for pk in pks]
     brand_keys = [_brand_version_key(brand_id), _brand_rows_key(brand_id), SITE_VERSION_KEY]
     found = cache.get_many([*brand_keys, *keys])
-    missing = [key for key in keys if key not in found]
-    for key in missing:  # never changed yet (or evicted): give it a version, as `_lookup`
-        cache.add(key, secrets.token_hex(6), timeout=None)
-        found[key] = cache.get(key, _UNKNOWN)
-    if missing:  # and the brand's versions again, after the last of them
+    if _first_versions(keys, found):  # and the brand's versions again, after the last of them
         again = cache.get_many(brand_keys)
         found.update({key: again.get(key) for key in brand_keys})
     unmoved = (

@@ -8,18 +8,17 @@ database fact, not a hope.
 
 from __future__ import annotations
 
-import functools
 from typing import TYPE_CHECKING
-from urllib.parse import quote
 
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.db import models
 from django.dispatch import receiver
 from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+
+from community.addresses import quoted, split_at_marks
 
 if TYPE_CHECKING:
     from brands.models import Brand
@@ -28,39 +27,28 @@ if TYPE_CHECKING:
 
 # --- A thread's address -----------------------------------------------------------------------
 
-# Characters reverse() leaves unquoted in a path (RFC 3986's pchar).
-_PATH_SAFE = RFC3986_SUBDELIMS + "/~:@"
 _PK_MARK, _SLUG_MARK = 918_273_645, "slug-mark"
 # The address around a thread's id and slug, per URLconf (a brand's own domain has its own)
 # and script prefix: what reverse("qa:thread") returns with the marks in their place.
-_thread_url_around: dict[tuple[str | None, str], tuple[str, str, str]] = {}
+_thread_url_around: dict[tuple[str | None, str], tuple[str, ...]] = {}
 
 
 def thread_url(pk: int, slug: str) -> str:
     """`reverse("qa:thread", kwargs={"pk": pk, "slug": slug})`, the same text, at a fraction
     of its cost: every row of a list and every thread page asks it, and reverse() matches
     and quotes the whole pattern each time (about 30 µs). The pattern is reversed once per
-    URLconf and script prefix with marks for the id and the slug; the slug is quoted as
-    reverse() quotes it, and kept. A slug reverse() would refuse (empty, or with a slash)
-    goes through reverse() itself."""
+    URLconf and script prefix with marks for the id and the slug (community.addresses);
+    the slug is quoted as reverse() quotes it, and kept. A slug reverse() would refuse
+    (empty, or with a slash) goes through reverse() itself."""
     if pk is None or not slug or "/" in slug:
         return reverse("qa:thread", kwargs={"pk": pk, "slug": slug})
     key = (get_urlconf(), get_script_prefix())
     around = _thread_url_around.get(key)
     if around is None:
-        marked = reverse("qa:thread", kwargs={"pk": _PK_MARK, "slug": _SLUG_MARK})
-        head, _, rest = marked.partition(str(_PK_MARK))
-        middle, _, tail = rest.partition(_SLUG_MARK)
-        around = _thread_url_around[key] = (head, middle, tail)
+        marks = {"pk": _PK_MARK, "slug": _SLUG_MARK}
+        around = _thread_url_around[key] = split_at_marks("qa:thread", marks)
     head, middle, tail = around
-    return f"{head}{int(pk)}{middle}{_quoted(slug)}{tail}"
-
-
-@functools.lru_cache(maxsize=4096)
-def _quoted(slug: str) -> str:
-    """A slug quoted as reverse() quotes it, kept for the slugs read most: quoting a
-    Japanese title's slug goes byte by byte (about 8 µs)."""
-    return quote(slug, safe=_PATH_SAFE)
+    return f"{head}{int(pk)}{middle}{quoted(slug)}{tail}"
 
 
 @receiver(setting_changed)
